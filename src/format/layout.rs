@@ -157,10 +157,12 @@ impl Layout {
     /// count or name (`'d'`, `'<i'`, `'=q'`); `None` otherwise.
     pub fn single_scalar(&self) -> Option<&Scalar> {
         match (self.tuple, self.top.fields.as_slice()) {
-            (false, [f]) if f.shape.is_empty() && f.name.is_none() && f.offset == 0 => match &f.ty {
-                FieldType::Scalar(s) if s.size == self.top.size => Some(s),
-                _ => None,
-            },
+            (false, [f]) if f.shape.is_empty() && f.name.is_none() && f.offset == 0 => {
+                match &f.ty {
+                    FieldType::Scalar(s) if s.size == self.top.size => Some(s),
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }

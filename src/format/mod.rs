@@ -1,12 +1,104 @@
 //! PEP 3118 format strings: parsing (with spans), printing, and layout.
 //!
-//! TEMPORARY SKELETON: the format-engine helper replaces the bodies below (and adds ast.rs,
-//! parse.rs, print.rs, error.rs, lower.rs). The public signatures are the contract other
-//! modules code against.
+//! [`Format::parse`] turns a format string such as `"<hT{i:x:d:y:}:pt:"` into a syntax tree
+//! ([`Format::ast`], see [`ast`]) and lowers it to a [`Layout`] (sizes, offsets, byte order,
+//! shapes) that the codec and the views use. Errors are [`FormatError`]s that point into the
+//! text.
+//!
+//! ```
+//! use memview::format::Format;
+//!
+//! let f = Format::parse("hT{i:x:d:y:}:pt:")?;
+//! assert_eq!(f.itemsize(), 24);
+//! assert_eq!(f.fields()[1].offset, 8);
+//! assert_eq!(f.fields()[1].name.as_deref(), Some("pt"));
+//! # Ok::<(), memview::format::FormatError>(())
+//! ```
+//!
+//! # Grammar
+//!
+//! ```text
+//! format     := ws* (item ws*)*
+//! item       := (shape ws* | order ws*)* [count] type [ws* name]
+//! shape      := '(' ws* dim ws* (',' ws* dim ws*)* ')'     dim, count := [0-9]+
+//! order      := '@' | '=' | '<' | '>' | '!' | '^'
+//! type       := 'x' | 'c' | 'b' | 'B' | '?' | 'h' | 'H' | 'i' | 'I' | 'l' | 'L' | 'q' | 'Q'
+//!             | 'n' | 'N' | 'e' | 'f' | 'd' | 'g' | 's' | 'p' | 'P' | 'O' | 'w' | 'u'
+//!             | 'Zf' | 'Zd' | 'Zg'
+//!             | 'T{' ws* (item ws*)* '}'                    -- a struct
+//!             | '&' item-without-name                       -- a pointer
+//!             | 'X{' ws* (item ws*)* ['->' ws* item ws*] '}' -- a function pointer
+//! name       := ':' [^:]* ':'
+//! ws         := ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'
+//! ```
+//!
+//! * A byte-order prefix may stand before any item and stays in force until the next one,
+//!   **also after the `}` of a `T{...}`** (NumPy's rule; its exporter relies on it). Prefixes
+//!   inside a pointee (`&<i`) or a function signature (`X{...}`) describe other memory and are
+//!   scoped to it. Of several prefixes before one item the last wins (`@@i`, `<>i`).
+//! * A shape and a prefix may come in either order (`(3)<h` as ctypes writes, `<(3)h`);
+//!   several shapes join (`(2)(3)i` is `(2,3)i`); a count after a shape is an inner dimension
+//!   (`(2)3i` is `(2,3)i`).
+//! * Whitespace may separate items, and follow a shape or prefix, but not a count (`3 i` is an
+//!   error, as in `struct`). Field names keep their spaces and may hold any character but `:`
+//!   and NUL; the empty name `::` is allowed.
+//! * `T{`, `X{` and `&` nest at most 64 deep (an error, never a stack overflow).
+//! * `t` (bit fields) is rejected as unsupported.
+//!
+//! # Layout
+//!
+//! * `@` (the default): native sizes and alignment; padding is inserted before an item that
+//!   needs it, even when its count is 0 (`qc0q` is 16).
+//! * `^`: native sizes, no alignment. `= < > !`: standard sizes (`l` is 4), no alignment.
+//! * Native-only codes (`n N P O g Zg & X{}`) keep their native size under `= < > !`
+//!   (ctypes exports `<P`, `<O`, `&<i`, `<g`); `struct` rejects those.
+//! * `T{...}` follows NumPy exactly: it is aligned to the lcm of the alignments of its aligned
+//!   items, and padded to that at its end if the prefix in force *at its `}`* is `@`
+//!   (`T{ib}` is 8, `T{i=b}` is 5). Whether a struct item is aligned in its parent also
+//!   depends on the prefix in force at its `}` (`T{<b}i` is 5).
+//! * At top level a count on a type other than `s p u w x` means that many separate fields
+//!   (`2i` is two `i` fields, as `struct.unpack` returns two values); inside `T{...}`, or after
+//!   a shape, it is a sub-array dimension (`T{2i}` has one field of shape `[2]`). For
+//!   `s p u w` the count is the length of one value; for `x` it is the number of pad bytes.
+//! * `x` is padding, not a field, even when named (`x:pad:` keeps its name in the tree
+//!   only). NumPy turns named padding into a `V1` field; nothing reads one, so we do not.
+//! * `u` is UCS-2 (2 bytes per unit) as PEP 3118 says. ctypes exports `c_wchar` as `<u`
+//!   with itemsize 4 on Linux; views accept an explicit itemsize larger than the format's.
+//!
+//! # Dialects
+//!
+//! The only difference is top-level trailing padding in `@` mode. [`Dialect::Struct`] (the
+//! default) adds none, like `struct.calcsize` (`ib` is 5). [`Dialect::NumPy`] pads the top
+//! level like a struct, like NumPy's importer (`ib` is 8, `i7x` is 12, `@ib=b` is 6), so
+//! buffers exported by NumPy are read with NumPy's meaning.
+//!
+//! # Differences from CPython and NumPy
+//!
+//! * Where CPython's `struct` accepts a format, sizes and offsets are identical in the struct
+//!   dialect. We accept all of PEP 3118 besides (`struct` only knows a leading prefix).
+//! * NumPy leniencies are errors here: an unterminated `T{i`, text after a top-level `}`
+//!   (`i}garbage`), `Ze`/`Zb`, a prefix after the last item (`i<`), `()` and `(2,)`.
+//! * NumPy rejects `p P u & X{} n N`, standard-size `g`/`Zg` and byte orders before shapes;
+//!   we accept them.
+//! * A top-level count gives separate fields (NumPy: one sub-array field); offsets and size
+//!   agree.
+//! * Duplicate field names in one struct are an error, as in NumPy.
 
+#![forbid(unsafe_code)]
+
+pub mod ast;
+mod error;
 mod layout;
+mod lower;
+mod parse;
+mod print;
 
+use std::fmt;
+
+pub use ast::Ast;
+pub use error::{FormatError, FormatErrorKind};
 pub use layout::{Endian, Field, FieldType, Layout, Scalar, ScalarKind, StructLayout};
+pub use parse::MAX_DEPTH;
 
 /// Which rules decide top-level trailing padding in native `@` mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -19,17 +111,14 @@ pub enum Dialect {
 }
 
 /// A parsed and laid-out format string.
+///
+/// Two formats are equal when their text, dialect and layout are.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Format {
     text: String,
-    layout: Layout,
     dialect: Dialect,
-}
-
-/// An error in a format string (placeholder; the real one carries kind, input and span).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FormatError {
-    input: String,
+    ast: Ast,
+    layout: Layout,
 }
 
 impl Format {
@@ -40,8 +129,14 @@ impl Format {
 
     /// Parse `text` in the given dialect.
     pub fn parse_with(text: &str, dialect: Dialect) -> Result<Format, FormatError> {
-        let _ = (text, dialect);
-        todo!("format engine")
+        let ast = parse::parse(text)?;
+        let layout = lower::lower(&ast, text, dialect)?;
+        Ok(Format {
+            text: text.to_owned(),
+            dialect,
+            ast,
+            layout,
+        })
     }
 
     /// The text as given.
@@ -52,6 +147,11 @@ impl Format {
     /// The dialect this format was laid out with.
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// The syntax tree.
+    pub fn ast(&self) -> &Ast {
+        &self.ast
     }
 
     /// The lowered layout.
@@ -74,3 +174,13 @@ impl Format {
         &self.layout.top.fields
     }
 }
+
+impl fmt::Display for Format {
+    /// The canonical text (see [`ast`]); it parses back to an equal tree and layout.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.ast, f)
+    }
+}
+
+#[cfg(test)]
+mod tests;
