@@ -172,6 +172,12 @@ impl fmt::Display for FormatErrorKind {
                 "expected a type code, found {} (non-ASCII characters are allowed only in field names)",
                 describe(*found)
             ),
+            TypeCodeUnknown {
+                found: found @ ('@' | '=' | '<' | '>' | '!' | '^' | '('),
+            } => write!(
+                f,
+                "expected a type code, found '{found}' (shapes and byte-order prefixes go before the repeat count)"
+            ),
             TypeCodeUnknown { found } => {
                 write!(f, "expected a type code, found {}", describe(*found))
             }
