@@ -1,6 +1,10 @@
 //! memview: PEP 3118 buffers in Rust.
 
+pub mod codec;
 pub mod format;
+pub mod pack;
 pub mod value;
 
+pub use codec::PackError;
+pub use pack::{calcsize, iter_unpack, pack, pack_into, unpack, unpack_from, IterUnpack, Struct};
 pub use value::Value;

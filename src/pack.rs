@@ -1,0 +1,317 @@
+//! The `struct` module API: [`calcsize`], [`pack`], [`unpack`], [`pack_into`],
+//! [`unpack_from`], [`iter_unpack`], and the compiled [`Struct`] they forward to.
+//!
+//! Results and error messages are CPython's (3.12+) wherever CPython accepts the format; on top
+//! of that every PEP 3118 format works (`T{...}`, `(2,3)d`, `Zd`, `g`, `w`, `&i`, ...).
+//!
+//! Values map to the top-level fields of the format, one value per field, like the arguments
+//! of Python's `struct.pack(fmt, *values)`: `'2i'` takes two `Int`s, `'10s'` one `Bytes`, a
+//! `T{...}` field a `Tuple` (or `Record`), a sub-array field such as `'(2,3)d'` nested `List`s.
+//!
+//! ```
+//! use memview::{pack, unpack, Value};
+//! let bytes = pack("<hd?", &[Value::from(-2), Value::from(1.5), Value::from(true)])?;
+//! assert_eq!(bytes.len(), 11);
+//! let values = unpack("<hd?", &bytes)?;
+//! assert_eq!(Value::Tuple(values).to_string(), "(-2, 1.5, True)");
+//! # Ok::<(), memview::PackError>(())
+//! ```
+//!
+//! The module-level functions parse the format on every call; for repeated use, compile it
+//! once with [`Struct::new`].
+
+#![forbid(unsafe_code)]
+
+use std::borrow::Cow;
+
+use crate::codec::{self, PackError};
+use crate::format::{FieldType, Format, FormatError, Scalar};
+use crate::value::Value;
+
+/// The size in bytes of the struct described by `fmt` (`struct.calcsize`).
+///
+/// ```
+/// assert_eq!(memview::calcsize("qc0q")?, 16);
+/// assert_eq!(memview::calcsize("T{ib}")?, 8);
+/// # Ok::<(), memview::format::FormatError>(())
+/// ```
+pub fn calcsize(fmt: &str) -> Result<usize, FormatError> {
+    Ok(Format::parse(fmt)?.itemsize())
+}
+
+/// Pack `values` according to `fmt` (`struct.pack(fmt, *values)`).
+pub fn pack(fmt: &str, values: &[Value]) -> Result<Vec<u8>, PackError> {
+    Struct::new(fmt)?.pack(values)
+}
+
+/// Unpack exactly `calcsize(fmt)` bytes; one value per top-level field (`struct.unpack`).
+pub fn unpack(fmt: &str, buffer: &[u8]) -> Result<Vec<Value>, PackError> {
+    Struct::new(fmt)?.unpack(buffer)
+}
+
+/// Pack `values` into `buffer` at `offset` (negative counts from the end), like
+/// `struct.pack_into`. On error the buffer is unchanged.
+pub fn pack_into(
+    fmt: &str,
+    buffer: &mut [u8],
+    offset: isize,
+    values: &[Value],
+) -> Result<(), PackError> {
+    Struct::new(fmt)?.pack_into(buffer, offset, values)
+}
+
+/// Unpack from `buffer` at `offset` (negative counts from the end), like `struct.unpack_from`.
+pub fn unpack_from(fmt: &str, buffer: &[u8], offset: isize) -> Result<Vec<Value>, PackError> {
+    Struct::new(fmt)?.unpack_from(buffer, offset)
+}
+
+/// Iterate over consecutive records of `fmt` in `buffer` (`struct.iter_unpack`).
+///
+/// The checks (non-zero size, length a multiple of it) happen up front; the items are
+/// `Result`s because decoding `u`/`w` text can still fail on invalid code points.
+///
+/// ```
+/// let buf = memview::pack("<hh", &[1.into(), 2.into()])?;
+/// let rows: Vec<_> = memview::iter_unpack("<h", &buf)?.collect::<Result<_, _>>()?;
+/// assert_eq!(rows, vec![vec![1.into()], vec![2.into()]]);
+/// # Ok::<(), memview::PackError>(())
+/// ```
+pub fn iter_unpack<'a>(fmt: &str, buffer: &'a [u8]) -> Result<IterUnpack<'a>, PackError> {
+    IterUnpack::new(Cow::Owned(Struct::new(fmt)?), buffer)
+}
+
+/// One step of the flat plan of a format whose top-level fields are all plain scalars.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Step {
+    offset: usize,
+    scalar: Scalar,
+}
+
+/// A compiled format (Python's `struct.Struct`): parse once, pack and unpack many times.
+///
+/// ```
+/// use memview::{Struct, Value};
+/// let s = Struct::new("<iQ")?;
+/// assert_eq!(s.size(), 12);
+/// let bytes = s.pack(&[Value::from(-1), Value::from(u64::MAX)])?;
+/// assert_eq!(s.unpack(&bytes)?, vec![Value::from(-1), Value::from(u64::MAX)]);
+/// # Ok::<(), memview::PackError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Struct {
+    format: Format,
+    /// `Some` when every top-level field is a scalar without shape: the fast path.
+    plan: Option<Vec<Step>>,
+}
+
+impl Struct {
+    /// Compile `fmt` (in the `struct` dialect).
+    pub fn new(fmt: &str) -> Result<Struct, FormatError> {
+        Ok(Struct::from_format(Format::parse(fmt)?))
+    }
+
+    /// Use an already parsed format (in any dialect).
+    pub fn from_format(format: Format) -> Struct {
+        let plan = format
+            .fields()
+            .iter()
+            .map(|f| match &f.ty {
+                FieldType::Scalar(s) if f.shape.is_empty() => Some(Step {
+                    offset: f.offset,
+                    scalar: s.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        Struct { format, plan }
+    }
+
+    /// The format text as given (Python's `Struct.format`).
+    pub fn format(&self) -> &str {
+        self.format.as_str()
+    }
+
+    /// The parsed format.
+    pub fn as_format(&self) -> &Format {
+        &self.format
+    }
+
+    /// The size in bytes of one record (Python's `Struct.size`).
+    pub fn size(&self) -> usize {
+        self.format.itemsize()
+    }
+
+    /// How many values [`pack`](Struct::pack) takes and [`unpack`](Struct::unpack) returns
+    /// (one per top-level field; `s`/`p` count as one, `x` as none).
+    pub fn value_count(&self) -> usize {
+        self.format.fields().len()
+    }
+
+    fn check_count(&self, function: &'static str, got: usize) -> Result<(), PackError> {
+        let expected = self.value_count();
+        if got == expected {
+            Ok(())
+        } else {
+            Err(PackError::ItemCount {
+                function,
+                expected,
+                got,
+            })
+        }
+    }
+
+    /// Pack `values` (one per top-level field) into a new buffer of [`size`](Struct::size)
+    /// bytes, padding zeroed.
+    pub fn pack(&self, values: &[Value]) -> Result<Vec<u8>, PackError> {
+        self.check_count("pack", values.len())?;
+        let mut out = vec![0u8; self.size()];
+        codec::encode_fields(self.format.layout(), values, &mut out)?;
+        Ok(out)
+    }
+
+    /// Pack `values` into `buffer` at `offset`; a negative offset counts from the end.
+    /// CPython's checks and messages; on error the buffer is unchanged.
+    pub fn pack_into(
+        &self,
+        buffer: &mut [u8],
+        offset: isize,
+        values: &[Value],
+    ) -> Result<(), PackError> {
+        self.check_count("pack_into", values.len())?;
+        let start = self.resolve_offset("pack_into", buffer.len(), offset)?;
+        let packed = self.pack(values)?;
+        let end = start.saturating_add(packed.len());
+        // resolve_offset proved start + size <= len.
+        if let Some(dst) = buffer.get_mut(start..end) {
+            dst.copy_from_slice(&packed);
+        }
+        Ok(())
+    }
+
+    /// Unpack a buffer of exactly [`size`](Struct::size) bytes into one value per top-level
+    /// field.
+    pub fn unpack(&self, buffer: &[u8]) -> Result<Vec<Value>, PackError> {
+        if buffer.len() != self.size() {
+            return Err(PackError::UnpackSize { size: self.size() });
+        }
+        self.unpack_record(buffer)
+    }
+
+    /// Unpack from `buffer` at `offset` (negative counts from the end); the buffer may be
+    /// longer than needed.
+    pub fn unpack_from(&self, buffer: &[u8], offset: isize) -> Result<Vec<Value>, PackError> {
+        let start = self.resolve_offset("unpack_from", buffer.len(), offset)?;
+        let rest = buffer.get(start..).unwrap_or_default();
+        self.unpack_record(rest)
+    }
+
+    /// Iterate over the consecutive records of `buffer` (`Struct.iter_unpack`).
+    pub fn iter_unpack<'a>(&'a self, buffer: &'a [u8]) -> Result<IterUnpack<'a>, PackError> {
+        IterUnpack::new(Cow::Borrowed(self), buffer)
+    }
+
+    /// CPython's offset rules for `pack_into` and `unpack_from`: returns the start index, with
+    /// `start + size <= len` guaranteed.
+    fn resolve_offset(
+        &self,
+        function: &'static str,
+        len: usize,
+        offset: isize,
+    ) -> Result<usize, PackError> {
+        let size = self.size();
+        // All arithmetic in i128: no overflow for any isize/usize inputs.
+        let (size_w, len_w) = (size as i128, len as i128);
+        let mut off = offset as i128;
+        if off < 0 {
+            if off + size_w > 0 {
+                return Err(PackError::NegativeOffsetTooLarge {
+                    function,
+                    size,
+                    offset,
+                });
+            }
+            if off + len_w < 0 {
+                return Err(PackError::OffsetOutOfRange { offset, len });
+            }
+            off += len_w;
+        }
+        if len_w - off < size_w {
+            return Err(PackError::BufferTooShort {
+                function,
+                needed: u128::try_from(size_w + off).unwrap_or(0),
+                size,
+                // off is either the given non-negative offset or offset + len in [0, len].
+                offset: isize::try_from(off).unwrap_or(offset),
+                actual: len,
+            });
+        }
+        usize::try_from(off).map_err(|_| PackError::OffsetOutOfRange { offset, len })
+    }
+
+    /// Decode one record from the start of `bytes` (at least `size` bytes).
+    fn unpack_record(&self, bytes: &[u8]) -> Result<Vec<Value>, PackError> {
+        match &self.plan {
+            Some(plan) => {
+                let mut values = Vec::with_capacity(plan.len());
+                for step in plan {
+                    let b = bytes.get(step.offset..).unwrap_or_default();
+                    values.push(codec::decode_scalar(&step.scalar, b)?);
+                }
+                Ok(values)
+            }
+            None => codec::decode_fields(self.format.layout(), bytes),
+        }
+    }
+}
+
+/// Iterator over the records of a buffer, from [`iter_unpack`] or [`Struct::iter_unpack`].
+#[derive(Clone, Debug)]
+pub struct IterUnpack<'a> {
+    st: Cow<'a, Struct>,
+    chunks: std::slice::ChunksExact<'a, u8>,
+}
+
+impl<'a> IterUnpack<'a> {
+    fn new(st: Cow<'a, Struct>, buffer: &'a [u8]) -> Result<IterUnpack<'a>, PackError> {
+        let size = st.size();
+        if size == 0 {
+            return Err(PackError::IterZeroSize);
+        }
+        if !buffer.len().is_multiple_of(size) {
+            return Err(PackError::IterNotMultiple { size });
+        }
+        Ok(IterUnpack {
+            st,
+            chunks: buffer.chunks_exact(size),
+        })
+    }
+}
+
+impl Iterator for IterUnpack<'_> {
+    type Item = Result<Vec<Value>, PackError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.chunks.next().map(|c| self.st.unpack_record(c))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.chunks.size_hint()
+    }
+
+    fn nth(&mut self, n: usize) -> Option<Self::Item> {
+        self.chunks.nth(n).map(|c| self.st.unpack_record(c))
+    }
+}
+
+impl ExactSizeIterator for IterUnpack<'_> {}
+
+impl DoubleEndedIterator for IterUnpack<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.chunks.next_back().map(|c| self.st.unpack_record(c))
+    }
+}
+
+impl std::iter::FusedIterator for IterUnpack<'_> {}
+
+#[cfg(test)]
+mod tests;

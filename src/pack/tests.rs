@@ -1,0 +1,207 @@
+//! Unit tests for the `struct` API; expected results and messages from CPython 3.13.
+
+use super::*;
+
+fn v<T: Into<Value>>(x: T) -> Value {
+    x.into()
+}
+
+fn err<T: std::fmt::Debug>(r: Result<T, PackError>) -> String {
+    r.unwrap_err().to_string()
+}
+
+fn tuple(values: Vec<Value>) -> String {
+    Value::Tuple(values).to_string()
+}
+
+#[test]
+fn calcsize_and_round_trip() {
+    assert_eq!(calcsize("ci").unwrap(), 8);
+    assert_eq!(calcsize("qc0q").unwrap(), 16);
+    assert_eq!(calcsize("").unwrap(), 0);
+    assert!(calcsize("z").is_err());
+    let b = pack("<hd?", &[v(-2), v(1.5), v(true)]).unwrap();
+    assert_eq!(tuple(unpack("<hd?", &b).unwrap()), "(-2, 1.5, True)");
+    assert_eq!(pack("", &[]).unwrap(), b"");
+    assert_eq!(tuple(unpack("", b"").unwrap()), "()");
+    assert_eq!(tuple(unpack("3x", b"abc").unwrap()), "()");
+    assert_eq!(pack("3x", &[]).unwrap(), b"\0\0\0");
+    assert_eq!(tuple(unpack("0s", b"").unwrap()), "(b'',)");
+    assert_eq!(pack("3p", &[v(b"abcdef")]).unwrap(), b"\x02ab");
+}
+
+#[test]
+fn values_map_to_top_level_fields() {
+    // '2i' takes two values; '10s' one; 'T{ii}' one tuple; '(2)i' one list.
+    assert_eq!(Struct::new("2i").unwrap().value_count(), 2);
+    assert_eq!(Struct::new("10s").unwrap().value_count(), 1);
+    let b = pack("<T{ii}", &[Value::Tuple(vec![v(1), v(2)])]).unwrap();
+    assert_eq!(b, [1, 0, 0, 0, 2, 0, 0, 0]);
+    assert_eq!(tuple(unpack("<T{ii}", &b).unwrap()), "((1, 2),)");
+    let b = pack("<(2)i", &[Value::List(vec![v(1), v(2)])]).unwrap();
+    assert_eq!(tuple(unpack("<(2)i", &b).unwrap()), "([1, 2],)");
+    let b = pack("<i3w", &[v(7), v("hé")]).unwrap();
+    assert_eq!(tuple(unpack("<i3w", &b).unwrap()), "(7, 'hé')");
+    let b = pack("Zd", &[v(num_complex::Complex64::new(1.0, 2.0))]).unwrap();
+    assert_eq!(tuple(unpack("Zd", &b).unwrap()), "((1+2j),)");
+}
+
+#[test]
+fn api_errors_have_cpython_messages() {
+    assert_eq!(
+        err(pack("ii", &[v(1)])),
+        "pack expected 2 items for packing (got 1)"
+    );
+    let mut buf = [0u8; 8];
+    assert_eq!(
+        err(pack_into("<i", &mut buf, 0, &[])),
+        "pack_into expected 1 items for packing (got 0)"
+    );
+    assert_eq!(
+        err(pack_into("<i", &mut buf, -3, &[v(1)])),
+        "no space to pack 4 bytes at offset -3"
+    );
+    assert_eq!(
+        err(pack_into("<i", &mut buf, -9, &[v(1)])),
+        "offset -9 out of range for 8-byte buffer"
+    );
+    let mut small = [0u8; 4];
+    assert_eq!(
+        err(pack_into("<i", &mut small, 1, &[v(1)])),
+        "pack_into requires a buffer of at least 5 bytes for packing 4 bytes at offset 1 (actual buffer size is 4)"
+    );
+    assert_eq!(
+        err(pack_into("<i", &mut small, 10, &[v(1)])),
+        "pack_into requires a buffer of at least 14 bytes for packing 4 bytes at offset 10 (actual buffer size is 4)"
+    );
+    assert_eq!(
+        err(unpack("<i", b"abc")),
+        "unpack requires a buffer of 4 bytes"
+    );
+    assert_eq!(
+        err(unpack("<i", b"abcde")),
+        "unpack requires a buffer of 4 bytes"
+    );
+    assert_eq!(
+        err(unpack_from("<i", b"abcdefgh", 5)),
+        "unpack_from requires a buffer of at least 9 bytes for unpacking 4 bytes at offset 5 (actual buffer size is 8)"
+    );
+    assert_eq!(
+        err(unpack_from("<i", b"abcdefgh", -3)),
+        "not enough data to unpack 4 bytes at offset -3"
+    );
+    assert_eq!(
+        err(unpack_from("<i", b"abcdefgh", -9)),
+        "offset -9 out of range for 8-byte buffer"
+    );
+    assert_eq!(
+        err(unpack_from("", b"", 1)),
+        "unpack_from requires a buffer of at least 1 bytes for unpacking 0 bytes at offset 1 (actual buffer size is 0)"
+    );
+    assert_eq!(
+        err(unpack_from("", b"", -1)),
+        "offset -1 out of range for 0-byte buffer"
+    );
+    assert_eq!(
+        err(unpack_from("<h", b"abcdefgh", 100)),
+        "unpack_from requires a buffer of at least 102 bytes for unpacking 2 bytes at offset 100 (actual buffer size is 8)"
+    );
+    assert_eq!(
+        err(iter_unpack("0i", b"")),
+        "cannot iteratively unpack with a struct of length 0"
+    );
+    assert_eq!(
+        err(iter_unpack("<h", b"abc")),
+        "iterative unpacking requires a buffer of a multiple of 2 bytes"
+    );
+    assert_eq!(
+        err(pack("<i", &[v("x")])),
+        "required argument is not an integer"
+    );
+    assert_eq!(
+        err(pack("ci", &[v(b"a"), v(5.0)])),
+        "required argument is not an integer"
+    );
+    // Extreme offsets do not overflow.
+    assert_eq!(
+        err(unpack_from("<i", b"abcdefgh", isize::MAX)),
+        format!(
+            "unpack_from requires a buffer of at least {} bytes for unpacking 4 bytes at offset {} (actual buffer size is 8)",
+            isize::MAX as u128 + 4,
+            isize::MAX
+        )
+    );
+    assert_eq!(
+        err(unpack_from("<i", b"abcdefgh", isize::MIN)),
+        format!("offset {} out of range for 8-byte buffer", isize::MIN)
+    );
+    // A format error is a PackError::Format.
+    assert!(matches!(pack("z", &[]), Err(PackError::Format(_))));
+}
+
+#[test]
+fn offsets() {
+    assert_eq!(
+        tuple(unpack_from("<i", b"abcdefgh", -4).unwrap()),
+        "(1751606885,)"
+    );
+    assert_eq!(
+        tuple(unpack_from("<h", b"abcdefgh", 6).unwrap()),
+        "(26727,)"
+    );
+    let mut b = [0u8; 8];
+    pack_into("<h", &mut b, -2, &[v(0x4142)]).unwrap();
+    assert_eq!(&b, b"\0\0\0\0\0\0BA");
+    pack_into("<h", &mut b, 1, &[v(0x4142)]).unwrap();
+    assert_eq!(&b, b"\0BA\0\0\0BA");
+    // A failed pack_into leaves the buffer unchanged.
+    assert!(pack_into("<hh", &mut b, 0, &[v(1), v(1 << 20)]).is_err());
+    assert_eq!(&b, b"\0BA\0\0\0BA");
+}
+
+#[test]
+fn iter_unpack_records() {
+    let buf: Vec<u8> = (0..24).collect();
+    let rows: Vec<String> = iter_unpack("<iQ", &buf)
+        .unwrap()
+        .map(|r| tuple(r.unwrap()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "(50462976, 795458214266537220)",
+            "(252579084, 1663540288323457296)"
+        ]
+    );
+    assert_eq!(iter_unpack("<h", b"").unwrap().count(), 0);
+    let s = Struct::new("<h").unwrap();
+    let mut it = s.iter_unpack(b"\x01\x00\x02\x00\x03\x00").unwrap();
+    assert_eq!(it.len(), 3);
+    assert_eq!(it.next_back().unwrap().unwrap(), vec![v(3)]);
+    assert_eq!(it.nth(1).unwrap().unwrap(), vec![v(2)]);
+    assert!(it.next().is_none());
+    // Non-plain formats go through the general path.
+    let rows: Vec<_> = iter_unpack("T{B(2)B}", b"\x01\x02\x03\x04\x05\x06")
+        .unwrap()
+        .map(|r| tuple(r.unwrap()))
+        .collect();
+    assert_eq!(rows, ["((1, [2, 3]),)", "((4, [5, 6]),)"]);
+    // Invalid text surfaces as an item error.
+    let mut it = iter_unpack("<w", b"\x00\x00\x11\x00").unwrap();
+    assert!(it.next().unwrap().is_err());
+}
+
+#[test]
+fn struct_accessors() {
+    let s = Struct::new("<iQ").unwrap();
+    assert_eq!(s.size(), 12);
+    assert_eq!(s.format(), "<iQ");
+    assert_eq!(s.as_format().itemsize(), 12);
+    assert_eq!(s.value_count(), 2);
+    let b = s.pack(&[v(-1), v(u64::MAX)]).unwrap();
+    assert_eq!(s.unpack(&b).unwrap(), vec![v(-1), v(u64::MAX)]);
+    assert_eq!(s.unpack_from(&b, 0).unwrap(), vec![v(-1), v(u64::MAX)]);
+    let mut out = [0u8; 14];
+    s.pack_into(&mut out, 2, &[v(1), v(2)]).unwrap();
+    assert_eq!(s.unpack_from(&out, -12).unwrap(), vec![v(1), v(2)]);
+}
