@@ -1,0 +1,334 @@
+//! [`ViewError`]: everything that can go wrong building, selecting, casting, reading or writing
+//! a view, each variant carrying the numbers involved.
+
+use std::fmt;
+
+use crate::format::FormatError;
+
+/// An error from a view operation. Every variant carries the numbers that explain it, and its
+/// `Display` names them ("index 5 is out of bounds for axis 0 with size 3"). Where CPython's
+/// `memoryview` raises for the same input, the message contains CPython's text.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub enum ViewError {
+    /// The format string did not parse (`from_parts(buf, "T{i", ...)`).
+    Format(FormatError),
+    /// More than 64 dimensions (`shape` of length 65).
+    TooManyDimensions {
+        /// The number of dimensions asked for.
+        ndim: usize,
+    },
+    /// `strides` has a different length from `shape`.
+    StridesMismatch {
+        /// `shape.len()`.
+        shape_len: usize,
+        /// `strides.len()`.
+        strides_len: usize,
+    },
+    /// The itemsize is zero (format `''` or `'0i'` without an explicit itemsize).
+    ItemsizeZero,
+    /// An explicit itemsize smaller than the format's size (`'i'` with itemsize 2).
+    ItemsizeTooSmall {
+        /// The itemsize given.
+        itemsize: usize,
+        /// The size of one item of the format.
+        format_size: usize,
+    },
+    /// `product(shape) * itemsize` does not fit `isize`.
+    SizeOverflow {
+        /// The shape.
+        shape: Vec<usize>,
+        /// The itemsize.
+        itemsize: usize,
+    },
+    /// `(extent - 1) * stride`, or the sum of such terms, does not fit `isize`.
+    StrideOverflow {
+        /// The axis whose term overflowed.
+        axis: usize,
+        /// Its extent.
+        extent: usize,
+        /// Its stride.
+        stride: isize,
+    },
+    /// Some reachable element lies outside the buffer.
+    OutOfBounds {
+        /// First byte the view reaches (may be negative).
+        start: i128,
+        /// One past the last byte the view reaches.
+        end: i128,
+        /// The buffer's length.
+        len: usize,
+    },
+    /// The offset of element `[0, ..., 0]` is past the end of the buffer.
+    OffsetOutOfBounds {
+        /// The offset.
+        offset: usize,
+        /// The buffer's length.
+        len: usize,
+    },
+    /// An integer index outside `-size .. size`.
+    IndexOutOfBounds {
+        /// The axis (of the view being indexed).
+        axis: usize,
+        /// The index as given.
+        index: isize,
+        /// The axis' extent.
+        size: usize,
+    },
+    /// A selection consumes more axes than the view has (`"0, 0"` on a 1-D view).
+    TooManyIndices {
+        /// The view's number of dimensions.
+        ndim: usize,
+        /// Integers and slices in the selection.
+        given: usize,
+    },
+    /// `get`/`set` need exactly one index per dimension.
+    IndexCount {
+        /// The view's number of dimensions.
+        ndim: usize,
+        /// The number of indices given.
+        given: usize,
+    },
+    /// More than one `...` in a selection.
+    MultipleEllipsis,
+    /// A slice with step 0.
+    SliceStepZero,
+    /// The subscript text is not a valid Python subscript.
+    Subscript {
+        /// The text.
+        input: String,
+        /// Byte position of the problem.
+        position: usize,
+        /// What was expected there.
+        expected: &'static str,
+    },
+    /// An integer index in subscript text that does not fit `isize`.
+    IndexOverflow {
+        /// The integer as written.
+        text: String,
+    },
+    /// `len()` of a 0-dim view.
+    NoLength,
+    /// `permute_axes` got the wrong number of axes.
+    AxesCount {
+        /// The view's number of dimensions.
+        ndim: usize,
+        /// The number of axes given.
+        given: usize,
+    },
+    /// `permute_axes` got axes that are not a permutation of `0..ndim`.
+    AxesNotPermutation {
+        /// The axes given.
+        axes: Vec<usize>,
+    },
+    /// `reshape` of a view that is not C-contiguous.
+    ReshapeNotContiguous,
+    /// `reshape` to a shape with a different number of elements.
+    ReshapeSize {
+        /// Elements in the view.
+        elements: usize,
+        /// The shape asked for.
+        shape: Vec<usize>,
+    },
+    /// `cast` of a view that is not C-contiguous.
+    CastNotContiguous,
+    /// `cast` without a shape: the byte length is not a multiple of the new itemsize.
+    CastLengthNotMultiple {
+        /// The view's `nbytes`.
+        nbytes: usize,
+        /// The new format's itemsize.
+        itemsize: usize,
+    },
+    /// `cast` with a shape: `product(shape) * itemsize` differs from the view's `nbytes`
+    /// (or overflows).
+    CastShapeMismatch {
+        /// The shape asked for.
+        shape: Vec<usize>,
+        /// The new format's itemsize.
+        itemsize: usize,
+        /// The view's `nbytes`.
+        nbytes: usize,
+    },
+    /// `hex` with a separator that is not ASCII.
+    HexSeparatorNotAscii {
+        /// The separator.
+        sep: char,
+    },
+    /// An order other than `C`, `F` or `A`.
+    OrderInvalid {
+        /// The text given.
+        text: String,
+    },
+    /// A buffer request asked for a writable buffer from a read-only view.
+    NotWritable,
+    /// A buffer request needs a C-contiguous buffer (`C_CONTIGUOUS`, or no `STRIDES`).
+    NotCContiguous,
+    /// A buffer request needs a Fortran-contiguous buffer.
+    NotFContiguous,
+    /// A buffer request needs a C- or Fortran-contiguous buffer.
+    NotContiguous,
+    /// A buffer request with `FORMAT` but without `ND`.
+    FormatWithoutShape,
+    /// Assignment between views of different shapes.
+    AssignShapeMismatch {
+        /// The destination's shape.
+        dst: Vec<usize>,
+        /// The source's shape.
+        src: Vec<usize>,
+    },
+    /// Assignment between views whose items are not equivalent (see `MemoryViewMut::assign`).
+    AssignFormatMismatch {
+        /// The destination's format.
+        dst: String,
+        /// The destination's itemsize.
+        dst_itemsize: usize,
+        /// The source's format.
+        src: String,
+        /// The source's itemsize.
+        src_itemsize: usize,
+    },
+}
+
+impl From<FormatError> for ViewError {
+    fn from(e: FormatError) -> Self {
+        ViewError::Format(e)
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+impl fmt::Display for ViewError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ViewError::*;
+        match self {
+            Format(e) => write!(f, "invalid format: {e}"),
+            TooManyDimensions { ndim } => write!(
+                f,
+                "number of dimensions must not exceed 64, got {ndim}"
+            ),
+            StridesMismatch {
+                shape_len,
+                strides_len,
+            } => write!(
+                f,
+                "shape has {} but strides has {}",
+                plural(*shape_len, "dimension", "dimensions"),
+                plural(*strides_len, "entry", "entries")
+            ),
+            ItemsizeZero => f.write_str("itemsize must not be zero"),
+            ItemsizeTooSmall {
+                itemsize,
+                format_size,
+            } => write!(
+                f,
+                "itemsize {itemsize} is smaller than the format's size {format_size}"
+            ),
+            SizeOverflow { shape, itemsize } => write!(
+                f,
+                "product(shape) * itemsize overflows isize: shape {shape:?}, itemsize {itemsize}"
+            ),
+            StrideOverflow {
+                axis,
+                extent,
+                stride,
+            } => write!(
+                f,
+                "byte offsets overflow isize at axis {axis} (extent {extent}, stride {stride})"
+            ),
+            OutOfBounds { start, end, len } => {
+                write!(f, "needs bytes {start}..{end}, buffer has {len}")
+            }
+            OffsetOutOfBounds { offset, len } => {
+                write!(f, "offset {offset} is past the end of the {len}-byte buffer")
+            }
+            IndexOutOfBounds { axis, index, size } => write!(
+                f,
+                "index {index} is out of bounds for axis {axis} with size {size}"
+            ),
+            TooManyIndices { ndim, given } => write!(
+                f,
+                "too many indices: view is {ndim}-dimensional, but {given} were indexed"
+            ),
+            IndexCount { ndim, given } => write!(
+                f,
+                "cannot index {ndim}-dimension view with {}",
+                plural(*given, "index", "indices")
+            ),
+            MultipleEllipsis => f.write_str("an index can only have a single ellipsis ('...')"),
+            SliceStepZero => f.write_str("slice step cannot be zero"),
+            Subscript {
+                input,
+                position,
+                expected,
+            } => write!(
+                f,
+                "invalid subscript {input:?}: expected {expected} at byte {position}"
+            ),
+            IndexOverflow { text } => write!(
+                f,
+                "cannot fit '{text}' into an index-sized integer"
+            ),
+            NoLength => f.write_str("0-dim memory has no length"),
+            AxesCount { ndim, given } => write!(
+                f,
+                "axes don't match view: view is {ndim}-dimensional, but {given} axes were given"
+            ),
+            AxesNotPermutation { axes } => {
+                write!(f, "axes {axes:?} are not a permutation of 0..{}", axes.len())
+            }
+            ReshapeNotContiguous => f.write_str("reshape is restricted to C-contiguous views"),
+            ReshapeSize { elements, shape } => write!(
+                f,
+                "cannot reshape {} into shape {shape:?}",
+                plural(*elements, "element", "elements")
+            ),
+            CastNotContiguous => {
+                f.write_str("memoryview: casts are restricted to C-contiguous views")
+            }
+            CastLengthNotMultiple { nbytes, itemsize } => write!(
+                f,
+                "memoryview: length is not a multiple of itemsize ({nbytes} bytes, itemsize {itemsize})"
+            ),
+            CastShapeMismatch {
+                shape,
+                itemsize,
+                nbytes,
+            } => write!(
+                f,
+                "memoryview: product(shape) * itemsize != buffer size (shape {shape:?}, itemsize {itemsize}, buffer size {nbytes})"
+            ),
+            HexSeparatorNotAscii { sep } => write!(f, "sep must be ASCII. (got {sep:?})"),
+            OrderInvalid { text } => write!(f, "order must be 'C', 'F' or 'A', not {text:?}"),
+            NotWritable => f.write_str("memoryview: underlying buffer is not writable"),
+            NotCContiguous => f.write_str("memoryview: underlying buffer is not C-contiguous"),
+            NotFContiguous => {
+                f.write_str("memoryview: underlying buffer is not Fortran contiguous")
+            }
+            NotContiguous => f.write_str("memoryview: underlying buffer is not contiguous"),
+            FormatWithoutShape => f.write_str(
+                "memoryview: cannot cast to unsigned bytes if the format flag is present",
+            ),
+            AssignShapeMismatch { dst, src } => write!(
+                f,
+                "memoryview assignment: lvalue and rvalue have different structures (shape {dst:?} vs {src:?})"
+            ),
+            AssignFormatMismatch {
+                dst,
+                dst_itemsize,
+                src,
+                src_itemsize,
+            } => write!(
+                f,
+                "memoryview assignment: lvalue and rvalue have different structures (format {dst:?} itemsize {dst_itemsize} vs {src:?} itemsize {src_itemsize})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ViewError {}

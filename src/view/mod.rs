@@ -1,0 +1,607 @@
+//! N-dimensional views over byte buffers: [`MemoryView`] (shared) and [`MemoryViewMut`]
+//! (writable), Python's `memoryview` generalised to every PEP 3118 format and to NumPy's basic
+//! indexing.
+//!
+//! A view is a buffer plus a [`Format`](crate::format::Format), an itemsize, a shape, byte
+//! strides (signed) and the byte offset of element `[0, ..., 0]`. The geometry is validated once
+//! when the view is made (every reachable byte inside the buffer, checked arithmetic, at most 64
+//! dimensions); after that, selecting, transposing, casting and copying are pure stride
+//! arithmetic and element access needs no further bounds checks.
+//!
+//! # Decisions (where CPython and NumPy are silent or disagree)
+//!
+//! * A slice multiplies the stride by the step, as CPython does, even when the result is empty
+//!   (`b"abc"[1:1:-1]` has stride -1; NumPy would report 1).
+//! * An empty view is contiguous in both orders (`PyBuffer_IsContiguous`), so it can be cast;
+//!   CPython's 1-D flag says otherwise for empty negative-stride slices.
+//! * `select("")` and `select("()")` both mean the empty tuple: the whole view, unchanged.
+//! * `len()` of a 0-dim view is an error (CPython 3.12+).
+//! * `MemoryView` is always read-only and `MemoryViewMut` always writable: a `WRITABLE` buffer
+//!   request fails on the first and succeeds on the second.
+//! * `cast` accepts everything CPython accepts with CPython's result, and also casts between two
+//!   non-byte formats, N-D → N-D, struct formats and empty views, whenever the source is
+//!   C-contiguous and the byte counts match.
+
+mod copy;
+mod error;
+mod flags;
+mod raw;
+mod select;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
+
+use crate::format::Format;
+
+pub use error::ViewError;
+pub use flags::{BufferFlags, BufferInfo};
+pub use raw::MAX_NDIM;
+pub use select::{adjust_slice, parse_subscript, SliceArg};
+
+use raw::{Geometry, RawView};
+
+/// The order in which `to_bytes` lays out the elements (CPython's `tobytes(order)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Order {
+    /// Row-major: the last index varies fastest.
+    #[default]
+    C,
+    /// Column-major (Fortran): the first index varies fastest.
+    F,
+    /// The physical order if the view is C- or F-contiguous, C order otherwise.
+    A,
+}
+
+impl FromStr for Order {
+    type Err = ViewError;
+
+    /// `"C"`, `"F"` or `"A"` (CPython accepts exactly these, case-sensitively).
+    fn from_str(s: &str) -> Result<Order, ViewError> {
+        match s {
+            "C" => Ok(Order::C),
+            "F" => Ok(Order::F),
+            "A" => Ok(Order::A),
+            _ => Err(ViewError::OrderInvalid {
+                text: s.to_string(),
+            }),
+        }
+    }
+}
+
+/// The shared `'B'` format of [`MemoryView::new`].
+fn byte_format() -> Arc<Format> {
+    static BYTE: OnceLock<Arc<Format>> = OnceLock::new();
+    BYTE.get_or_init(|| match Format::parse("B") {
+        Ok(f) => Arc::new(f),
+        Err(e) => unreachable!("'B' is a valid format: {e:?}"),
+    })
+    .clone()
+}
+
+/// The geometry for a new view: itemsize from the format unless given (not smaller than the
+/// format's size), C-contiguous strides unless given.
+fn geometry_for(
+    format: &Format,
+    itemsize: Option<usize>,
+    shape: &[usize],
+    strides: Option<&[isize]>,
+    offset: usize,
+) -> Result<Geometry, ViewError> {
+    let format_size = format.itemsize();
+    let itemsize = match itemsize {
+        Some(itemsize) if itemsize < format_size => {
+            return Err(ViewError::ItemsizeTooSmall {
+                itemsize,
+                format_size,
+            })
+        }
+        Some(itemsize) => itemsize,
+        None => format_size,
+    };
+    if shape.len() > MAX_NDIM {
+        return Err(ViewError::TooManyDimensions { ndim: shape.len() });
+    }
+    let strides = match strides {
+        Some(strides) => strides.to_vec(),
+        None => Geometry::c_strides(shape, itemsize).ok_or_else(|| ViewError::SizeOverflow {
+            shape: shape.to_vec(),
+            itemsize,
+        })?,
+    };
+    Ok(Geometry {
+        offset,
+        itemsize,
+        shape: shape.to_vec(),
+        strides,
+    })
+}
+
+/// A read-only N-dimensional view of a byte buffer.
+///
+/// Python's `memoryview(b'...')` is `MemoryView::new(bytes)`: 1-D, format `'B'`. Any other
+/// layout is made with [`from_parts`](Self::from_parts). Cloning copies the shape and strides and
+/// shares the format.
+#[derive(Clone)]
+pub struct MemoryView<'a> {
+    raw: RawView<&'a [u8]>,
+    format: Arc<Format>,
+}
+
+/// A writable N-dimensional view of a byte buffer: a [`MemoryView`] that can also `set`,
+/// `fill` and `assign`. Read operations are available through [`as_view`](Self::as_view) and
+/// directly for the common ones.
+pub struct MemoryViewMut<'a> {
+    raw: RawView<&'a mut [u8]>,
+    format: Arc<Format>,
+}
+
+/// Accessors shared by both view types.
+macro_rules! accessors {
+    () => {
+        /// The format of one item.
+        pub fn format(&self) -> &Format {
+            &self.format
+        }
+
+        /// Bytes per item (at least the format's size; more when items carry trailing padding).
+        pub fn itemsize(&self) -> usize {
+            self.raw.geom().itemsize
+        }
+
+        /// Number of dimensions (0 to 64).
+        pub fn ndim(&self) -> usize {
+            self.raw.geom().ndim()
+        }
+
+        /// Extent of each axis.
+        pub fn shape(&self) -> &[usize] {
+            &self.raw.geom().shape
+        }
+
+        /// Byte step of each axis (may be zero or negative, and need not be a multiple of the
+        /// itemsize).
+        pub fn strides(&self) -> &[isize] {
+            &self.raw.geom().strides
+        }
+
+        /// Byte index in [`buffer`](Self::buffer) of element `[0, ..., 0]`.
+        pub fn offset(&self) -> usize {
+            self.raw.geom().offset
+        }
+
+        /// `product(shape) * itemsize`: the size of the data in C order, not the span.
+        pub fn nbytes(&self) -> usize {
+            self.raw.geom().nbytes()
+        }
+
+        /// Number of elements, `product(shape)` (1 for a 0-dim view).
+        pub fn num_elements(&self) -> usize {
+            self.raw.geom().nelements()
+        }
+
+        /// `len(view)`: the extent of the first axis; [`ViewError::NoLength`] for a 0-dim view.
+        pub fn len(&self) -> Result<usize, ViewError> {
+            self.shape().first().copied().ok_or(ViewError::NoLength)
+        }
+
+        /// Whether the view has no elements (some extent is zero).
+        pub fn is_empty(&self) -> bool {
+            self.shape().contains(&0)
+        }
+
+        /// C-contiguous in the sense of `PyBuffer_IsContiguous(view, 'C')`: axes of extent 1
+        /// may have any stride, and an empty view is contiguous.
+        pub fn is_c_contiguous(&self) -> bool {
+            self.raw.geom().is_c_contiguous()
+        }
+
+        /// Fortran-contiguous (`PyBuffer_IsContiguous(view, 'F')`).
+        pub fn is_f_contiguous(&self) -> bool {
+            self.raw.geom().is_f_contiguous()
+        }
+
+        /// C- or Fortran-contiguous (`PyBuffer_IsContiguous(view, 'A')`).
+        pub fn is_contiguous(&self) -> bool {
+            self.is_c_contiguous() || self.is_f_contiguous()
+        }
+    };
+}
+
+impl<'a> MemoryView<'a> {
+    /// A 1-D view of `buf` with format `'B'` (Python's `memoryview(buf)`).
+    pub fn new(buf: &'a [u8]) -> MemoryView<'a> {
+        let geom = Geometry {
+            offset: 0,
+            itemsize: 1,
+            shape: vec![buf.len()],
+            strides: vec![1],
+        };
+        match RawView::new(buf, geom) {
+            Ok(raw) => MemoryView {
+                raw,
+                format: byte_format(),
+            },
+            // A slice never exceeds isize::MAX bytes, so this 1-D view is always valid.
+            Err(e) => unreachable!("1-D byte view of a slice: {e}"),
+        }
+    }
+
+    /// A view of `buf` with the given format (`struct` dialect), shape, byte strides
+    /// (`None` = C-contiguous) and byte offset of element `[0, ..., 0]`; the itemsize is the
+    /// format's size.
+    pub fn from_parts(
+        buf: &'a [u8],
+        format: &str,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> Result<MemoryView<'a>, ViewError> {
+        Self::from_format(buf, Format::parse(format)?, None, shape, strides, offset)
+    }
+
+    /// As [`from_parts`](Self::from_parts) with an explicit itemsize, which may exceed the
+    /// format's size (items with trailing padding, as NumPy and ctypes export them) but not be
+    /// smaller.
+    pub fn from_parts_with_itemsize(
+        buf: &'a [u8],
+        format: &str,
+        itemsize: usize,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> Result<MemoryView<'a>, ViewError> {
+        Self::from_format(
+            buf,
+            Format::parse(format)?,
+            Some(itemsize),
+            shape,
+            strides,
+            offset,
+        )
+    }
+
+    /// The general constructor: an already parsed format (any dialect), an optional explicit
+    /// itemsize, shape, optional strides and offset.
+    pub fn from_format(
+        buf: &'a [u8],
+        format: impl Into<Arc<Format>>,
+        itemsize: Option<usize>,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> Result<MemoryView<'a>, ViewError> {
+        let format = format.into();
+        let geom = geometry_for(&format, itemsize, shape, strides, offset)?;
+        Ok(MemoryView {
+            raw: RawView::new(buf, geom)?,
+            format,
+        })
+    }
+
+    accessors!();
+
+    /// The whole underlying buffer (not only the bytes this view reaches).
+    pub fn buffer(&self) -> &'a [u8] {
+        self.raw.slice()
+    }
+
+    /// Always `true`: a `MemoryView` cannot write.
+    pub fn readonly(&self) -> bool {
+        true
+    }
+
+    /// A read-only view of the same data (`memoryview.toreadonly()`); for a `MemoryView` this
+    /// is a clone.
+    pub fn to_readonly(&self) -> MemoryView<'a> {
+        self.clone()
+    }
+
+    /// If the view is C-contiguous, its bytes as one slice of the buffer, without copying.
+    pub fn as_contiguous_bytes(&self) -> Option<&'a [u8]> {
+        let g = self.raw.geom();
+        if !g.is_c_contiguous() {
+            return None;
+        }
+        if g.shape.contains(&0) {
+            return Some(&[]);
+        }
+        self.buffer().get(g.offset..g.offset + g.nbytes())
+    }
+
+    fn with_geometry(&self, geom: Geometry) -> Result<MemoryView<'a>, ViewError> {
+        Ok(MemoryView {
+            raw: RawView::new(self.buffer(), geom)?,
+            format: self.format.clone(),
+        })
+    }
+
+    /// Select with Python subscript text (NumPy basic indexing): `"1:, ::-2, ..."`,
+    /// `"0, None"`, `"()"`. See [`parse_subscript`] for the grammar and [`select_with`]
+    /// for the semantics.
+    ///
+    /// [`select_with`]: Self::select_with
+    pub fn select(&self, subscript: &str) -> Result<MemoryView<'a>, ViewError> {
+        self.select_with(&parse_subscript(subscript)?)
+    }
+
+    /// Select with typed items: integers drop an axis (negative ones count from the end),
+    /// slices follow Python's rules, `Ellipsis` stands for as many full slices as needed and
+    /// `NewAxis` inserts an axis of length 1 with stride 0. Axes not mentioned are kept.
+    /// Integer-only keys (one per axis) give a 0-dim view.
+    pub fn select_with(&self, args: &[SliceArg]) -> Result<MemoryView<'a>, ViewError> {
+        self.with_geometry(select::apply(self.raw.geom(), args)?)
+    }
+
+    /// The view with its axes reversed (NumPy's `.T`).
+    pub fn transpose(&self) -> MemoryView<'a> {
+        let axes: Vec<usize> = (0..self.ndim()).rev().collect();
+        // Cannot fail: a permutation of a valid geometry reaches the same bytes.
+        self.permute_axes(&axes).unwrap_or_else(|_| self.clone())
+    }
+
+    /// The view with axis `k` of the result taken from axis `axes[k]` (NumPy's `transpose(axes)`).
+    pub fn permute_axes(&self, axes: &[usize]) -> Result<MemoryView<'a>, ViewError> {
+        self.with_geometry(select::permute(self.raw.geom(), axes)?)
+    }
+
+    /// The same elements in a new shape; the view must be C-contiguous.
+    pub fn reshape(&self, shape: &[usize]) -> Result<MemoryView<'a>, ViewError> {
+        self.with_geometry(select::reshape(self.raw.geom(), shape)?)
+    }
+
+    /// `memoryview.cast(format, shape)`: reinterpret the bytes of a C-contiguous view as items
+    /// of `format` (parsed in the `struct` dialect), 1-D when `shape` is `None`.
+    pub fn cast(&self, format: &str, shape: Option<&[usize]>) -> Result<MemoryView<'a>, ViewError> {
+        self.cast_format(Format::parse(format)?, shape)
+    }
+
+    /// [`cast`](Self::cast) to an already parsed format.
+    pub fn cast_format(
+        &self,
+        format: impl Into<Arc<Format>>,
+        shape: Option<&[usize]>,
+    ) -> Result<MemoryView<'a>, ViewError> {
+        let format = format.into();
+        let geom = select::cast(self.raw.geom(), format.itemsize(), shape)?;
+        Ok(MemoryView {
+            raw: RawView::new(self.buffer(), geom)?,
+            format,
+        })
+    }
+
+    /// `tobytes(order)`: the elements' bytes, in C, Fortran or physical (`A`) order.
+    pub fn to_bytes(&self, order: Order) -> Vec<u8> {
+        copy::to_bytes(&self.raw, order)
+    }
+
+    /// `hex(sep, bytes_per_sep)` of the C-order bytes: `sep` between groups of
+    /// `|bytes_per_sep|` bytes, counted from the right when positive and from the left when
+    /// negative; 0 means no separators.
+    pub fn hex(&self, sep: Option<char>, bytes_per_sep: isize) -> Result<String, ViewError> {
+        copy::hex(&self.to_bytes(Order::C), sep, bytes_per_sep)
+    }
+
+    /// Answer a buffer request as CPython's memoryview exporter does (a `MemoryView` is
+    /// read-only, so any `WRITABLE` request fails).
+    pub fn request(&self, flags: BufferFlags) -> Result<BufferInfo, ViewError> {
+        flags::request(self.raw.geom(), self.format.as_str(), true, flags)
+    }
+}
+
+impl<'a> MemoryViewMut<'a> {
+    /// A writable 1-D view of `buf` with format `'B'` (Python's `memoryview(bytearray)`).
+    pub fn new(buf: &'a mut [u8]) -> MemoryViewMut<'a> {
+        let geom = Geometry {
+            offset: 0,
+            itemsize: 1,
+            shape: vec![buf.len()],
+            strides: vec![1],
+        };
+        match RawView::new(buf, geom) {
+            Ok(raw) => MemoryViewMut {
+                raw,
+                format: byte_format(),
+            },
+            // A slice never exceeds isize::MAX bytes, so this 1-D view is always valid.
+            Err(e) => unreachable!("1-D byte view of a slice: {e}"),
+        }
+    }
+
+    /// As [`MemoryView::from_parts`], writable.
+    pub fn from_parts(
+        buf: &'a mut [u8],
+        format: &str,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> Result<MemoryViewMut<'a>, ViewError> {
+        Self::from_format(buf, Format::parse(format)?, None, shape, strides, offset)
+    }
+
+    /// As [`MemoryView::from_parts_with_itemsize`], writable.
+    pub fn from_parts_with_itemsize(
+        buf: &'a mut [u8],
+        format: &str,
+        itemsize: usize,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> Result<MemoryViewMut<'a>, ViewError> {
+        Self::from_format(
+            buf,
+            Format::parse(format)?,
+            Some(itemsize),
+            shape,
+            strides,
+            offset,
+        )
+    }
+
+    /// As [`MemoryView::from_format`], writable.
+    pub fn from_format(
+        buf: &'a mut [u8],
+        format: impl Into<Arc<Format>>,
+        itemsize: Option<usize>,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> Result<MemoryViewMut<'a>, ViewError> {
+        let format = format.into();
+        let geom = geometry_for(&format, itemsize, shape, strides, offset)?;
+        Ok(MemoryViewMut {
+            raw: RawView::new(buf, geom)?,
+            format,
+        })
+    }
+
+    accessors!();
+
+    /// The whole underlying buffer.
+    pub fn buffer(&self) -> &[u8] {
+        self.raw.buf()
+    }
+
+    /// The whole underlying buffer, writable.
+    pub fn buffer_mut(&mut self) -> &mut [u8] {
+        self.raw.buf_mut()
+    }
+
+    /// Always `false`: a `MemoryViewMut` can write.
+    pub fn readonly(&self) -> bool {
+        false
+    }
+
+    /// A read-only view of the same data, borrowing this one.
+    pub fn as_view(&self) -> MemoryView<'_> {
+        MemoryView {
+            raw: self.raw.reborrow(),
+            format: self.format.clone(),
+        }
+    }
+
+    /// `memoryview.toreadonly()`: the same as [`as_view`](Self::as_view).
+    pub fn to_readonly(&self) -> MemoryView<'_> {
+        self.as_view()
+    }
+
+    /// Give up writing: a read-only view for the whole lifetime `'a`.
+    pub fn into_view(self) -> MemoryView<'a> {
+        MemoryView {
+            raw: self.raw.into_shared(),
+            format: self.format,
+        }
+    }
+
+    /// A writable view of the same data, borrowing this one (so that `self` can be used again
+    /// afterwards).
+    pub fn reborrow(&mut self) -> MemoryViewMut<'_> {
+        MemoryViewMut {
+            raw: self.raw.reborrow_mut(),
+            format: self.format.clone(),
+        }
+    }
+
+    fn with_geometry(&mut self, geom: Geometry) -> Result<MemoryViewMut<'_>, ViewError> {
+        Ok(MemoryViewMut {
+            raw: RawView::new(self.raw.buf_mut(), geom)?,
+            format: self.format.clone(),
+        })
+    }
+
+    /// [`MemoryView::select`], writable.
+    pub fn select_mut(&mut self, subscript: &str) -> Result<MemoryViewMut<'_>, ViewError> {
+        let args = parse_subscript(subscript)?;
+        self.select_with_mut(&args)
+    }
+
+    /// [`MemoryView::select_with`], writable.
+    pub fn select_with_mut(&mut self, args: &[SliceArg]) -> Result<MemoryViewMut<'_>, ViewError> {
+        let geom = select::apply(self.raw.geom(), args)?;
+        self.with_geometry(geom)
+    }
+
+    /// [`MemoryView::permute_axes`], writable.
+    pub fn permute_axes_mut(&mut self, axes: &[usize]) -> Result<MemoryViewMut<'_>, ViewError> {
+        let geom = select::permute(self.raw.geom(), axes)?;
+        self.with_geometry(geom)
+    }
+
+    /// [`MemoryView::reshape`], writable.
+    pub fn reshape_mut(&mut self, shape: &[usize]) -> Result<MemoryViewMut<'_>, ViewError> {
+        let geom = select::reshape(self.raw.geom(), shape)?;
+        self.with_geometry(geom)
+    }
+
+    /// [`MemoryView::cast`], writable.
+    pub fn cast_mut(
+        &mut self,
+        format: &str,
+        shape: Option<&[usize]>,
+    ) -> Result<MemoryViewMut<'_>, ViewError> {
+        let format = Arc::new(Format::parse(format)?);
+        let geom = select::cast(self.raw.geom(), format.itemsize(), shape)?;
+        Ok(MemoryViewMut {
+            raw: RawView::new(self.raw.buf_mut(), geom)?,
+            format,
+        })
+    }
+
+    /// [`MemoryView::to_bytes`].
+    pub fn to_bytes(&self, order: Order) -> Vec<u8> {
+        copy::to_bytes(&self.raw, order)
+    }
+
+    /// [`MemoryView::hex`].
+    pub fn hex(&self, sep: Option<char>, bytes_per_sep: isize) -> Result<String, ViewError> {
+        copy::hex(&self.to_bytes(Order::C), sep, bytes_per_sep)
+    }
+
+    /// Answer a buffer request as CPython's memoryview exporter does for a writable view.
+    pub fn request(&self, flags: BufferFlags) -> Result<BufferInfo, ViewError> {
+        flags::request(self.raw.geom(), self.format.as_str(), false, flags)
+    }
+}
+
+fn debug_view(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    format: &Format,
+    g: &Geometry,
+    len: usize,
+) -> fmt::Result {
+    f.debug_struct(name)
+        .field("format", &format.as_str())
+        .field("itemsize", &g.itemsize)
+        .field("shape", &g.shape)
+        .field("strides", &g.strides)
+        .field("offset", &g.offset)
+        .field("buffer_len", &len)
+        .finish()
+}
+
+impl fmt::Debug for MemoryView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_view(
+            f,
+            "MemoryView",
+            &self.format,
+            self.raw.geom(),
+            self.raw.buf().len(),
+        )
+    }
+}
+
+impl fmt::Debug for MemoryViewMut<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_view(
+            f,
+            "MemoryViewMut",
+            &self.format,
+            self.raw.geom(),
+            self.raw.buf().len(),
+        )
+    }
+}

@@ -1,0 +1,710 @@
+//! Selection: NumPy basic indexing with Python's slice rules, the subscript-text parser, and
+//! the other pure stride transformations (`permute_axes`, `reshape`, `cast`).
+//!
+//! Everything here maps a [`Geometry`] to a new one; the caller re-validates the result
+//! against the buffer, so nothing here needs to be trusted.
+
+#![forbid(unsafe_code)]
+
+use std::ops::{Range, RangeFrom, RangeFull, RangeTo};
+
+use super::error::ViewError;
+use super::raw::{Geometry, MAX_NDIM};
+
+/// One item of a selection, as in a Python subscript `view[a, b:c, ..., None]`.
+///
+/// The text form is parsed by [`parse_subscript`]; `SliceArg` is the typed form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SliceArg {
+    /// `i`: pick one position of an axis (negative counts from the end) and drop the axis.
+    Index(isize),
+    /// `start:stop:step` with Python's rules (`None` = the default for the step's sign;
+    /// out-of-range bounds are clamped; a step of 0 is an error).
+    Slice {
+        /// `start`, or `None` for the default.
+        start: Option<isize>,
+        /// `stop`, or `None` for the default.
+        stop: Option<isize>,
+        /// `step`, or `None` for 1.
+        step: Option<isize>,
+    },
+    /// `...`: as many full slices as needed to use up all axes (at most one per selection).
+    Ellipsis,
+    /// `None` (NumPy's `newaxis`): insert an axis of length 1 with stride 0.
+    NewAxis,
+}
+
+impl SliceArg {
+    /// `:` — the whole axis.
+    pub const FULL: SliceArg = SliceArg::Slice {
+        start: None,
+        stop: None,
+        step: None,
+    };
+
+    /// `start:stop:step` with every part optional.
+    pub fn slice(start: Option<isize>, stop: Option<isize>, step: Option<isize>) -> SliceArg {
+        SliceArg::Slice { start, stop, step }
+    }
+
+    /// Whether this item uses up one axis of the view (an integer or a slice).
+    fn consumes_axis(self) -> bool {
+        matches!(self, SliceArg::Index(_) | SliceArg::Slice { .. })
+    }
+}
+
+impl From<isize> for SliceArg {
+    fn from(i: isize) -> Self {
+        SliceArg::Index(i)
+    }
+}
+
+impl From<Range<isize>> for SliceArg {
+    fn from(r: Range<isize>) -> Self {
+        SliceArg::slice(Some(r.start), Some(r.end), None)
+    }
+}
+
+impl From<RangeFrom<isize>> for SliceArg {
+    fn from(r: RangeFrom<isize>) -> Self {
+        SliceArg::slice(Some(r.start), None, None)
+    }
+}
+
+impl From<RangeTo<isize>> for SliceArg {
+    fn from(r: RangeTo<isize>) -> Self {
+        SliceArg::slice(None, Some(r.end), None)
+    }
+}
+
+impl From<RangeFull> for SliceArg {
+    fn from(_: RangeFull) -> Self {
+        SliceArg::FULL
+    }
+}
+
+/// Python's `PySlice_Unpack` + `PySlice_AdjustIndices`: the resolved `(start, step, length)`
+/// of `start:stop:step` over an axis of `length` elements.
+///
+/// ```
+/// use memview::view::adjust_slice;
+/// // list(range(10))[8:2:-3] == [8, 5]
+/// assert_eq!(adjust_slice(10, Some(8), Some(2), Some(-3)), Ok((8, -3, 2)));
+/// // list(range(3))[100:] == []
+/// assert_eq!(adjust_slice(3, Some(100), None, None), Ok((3, 1, 0)));
+/// ```
+pub fn adjust_slice(
+    length: usize,
+    start: Option<isize>,
+    stop: Option<isize>,
+    step: Option<isize>,
+) -> Result<(isize, isize, usize), ViewError> {
+    // PySlice_Unpack.
+    let step = step.unwrap_or(1);
+    if step == 0 {
+        return Err(ViewError::SliceStepZero);
+    }
+    // Allow `-step` without overflow.
+    let step = step.max(-isize::MAX);
+    let mut start = start.unwrap_or(if step < 0 { isize::MAX } else { 0 });
+    let mut stop = stop.unwrap_or(if step < 0 { isize::MIN } else { isize::MAX });
+    // PySlice_AdjustIndices. Extents of valid views fit isize; saturate for anything else.
+    let length = isize::try_from(length).unwrap_or(isize::MAX);
+    let clamp = |v: &mut isize| {
+        if *v < 0 {
+            *v += length;
+            if *v < 0 {
+                *v = if step < 0 { -1 } else { 0 };
+            }
+        } else if *v >= length {
+            *v = if step < 0 { length - 1 } else { length };
+        }
+    };
+    clamp(&mut start);
+    clamp(&mut stop);
+    let n = if step < 0 {
+        if stop < start {
+            (start - stop - 1) / (-step) + 1
+        } else {
+            0
+        }
+    } else if start < stop {
+        (stop - start - 1) / step + 1
+    } else {
+        0
+    };
+    Ok((start, step, n as usize))
+}
+
+/// Apply a selection to a geometry (NumPy basic indexing).
+///
+/// Strides of sliced axes become `stride * step` as in CPython (saturating when the product
+/// overflows, which only happens for axes of length 0 or 1, whose stride is never used). The
+/// offset moves to the first selected element; when the result is empty it stays where it was,
+/// since an empty view reaches no byte.
+pub(crate) fn apply(g: &Geometry, args: &[SliceArg]) -> Result<Geometry, ViewError> {
+    let ndim = g.ndim();
+    let ellipses = args.iter().filter(|a| **a == SliceArg::Ellipsis).count();
+    if ellipses > 1 {
+        return Err(ViewError::MultipleEllipsis);
+    }
+    let consumed = args.iter().filter(|a| a.consumes_axis()).count();
+    if consumed > ndim {
+        return Err(ViewError::TooManyIndices {
+            ndim,
+            given: consumed,
+        });
+    }
+    // Positions only mean something when the source view has elements.
+    let source_empty = g.shape.contains(&0);
+    let mut offset = g.offset as i128;
+    let mut shape = Vec::with_capacity(ndim + args.len());
+    let mut strides = Vec::with_capacity(ndim + args.len());
+    let mut axis = 0;
+    for &arg in args {
+        match arg {
+            SliceArg::Index(i) => {
+                let n = g.shape[axis];
+                let idx = if i < 0 {
+                    i as i128 + n as i128
+                } else {
+                    i as i128
+                };
+                if idx < 0 || idx >= n as i128 {
+                    return Err(ViewError::IndexOutOfBounds {
+                        axis,
+                        index: i,
+                        size: n,
+                    });
+                }
+                offset += idx * g.strides[axis] as i128;
+                axis += 1;
+            }
+            SliceArg::Slice { start, stop, step } => {
+                let (start, step, n) = adjust_slice(g.shape[axis], start, stop, step)?;
+                if n > 0 {
+                    offset += start as i128 * g.strides[axis] as i128;
+                }
+                shape.push(n);
+                strides.push(g.strides[axis].saturating_mul(step));
+                axis += 1;
+            }
+            SliceArg::Ellipsis => {
+                for _ in 0..ndim - consumed {
+                    shape.push(g.shape[axis]);
+                    strides.push(g.strides[axis]);
+                    axis += 1;
+                }
+            }
+            SliceArg::NewAxis => {
+                shape.push(1);
+                strides.push(0);
+            }
+        }
+    }
+    shape.extend_from_slice(&g.shape[axis..]);
+    strides.extend_from_slice(&g.strides[axis..]);
+    if shape.len() > MAX_NDIM {
+        return Err(ViewError::TooManyDimensions { ndim: shape.len() });
+    }
+    let offset = if source_empty || shape.contains(&0) {
+        g.offset
+    } else {
+        // A reachable element of a valid view: inside the buffer. Checked anyway; the caller
+        // re-validates the geometry.
+        usize::try_from(offset).map_err(|_| ViewError::OutOfBounds {
+            start: offset,
+            end: offset + g.itemsize as i128,
+            len: 0,
+        })?
+    };
+    Ok(Geometry {
+        offset,
+        itemsize: g.itemsize,
+        shape,
+        strides,
+    })
+}
+
+/// Reorder the axes: axis `k` of the result is axis `axes[k]` of `g`.
+pub(crate) fn permute(g: &Geometry, axes: &[usize]) -> Result<Geometry, ViewError> {
+    if axes.len() != g.ndim() {
+        return Err(ViewError::AxesCount {
+            ndim: g.ndim(),
+            given: axes.len(),
+        });
+    }
+    let mut seen = [false; MAX_NDIM];
+    for &a in axes {
+        if a >= g.ndim() || std::mem::replace(&mut seen[a], true) {
+            return Err(ViewError::AxesNotPermutation {
+                axes: axes.to_vec(),
+            });
+        }
+    }
+    Ok(Geometry {
+        offset: g.offset,
+        itemsize: g.itemsize,
+        shape: axes.iter().map(|&a| g.shape[a]).collect(),
+        strides: axes.iter().map(|&a| g.strides[a]).collect(),
+    })
+}
+
+/// Give a C-contiguous geometry a new shape with the same number of elements.
+pub(crate) fn reshape(g: &Geometry, shape: &[usize]) -> Result<Geometry, ViewError> {
+    if shape.len() > MAX_NDIM {
+        return Err(ViewError::TooManyDimensions { ndim: shape.len() });
+    }
+    if !g.is_c_contiguous() {
+        return Err(ViewError::ReshapeNotContiguous);
+    }
+    let elements = g.nelements();
+    let product = shape.iter().try_fold(1usize, |a, &n| a.checked_mul(n));
+    if product != Some(elements) {
+        return Err(ViewError::ReshapeSize {
+            elements,
+            shape: shape.to_vec(),
+        });
+    }
+    let strides =
+        Geometry::c_strides(shape, g.itemsize).ok_or_else(|| ViewError::SizeOverflow {
+            shape: shape.to_vec(),
+            itemsize: g.itemsize,
+        })?;
+    Ok(Geometry {
+        offset: g.offset,
+        itemsize: g.itemsize,
+        shape: shape.to_vec(),
+        strides,
+    })
+}
+
+/// `memoryview.cast` on the geometry: the bytes of a C-contiguous view reinterpreted as items
+/// of `itemsize` bytes, 1-D (`shape` `None`) or with the given shape. Check order follows
+/// CPython's `memoryview_cast_impl` for the checks it shares.
+pub(crate) fn cast(
+    g: &Geometry,
+    itemsize: usize,
+    shape: Option<&[usize]>,
+) -> Result<Geometry, ViewError> {
+    if !g.is_c_contiguous() {
+        return Err(ViewError::CastNotContiguous);
+    }
+    if let Some(shape) = shape {
+        if shape.len() > MAX_NDIM {
+            return Err(ViewError::TooManyDimensions { ndim: shape.len() });
+        }
+    }
+    if itemsize == 0 {
+        return Err(ViewError::ItemsizeZero);
+    }
+    let nbytes = g.nbytes();
+    if nbytes % itemsize != 0 {
+        return Err(ViewError::CastLengthNotMultiple { nbytes, itemsize });
+    }
+    let shape = match shape {
+        None => vec![nbytes / itemsize],
+        Some(shape) => {
+            let product = shape
+                .iter()
+                .try_fold(itemsize, |a, &n| a.checked_mul(n))
+                .filter(|&p| isize::try_from(p).is_ok());
+            if product != Some(nbytes) {
+                return Err(ViewError::CastShapeMismatch {
+                    shape: shape.to_vec(),
+                    itemsize,
+                    nbytes,
+                });
+            }
+            shape.to_vec()
+        }
+    };
+    let strides = Geometry::c_strides(&shape, itemsize).ok_or_else(|| ViewError::SizeOverflow {
+        shape: shape.clone(),
+        itemsize,
+    })?;
+    Ok(Geometry {
+        offset: g.offset,
+        itemsize,
+        shape,
+        strides,
+    })
+}
+
+/// Parse Python subscript text into a selection.
+///
+/// Grammar (whitespace allowed between tokens): an optional pair of parentheses around a
+/// comma-separated list of items, with an optional trailing comma; an item is `...` (or
+/// `Ellipsis`), `None`, an integer, or a slice `[start]:[stop][:[step]]` whose parts are
+/// integers or `None`. Integers are Python literals: an optional sign, decimal digits with
+/// single `_` separators, or `0x`/`0o`/`0b` forms.
+///
+/// The empty string and `"()"` both mean the empty tuple `view[()]`, which selects the whole
+/// view unchanged (and, on a 0-dim view, is what reads its element). `"1,"` is the tuple
+/// `(1,)`, the same selection as `"1"`.
+///
+/// Slice bounds that do not fit `isize` are clamped, as Python clamps them; an integer index
+/// that does not fit is [`ViewError::IndexOverflow`].
+///
+/// ```
+/// use memview::view::{parse_subscript, SliceArg};
+/// assert_eq!(
+///     parse_subscript("1:, ::-2, ..., None")?,
+///     [
+///         SliceArg::slice(Some(1), None, None),
+///         SliceArg::slice(None, None, Some(-2)),
+///         SliceArg::Ellipsis,
+///         SliceArg::NewAxis,
+///     ]
+/// );
+/// assert_eq!(parse_subscript("()")?, []);
+/// # Ok::<(), memview::view::ViewError>(())
+/// ```
+pub fn parse_subscript(text: &str) -> Result<Vec<SliceArg>, ViewError> {
+    let mut p = Parser { text, pos: 0 };
+    p.skip_ws();
+    let parens = p.eat("(");
+    let items = p.parse_items()?;
+    if parens {
+        p.skip_ws();
+        if !p.eat(")") {
+            return Err(p.error("',' or ')'"));
+        }
+    }
+    p.skip_ws();
+    if p.pos != text.len() {
+        return Err(p.error(if parens {
+            "end of input"
+        } else {
+            "',' or end of input"
+        }));
+    }
+    Ok(items)
+}
+
+/// An integer literal: its value (saturated to `i128`) and whether it fits `isize`.
+struct Int {
+    value: isize,
+    fits: bool,
+    text: String,
+}
+
+/// Cursor over subscript text; `pos` is a byte index at a char boundary.
+struct Parser<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn rest(&self) -> &str {
+        &self.text[self.pos..]
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn eat(&mut self, s: &str) -> bool {
+        if self.rest().starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Eat the keyword `word` if it is not followed by an identifier character.
+    fn eat_word(&mut self, word: &str) -> bool {
+        let rest = self.rest();
+        if rest.starts_with(word)
+            && !rest[word.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            self.pos += word.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.pos += self.peek().map_or(0, char::len_utf8);
+        }
+    }
+
+    fn error(&self, expected: &'static str) -> ViewError {
+        ViewError::Subscript {
+            input: self.text.to_string(),
+            position: self.pos,
+            expected,
+        }
+    }
+
+    /// Before: at the first item (or the end of the list). After: past the last item and its
+    /// trailing comma, if any.
+    fn parse_items(&mut self) -> Result<Vec<SliceArg>, ViewError> {
+        let mut items = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.pos == self.text.len() || self.peek() == Some(')') {
+                // The empty list, or a trailing comma.
+                break;
+            }
+            items.push(self.parse_item()?);
+            self.skip_ws();
+            if !self.eat(",") {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    /// Before: at the start of an item. After: just past it.
+    fn parse_item(&mut self) -> Result<SliceArg, ViewError> {
+        if self.eat("...") || self.eat_word("Ellipsis") {
+            return Ok(SliceArg::Ellipsis);
+        }
+        let item_start = self.pos;
+        let start = self.parse_bound()?;
+        self.skip_ws();
+        if !self.eat(":") {
+            return match start {
+                Some(Some(i)) if i.fits => Ok(SliceArg::Index(i.value)),
+                Some(Some(i)) => Err(ViewError::IndexOverflow { text: i.text }),
+                Some(None) => Ok(SliceArg::NewAxis),
+                None => {
+                    self.pos = item_start;
+                    Err(self.error("an integer, a slice, '...' or 'None'"))
+                }
+            };
+        }
+        self.skip_ws();
+        let stop = self.parse_bound()?;
+        self.skip_ws();
+        let step = if self.eat(":") {
+            self.skip_ws();
+            self.parse_bound()?
+        } else {
+            None
+        };
+        let value = |b: Option<Option<Int>>| b.flatten().map(|i| i.value);
+        Ok(SliceArg::Slice {
+            start: value(start),
+            stop: value(stop),
+            step: value(step),
+        })
+    }
+
+    /// An optional slice bound: `None` when absent, `Some(None)` for the word `None`,
+    /// `Some(Some(int))` for an integer. Before: at the bound. After: past it.
+    fn parse_bound(&mut self) -> Result<Option<Option<Int>>, ViewError> {
+        if self.eat_word("None") {
+            return Ok(Some(None));
+        }
+        match self.peek() {
+            Some(c) if c.is_ascii_digit() || c == '-' || c == '+' => {
+                Ok(Some(Some(self.parse_int()?)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Before: at a sign or digit. After: past the literal.
+    fn parse_int(&mut self) -> Result<Int, ViewError> {
+        let start = self.pos;
+        let mut negative = false;
+        while let Some(c @ ('-' | '+')) = self.peek() {
+            negative ^= c == '-';
+            self.pos += 1;
+            self.skip_ws();
+        }
+        let radix = if self.eat("0x") || self.eat("0X") {
+            16
+        } else if self.eat("0o") || self.eat("0O") {
+            8
+        } else if self.eat("0b") || self.eat("0B") {
+            2
+        } else {
+            10
+        };
+        let mut magnitude: u128 = 0;
+        let mut digits = 0;
+        let mut prev_digit = false;
+        // `0x_1f` is valid Python; in decimal a `_` must follow a digit.
+        let mut leading_underscore = radix != 10;
+        while let Some(c) = self.peek() {
+            if c == '_' && (prev_digit || (leading_underscore && digits == 0)) {
+                prev_digit = false;
+                leading_underscore = false;
+            } else if let Some(d) = c.to_digit(radix) {
+                magnitude = magnitude
+                    .saturating_mul(radix as u128)
+                    .saturating_add(d as u128);
+                digits += 1;
+                prev_digit = true;
+            } else {
+                break;
+            }
+            self.pos += 1;
+        }
+        if digits == 0 || !prev_digit {
+            return Err(self.error("digits"));
+        }
+        let text = self.text[start..self.pos].to_string();
+        let limit = if negative {
+            isize::MIN.unsigned_abs() as u128
+        } else {
+            isize::MAX as u128
+        };
+        let fits = magnitude <= limit;
+        let value = if !fits {
+            if negative {
+                isize::MIN
+            } else {
+                isize::MAX
+            }
+        } else if negative {
+            (magnitude as i128).wrapping_neg() as isize
+        } else {
+            magnitude as isize
+        };
+        Ok(Int { value, fits, text })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sl(start: Option<isize>, stop: Option<isize>, step: Option<isize>) -> SliceArg {
+        SliceArg::slice(start, stop, step)
+    }
+
+    #[test]
+    fn parses_the_forms_python_accepts() {
+        use SliceArg::*;
+        let cases: &[(&str, Vec<SliceArg>)] = &[
+            ("", vec![]),
+            ("()", vec![]),
+            (" ( ) ", vec![]),
+            ("0", vec![Index(0)]),
+            ("-1", vec![Index(-1)]),
+            ("- 1", vec![Index(-1)]),
+            ("+3", vec![Index(3)]),
+            ("1,", vec![Index(1)]),
+            ("(1,)", vec![Index(1)]),
+            ("(1, 2)", vec![Index(1), Index(2)]),
+            ("1_000", vec![Index(1000)]),
+            ("0x1f, 0o17, 0b101", vec![Index(31), Index(15), Index(5)]),
+            (":", vec![SliceArg::FULL]),
+            ("::", vec![SliceArg::FULL]),
+            ("1:", vec![sl(Some(1), None, None)]),
+            (":2", vec![sl(None, Some(2), None)]),
+            ("::-2", vec![sl(None, None, Some(-2))]),
+            ("1:5:2", vec![sl(Some(1), Some(5), Some(2))]),
+            (" 1 : 5 : 2 ", vec![sl(Some(1), Some(5), Some(2))]),
+            ("None:None:None", vec![SliceArg::FULL]),
+            (
+                "1:, ::-2, ...",
+                vec![sl(Some(1), None, None), sl(None, None, Some(-2)), Ellipsis],
+            ),
+            ("0, None", vec![Index(0), NewAxis]),
+            ("Ellipsis, None", vec![Ellipsis, NewAxis]),
+            ("...,...", vec![Ellipsis, Ellipsis]),
+            (
+                "99999999999999999999999:",
+                vec![sl(Some(isize::MAX), None, None)],
+            ),
+            (
+                "-99999999999999999999999:",
+                vec![sl(Some(isize::MIN), None, None)],
+            ),
+            ("-9223372036854775808", vec![Index(isize::MIN)]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&parse_subscript(text).unwrap(), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_text_with_position() {
+        let cases: &[(&str, usize, &str)] = &[
+            (",", 0, "an integer, a slice, '...' or 'None'"),
+            ("1,,2", 2, "an integer, a slice, '...' or 'None'"),
+            ("1 2", 2, "',' or end of input"),
+            ("(1", 2, "',' or ')'"),
+            ("1)", 1, "',' or end of input"),
+            ("x", 0, "an integer, a slice, '...' or 'None'"),
+            ("1:x", 2, "',' or end of input"),
+            ("1__0", 2, "digits"),
+            ("1_", 2, "digits"),
+            ("-", 1, "digits"),
+            ("Nonesuch", 0, "an integer, a slice, '...' or 'None'"),
+            ("1.5", 1, "',' or end of input"),
+        ];
+        for &(text, position, expected) in cases {
+            assert_eq!(
+                parse_subscript(text),
+                Err(ViewError::Subscript {
+                    input: text.to_string(),
+                    position,
+                    expected
+                }),
+                "{text:?}"
+            );
+        }
+        let e = parse_subscript("1 2").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid subscript \"1 2\": expected ',' or end of input at byte 2"
+        );
+    }
+
+    #[test]
+    fn huge_index_is_an_overflow_error() {
+        let e = parse_subscript("2_0000000000000000000").unwrap_err();
+        assert_eq!(
+            e,
+            ViewError::IndexOverflow {
+                text: "2_0000000000000000000".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "cannot fit '2_0000000000000000000' into an index-sized integer"
+        );
+    }
+
+    #[test]
+    fn adjust_slice_matches_python() {
+        // Computed with Python: len(range(n)[s]) and range(n)[s].start for each case.
+        let cases: &[(
+            usize,
+            Option<isize>,
+            Option<isize>,
+            Option<isize>,
+            (isize, isize, usize),
+        )] = &[
+            (10, None, None, None, (0, 1, 10)),
+            (10, None, None, Some(-1), (9, -1, 10)),
+            (10, Some(-3), None, None, (7, 1, 3)),
+            (10, Some(-30), Some(30), Some(3), (0, 3, 4)),
+            (10, Some(30), Some(-30), Some(-3), (9, -3, 4)),
+            (0, None, None, Some(-1), (-1, -1, 0)),
+            (3, Some(1), Some(1), Some(-1), (1, -1, 0)),
+            (3, None, None, Some(isize::MIN), (2, -isize::MAX, 1)),
+            (3, None, None, Some(isize::MAX), (0, isize::MAX, 1)),
+            (5, Some(isize::MIN), Some(isize::MAX), None, (0, 1, 5)),
+        ];
+        for &(n, a, b, c, want) in cases {
+            assert_eq!(adjust_slice(n, a, b, c), Ok(want), "{n} {a:?}:{b:?}:{c:?}");
+        }
+        assert_eq!(
+            adjust_slice(3, None, None, Some(0)),
+            Err(ViewError::SliceStepZero)
+        );
+    }
+}
