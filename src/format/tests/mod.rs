@@ -5,7 +5,7 @@ mod corpus;
 mod errors;
 mod layout;
 mod parse;
-// mod props;
+mod props;
 
 use super::*;
 
