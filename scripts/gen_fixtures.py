@@ -1053,6 +1053,7 @@ def main():
                 kv["bug"] = ("NumPy's parser reads %d bytes from this format, the exporter "
                              "says %d" % (dt.itemsize, isz))
         w.rec("export", **kv)
+    newer = {desc: fmt for desc, fmt, isz, shape, err in res["ctypes"]}
     for ver, lst in ((sys.version.split()[0], ct_local), (version, res["ctypes"])):
         for desc, fmt, isz, shape, err in lst:
             kv = {"exporter": "ctypes-" + ver, "desc": desc}
@@ -1071,6 +1072,11 @@ def main():
                 elif np_err is None and dt.itemsize != isz:
                     kv["bug"] = ("NumPy's parser reads %d bytes from this format, the "
                                  "exporter says %d" % (dt.itemsize, isz))
+                elif ver != version and newer.get(desc) not in (None, fmt):
+                    kv["bug"] = ("ctypes before 3.12 emits no padding; %s exports %s" %
+                                 (version, newer[desc]))
+                if np_err is None:
+                    kv["np_size"] = dt.itemsize
                 elif fmt == "B" and isz != 1:
                     kv["bug"] = "format 'B' does not describe the %d-byte item" % isz
             w.rec("export", **kv)
@@ -1185,7 +1191,9 @@ Record kind `export`, keys:
   shape     memoryview(obj).shape (ctypes only), comma-separated
   err       the export failed (`ExcType: message`); no fmt/itemsize then
   bug       the exporter is known to be wrong here: the format describes a different number of
-            bytes than `itemsize` (checked with NumPy's parser), or cannot be re-imported.
+            bytes than `itemsize` (checked with NumPy's parser, or: ctypes before 3.12 omits
+            padding that newer ctypes emits), or uses codes outside PEP 3118.
+  np_size   (ctypes) the itemsize NumPy's parser reads from fmt, when it can
 Every fmt also appears in formats.tsv with the oracles' answers.
 """
 
