@@ -1119,7 +1119,7 @@ def struct_note(kind, kv, r):
             a = args[k]
             k += 1
             if code == "f" and a.startswith(("f:", "i:")):
-                v = (struct.unpack("<d", bytes.fromhex(a[2:]))[0] if a.startswith("f:")
+                v = (struct.unpack(">d", bytes.fromhex(a[2:]))[0] if a.startswith("f:")
                      else float(int(a[2:])))
                 if not math.isinf(v) and not math.isnan(v):
                     try:
