@@ -1,7 +1,9 @@
 //! memview: PEP 3118 buffers in Rust.
 
 pub mod codec;
+pub mod element;
 pub mod format;
+pub mod ndarray;
 pub mod pack;
 pub mod value;
 pub mod view;

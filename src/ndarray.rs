@@ -1,0 +1,877 @@
+//! # From NumPy / to ndarray
+//!
+//! MODULE DOCS: written at the end (see the bottom of this file's history).
+
+#![forbid(unsafe_code)]
+
+use ::ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, IxDyn, ShapeBuilder};
+
+use crate::element::{
+    check_match, validate_bools, Element, ElementError, Number, Strided, TypedView, Unrepresentable,
+};
+use crate::format::{Scalar, ScalarKind};
+
+/// Element strides for a zero-copy array: every axis of length > 1 must step a multiple of the
+/// element size; shorter axes get their stride divided when it divides, else 0.
+fn element_strides(geo: &Strided, size: usize) -> Result<Vec<isize>, ElementError> {
+    geo.shape
+        .iter()
+        .zip(&geo.strides)
+        .enumerate()
+        .map(|(axis, (&n, &s))| {
+            if s.unsigned_abs().is_multiple_of(size) {
+                Ok(s / size as isize)
+            } else if n <= 1 {
+                Ok(0)
+            } else {
+                Err(ElementError::StrideNotMultiple {
+                    axis,
+                    stride: s,
+                    element_size: size,
+                })
+            }
+        })
+        .collect()
+}
+
+/// `shape.strides(strides)` in ndarray's form (negative strides cast to `usize`).
+fn stride_shape(shape: &[usize], estrides: &[isize]) -> ::ndarray::StrideShape<IxDyn> {
+    let es: Vec<usize> = estrides.iter().map(|&s| s as usize).collect();
+    IxDyn(shape).strides(IxDyn(&es))
+}
+
+fn shape_error(e: ::ndarray::ShapeError) -> ElementError {
+    ElementError::View(format!("ndarray refused the layout: {e}"))
+}
+
+/// Checks alignment of element `[0, …, 0]` and the strides; returns the element strides and the
+/// byte span `lo..hi` (or `None` for an empty view, with strides usable on an empty slice).
+/// Element strides and the byte span of a zero-copy layout.
+type ZeroCopyLayout = (Vec<isize>, Option<(usize, usize)>);
+
+fn zero_copy_layout<T: Element>(
+    buf_addr: usize,
+    buf_len: usize,
+    geo: &Strided,
+) -> Result<ZeroCopyLayout, ElementError> {
+    let size = std::mem::size_of::<T>();
+    let align = std::mem::align_of::<T>();
+    if geo.len() == 0 {
+        // No element is reachable; keep the strides when the span they describe is inside the
+        // buffer and aligned, else use zero strides over an empty slice.
+        let es = element_strides(geo, size).unwrap_or_else(|_| vec![0; geo.shape.len()]);
+        let full = Strided {
+            offset: geo.offset,
+            shape: geo.shape.iter().map(|&n| n.max(1)).collect(),
+            strides: es.iter().map(|&s| s * size as isize).collect(),
+        };
+        if let Ok(Some((lo, hi))) = full.span(size, buf_len) {
+            if (buf_addr.wrapping_add(lo)) % align == 0 {
+                return Ok((es, Some((lo, hi))));
+            }
+        }
+        return Ok((vec![0; geo.shape.len()], None));
+    }
+    let es = element_strides(geo, size)?;
+    let remainder = buf_addr.wrapping_add(geo.offset) % align;
+    if remainder != 0 {
+        return Err(ElementError::Misaligned {
+            element: T::NAME,
+            remainder,
+            align,
+        });
+    }
+    let span = geo.span(size, buf_len)?;
+    Ok((es, span))
+}
+
+/// For a `bool` array whose span failed the checked cast: the element or gap byte at fault.
+fn bool_span_error(buf: &[u8], geo: &Strided, lo: usize, hi: usize) -> ElementError {
+    if let Err(e) = validate_bools(buf, geo) {
+        return e;
+    }
+    match buf[lo..hi].iter().position(|&b| b > 1) {
+        Some(i) => ElementError::BoolGap {
+            byte: buf[lo + i],
+            offset: lo + i,
+        },
+        None => ElementError::View("bytes do not form valid bools".to_owned()),
+    }
+}
+
+/// A zero-copy `ndarray` view of the elements described by `geo` in `buf`, as `T` in native
+/// byte order. The caller has checked the format (kind, size, byte order).
+pub(crate) fn zero_copy<'a, T: Element>(
+    buf: &'a [u8],
+    geo: &Strided,
+) -> Result<ArrayViewD<'a, T>, ElementError> {
+    let (es, span) = zero_copy_layout::<T>(buf.as_ptr() as usize, buf.len(), geo)?;
+    let data: &'a [T] = match span {
+        None => &[],
+        Some((lo, hi)) => match bytemuck::checked::try_cast_slice::<u8, T>(&buf[lo..hi]) {
+            Ok(d) => d,
+            Err(_) if T::KIND == ScalarKind::Bool => return Err(bool_span_error(buf, geo, lo, hi)),
+            Err(e) => return Err(ElementError::View(format!("cannot reinterpret bytes: {e}"))),
+        },
+    };
+    ArrayViewD::from_shape(stride_shape(&geo.shape, &es), data).map_err(shape_error)
+}
+
+/// Refuses layouts in which two elements could share a byte (ndarray's rule for mutable
+/// arrays, stated in bytes so the message can name the axis).
+pub(crate) fn check_no_overlap(geo: &Strided, size: usize) -> Result<(), ElementError> {
+    if geo.shape.contains(&0) {
+        return Ok(());
+    }
+    let mut axes: Vec<usize> = (0..geo.shape.len()).filter(|&k| geo.shape[k] > 1).collect();
+    axes.sort_by_key(|&k| geo.strides[k].unsigned_abs());
+    let mut span = size;
+    for k in axes {
+        let s = geo.strides[k];
+        if s.unsigned_abs() < span {
+            return Err(ElementError::Overlap {
+                axis: k,
+                len: geo.shape[k],
+                stride: s,
+                span,
+            });
+        }
+        span = span.saturating_add((geo.shape[k] - 1).saturating_mul(s.unsigned_abs()));
+    }
+    Ok(())
+}
+
+/// The mutable counterpart of [`zero_copy`]; refuses overlapping elements.
+pub(crate) fn zero_copy_mut<'a, T: Element>(
+    buf: &'a mut [u8],
+    geo: &Strided,
+) -> Result<ArrayViewMutD<'a, T>, ElementError> {
+    let (es, span) = zero_copy_layout::<T>(buf.as_ptr() as usize, buf.len(), geo)?;
+    check_no_overlap(geo, std::mem::size_of::<T>())?;
+    let data: &'a mut [T] = match span {
+        None => &mut [],
+        Some((lo, hi)) => {
+            if T::KIND == ScalarKind::Bool
+                && bytemuck::checked::try_cast_slice::<u8, T>(&buf[lo..hi]).is_err()
+            {
+                return Err(bool_span_error(buf, geo, lo, hi));
+            }
+            bytemuck::checked::try_cast_slice_mut::<u8, T>(&mut buf[lo..hi])
+                .map_err(|e| ElementError::View(format!("cannot reinterpret bytes: {e}")))?
+        }
+    };
+    ArrayViewMutD::from_shape(stride_shape(&geo.shape, &es), data).map_err(shape_error)
+}
+
+/// Checks everything `as_array` needs besides strides and alignment: the format matches `T`,
+/// byte order is native, and the itemsize is `T`'s size.
+pub(crate) fn check_zero_copy_format<T: Element>(
+    format: &str,
+    scalar: Option<&Scalar>,
+    itemsize: usize,
+) -> Result<(), ElementError> {
+    let s = check_match::<T>(format, scalar)?;
+    if !s.endian.is_native() {
+        return Err(ElementError::ByteOrderNotNative {
+            format: format.to_owned(),
+            endian: s.endian,
+        });
+    }
+    if itemsize != std::mem::size_of::<T>() {
+        return Err(ElementError::ItemsizeMismatch {
+            itemsize,
+            element: T::NAME,
+            element_size: std::mem::size_of::<T>(),
+        });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Converting copies.
+// ---------------------------------------------------------------------------------------------
+
+/// Whether a converting copy from `src` to `T` is allowed (see the module docs).
+fn convertible<T: Element>(src: &Scalar) -> bool {
+    use ScalarKind::*;
+    let numeric_target = matches!(T::KIND, Int | UInt | Float | Complex);
+    match (src.kind, src.size) {
+        (Bool, 1) => true,
+        (Int | UInt, 1 | 2 | 4 | 8) | (Float, 2 | 4 | 8) => numeric_target,
+        (Complex, 8 | 16) => T::KIND == Complex,
+        _ => false,
+    }
+}
+
+/// Reads one number of scalar type `s` from `raw` (`raw.len() >= s.size`).
+fn read_number(s: &Scalar, raw: &[u8]) -> Result<Number, u8> {
+    use crate::element::sealed::Sealed;
+    let swap = !s.endian.is_native();
+    Ok(match (s.kind, s.size) {
+        (ScalarKind::Bool, _) => match raw[0] {
+            0 => Number::Bool(false),
+            1 => Number::Bool(true),
+            b => return Err(b),
+        },
+        (ScalarKind::Int, 1) => Number::Int(i8::load(raw, swap).into()),
+        (ScalarKind::Int, 2) => Number::Int(i16::load(raw, swap).into()),
+        (ScalarKind::Int, 4) => Number::Int(i32::load(raw, swap).into()),
+        (ScalarKind::Int, _) => Number::Int(i64::load(raw, swap).into()),
+        (ScalarKind::UInt, 1) => Number::Int(u8::load(raw, swap).into()),
+        (ScalarKind::UInt, 2) => Number::Int(u16::load(raw, swap).into()),
+        (ScalarKind::UInt, 4) => Number::Int(u32::load(raw, swap).into()),
+        (ScalarKind::UInt, _) => Number::Int(u64::load(raw, swap).into()),
+        (ScalarKind::Float, 2) => half::f16::load(raw, swap).to_number(),
+        (ScalarKind::Float, 4) => f32::load(raw, swap).to_number(),
+        (ScalarKind::Float, _) => f64::load(raw, swap).to_number(),
+        (_, 8) => num_complex::Complex::<f32>::load(raw, swap).to_number(),
+        _ => num_complex::Complex::<f64>::load(raw, swap).to_number(),
+    })
+}
+
+/// `to_array`: a zero-copy view copied when possible, else a strided read (with byte swapping),
+/// else a value-checked numeric conversion.
+pub(crate) fn to_array_impl<T: Element>(
+    buf: &[u8],
+    format: &str,
+    scalar: Option<&Scalar>,
+    geo: &Strided,
+) -> Result<ArrayD<T>, ElementError> {
+    let shape = IxDyn(&geo.shape);
+    if let Some(s) = scalar.filter(|s| T::matches(s)) {
+        let _ = s;
+        let typed = TypedView::<T>::new(buf, format, scalar, geo.clone())?;
+        return ArrayD::from_shape_vec(shape, typed.to_vec()).map_err(shape_error);
+    }
+    let Some(s) = scalar.filter(|s| convertible::<T>(s)) else {
+        return Err(ElementError::NotConvertible {
+            format: format.to_owned(),
+            element: T::NAME,
+        });
+    };
+    geo.span(s.size, buf.len())?;
+    let mut out = Vec::with_capacity(geo.len());
+    geo.try_for_each_position(|flat, p| {
+        let n = read_number(s, &buf[p..p + s.size]).map_err(|byte| ElementError::InvalidBool {
+            byte,
+            offset: p,
+            index: geo.unravel(flat),
+        })?;
+        let v = <T as crate::element::sealed::Sealed>::from_number(n).map_err(|why| {
+            let (value, index, element) = (n.to_string(), geo.unravel(flat), T::NAME);
+            match why {
+                Unrepresentable::NotInteger => ElementError::ValueNotInteger {
+                    value,
+                    index,
+                    element,
+                },
+                Unrepresentable::OutOfRange => ElementError::ValueOutOfRange {
+                    value,
+                    index,
+                    element,
+                },
+                Unrepresentable::Kind => ElementError::NotConvertible {
+                    format: format.to_owned(),
+                    element,
+                },
+            }
+        })?;
+        out.push(v);
+        Ok(())
+    })?;
+    ArrayD::from_shape_vec(shape, out).map_err(shape_error)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The view methods.
+// ---------------------------------------------------------------------------------------------
+
+use std::sync::Arc;
+
+use ::ndarray::{ArrayBase, Axis, Data, DataMut, Dimension};
+
+use crate::element::TypedViewMut;
+use crate::format::{Field, FieldType, Format, StructLayout};
+use crate::view::{MemoryView, MemoryViewMut};
+
+fn strided(offset: usize, shape: &[usize], strides: &[isize]) -> Strided {
+    Strided {
+        offset,
+        shape: shape.to_vec(),
+        strides: strides.to_vec(),
+    }
+}
+
+fn view_error(e: crate::view::ViewError) -> ElementError {
+    ElementError::View(e.to_string())
+}
+
+impl<'a> MemoryView<'a> {
+    fn geo(&self) -> Strided {
+        strided(self.offset(), self.shape(), self.strides())
+    }
+
+    /// A typed view whose elements read as `T`: any byte order (swapped on read), any
+    /// alignment, any strides. The format must be one scalar of `T`'s kind and size
+    /// (see [`Element`]).
+    ///
+    /// ```
+    /// use memview::MemoryView;
+    ///
+    /// // Two big-endian f32 values, stored one byte off alignment.
+    /// let bytes = [0u8, 0x3f, 0xc0, 0, 0, 0x40, 0x20, 0, 0];
+    /// let view = MemoryView::from_parts(&bytes, ">f", &[2], None, 1)?;
+    /// let typed = view.typed::<f32>()?;
+    /// assert_eq!(typed.to_vec(), vec![1.5, 2.5]);
+    /// assert_eq!(typed.get(&[-1])?, 2.5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ElementError::FormatMismatch`] when the format is not one scalar matching `T`;
+    /// [`ElementError::InvalidBool`] when `T` is `bool` and an element is neither 0 nor 1.
+    pub fn typed<T: Element>(&self) -> Result<TypedView<'a, T>, ElementError> {
+        let format = self.format();
+        TypedView::new(
+            self.buffer(),
+            format.as_str(),
+            format.layout().single_scalar(),
+            self.geo(),
+        )
+    }
+
+    /// The elements as an `ndarray` view **sharing this view's memory** (no copy), for any
+    /// shape, negative and zero strides, 0-dim and empty views.
+    ///
+    /// # Errors
+    /// Each names the fact that prevents a zero-copy view; [`to_array`](Self::to_array) makes
+    /// a converting copy in all these cases:
+    /// [`FormatMismatch`](ElementError::FormatMismatch),
+    /// [`ByteOrderNotNative`](ElementError::ByteOrderNotNative),
+    /// [`ItemsizeMismatch`](ElementError::ItemsizeMismatch) (padded items),
+    /// [`StrideNotMultiple`](ElementError::StrideNotMultiple),
+    /// [`Misaligned`](ElementError::Misaligned),
+    /// [`InvalidBool`](ElementError::InvalidBool) / [`BoolGap`](ElementError::BoolGap) for `bool`.
+    pub fn as_array<T: Element>(&self) -> Result<ArrayViewD<'a, T>, ElementError> {
+        let format = self.format();
+        check_zero_copy_format::<T>(
+            format.as_str(),
+            format.layout().single_scalar(),
+            self.itemsize(),
+        )?;
+        zero_copy(self.buffer(), &self.geo())
+    }
+
+    /// A new `ndarray` holding the elements converted to `T`: swaps bytes, handles any
+    /// alignment and strides, and converts between numeric formats with the value checks
+    /// described in the [module docs](crate::ndarray#converting-copies).
+    ///
+    /// # Errors
+    /// [`NotConvertible`](ElementError::NotConvertible) for kinds that do not convert;
+    /// [`ValueOutOfRange`](ElementError::ValueOutOfRange) /
+    /// [`ValueNotInteger`](ElementError::ValueNotInteger) naming the first value that does not
+    /// fit and its index; [`InvalidBool`](ElementError::InvalidBool).
+    pub fn to_array<T: Element>(&self) -> Result<ArrayD<T>, ElementError> {
+        let format = self.format();
+        to_array_impl(
+            self.buffer(),
+            format.as_str(),
+            format.layout().single_scalar(),
+            &self.geo(),
+        )
+    }
+
+    /// A view of the field `name` of a struct format: same buffer, the parent's strides, the
+    /// offset moved by the field's offset, and the field's own format; a sub-array field
+    /// (`(2,3)d:m:`) adds trailing axes. Works for NumPy's record formats (`T{f:a:Zf:b:}`) and
+    /// for named top-level items (`<i:a:<d:b:`).
+    ///
+    /// ```
+    /// use memview::MemoryView;
+    ///
+    /// // NumPy's packed dtype [('a', '<f4'), ('b', '<c8')]: 12-byte records.
+    /// let mut bytes = Vec::new();
+    /// for k in 1..=3 {
+    ///     bytes.extend_from_slice(&(k as f32 * 10.0).to_le_bytes());
+    ///     bytes.extend_from_slice(&(k as f32).to_le_bytes());
+    ///     bytes.extend_from_slice(&(-(k as f32)).to_le_bytes());
+    /// }
+    /// let records = MemoryView::from_parts(&bytes, "T{<f:a:<Zf:b:}", &[3], None, 0)?;
+    /// let b = records.field("b")?;
+    /// assert_eq!(b.strides(), &[12]);
+    /// // A stride of 12 is not a multiple of 8: no zero-copy array, but a copy works.
+    /// assert!(b.as_array::<num_complex::Complex<f32>>().is_err());
+    /// let values = b.to_array::<num_complex::Complex<f32>>()?;
+    /// assert_eq!(values[[1]], num_complex::Complex::new(2.0, -2.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ElementError::FieldNotFound`] listing the available names.
+    pub fn field(&self, name: &str) -> Result<MemoryView<'a>, ElementError> {
+        let (format, shape, strides, offset) = field_parts(
+            self.format(),
+            name,
+            self.shape(),
+            self.strides(),
+            self.offset(),
+        )?;
+        MemoryView::from_format(self.buffer(), format, None, &shape, Some(&strides), offset)
+            .map_err(view_error)
+    }
+
+    /// A view of an `ndarray` array's memory, without copying: format `T::FORMAT` (native
+    /// order), byte strides = element strides × `size_of::<T>()`, offset pointing at the
+    /// array's first element. Works for standard and Fortran layout, transposed and permuted
+    /// axes, reversed (negatively strided) axes, row slices and broadcast (zero-stride) axes.
+    ///
+    /// ```
+    /// use memview::MemoryView;
+    /// use ndarray::{array, s};
+    ///
+    /// let a = array![[1.0f64, 2.0, 3.0], [4.0, 5.0, 6.0]];
+    /// let t = a.t();
+    /// let rev = t.slice(s![..;-1, ..]);
+    /// let view = MemoryView::from_array(&rev)?;
+    /// assert_eq!(view.format().as_str(), "d");
+    /// assert_eq!(view.strides(), &[-8, 24]);
+    /// let back = view.as_array::<f64>()?;
+    /// assert_eq!(back.as_ptr(), rev.as_ptr());
+    /// assert_eq!(back, rev.into_dyn());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ElementError::ArrayHasGaps`] when, ignoring broadcast axes, the elements do not tile
+    /// one block of memory (a stepped slice such as `s![..;2]`, or a column of a C-order
+    /// array): a view reaching into the gaps could alias memory borrowed mutably elsewhere.
+    /// View the whole array and [`select`](Self::select) from the view instead.
+    pub fn from_array<T, S, D>(a: &'a ArrayBase<S, D>) -> Result<MemoryView<'a>, ElementError>
+    where
+        T: Element,
+        S: Data<Elem = T>,
+        D: Dimension,
+    {
+        let v = a.view().into_dyn();
+        let size = std::mem::size_of::<T>();
+        let shape = v.shape().to_vec();
+        let strides = byte_strides(v.strides(), size)?;
+        let format =
+            Arc::new(Format::parse(T::FORMAT).map_err(|e| ElementError::View(e.to_string()))?);
+        if v.is_empty() {
+            return MemoryView::from_format(&[], format, None, &shape, Some(&strides), 0)
+                .map_err(view_error);
+        }
+        // Broadcast axes repeat memory: drop them, and the rest must tile one block.
+        let mut block = v.clone();
+        for k in (0..shape.len()).rev() {
+            if block.strides()[k] == 0 {
+                block = block.index_axis_move(Axis(k), 0);
+            }
+        }
+        let Some(elements) = block.to_slice_memory_order() else {
+            return Err(ElementError::ArrayHasGaps {
+                shape,
+                strides: v.strides().to_vec(),
+            });
+        };
+        let bytes: &'a [u8] = bytemuck::cast_slice(elements);
+        let offset = (v.as_ptr() as usize).wrapping_sub(bytes.as_ptr() as usize);
+        MemoryView::from_format(bytes, format, None, &shape, Some(&strides), offset)
+            .map_err(view_error)
+    }
+}
+
+/// Element strides × size, checked.
+fn byte_strides(estrides: &[isize], size: usize) -> Result<Vec<isize>, ElementError> {
+    estrides
+        .iter()
+        .map(|&s| {
+            s.checked_mul(size as isize)
+                .ok_or_else(|| ElementError::View(format!("stride {s} × {size} overflows")))
+        })
+        .collect()
+}
+
+impl<'a> MemoryViewMut<'a> {
+    fn geo(&self) -> Strided {
+        strided(self.offset(), self.shape(), self.strides())
+    }
+
+    /// [`MemoryView::typed`], borrowing this view.
+    ///
+    /// # Errors
+    /// As [`MemoryView::typed`].
+    pub fn typed<T: Element>(&self) -> Result<TypedView<'_, T>, ElementError> {
+        let format = self.format();
+        TypedView::new(
+            self.buffer(),
+            format.as_str(),
+            format.layout().single_scalar(),
+            self.geo(),
+        )
+    }
+
+    /// A typed view that can also write elements (`set`, `fill`, `assign`), in the view's
+    /// byte order, at any alignment and strides.
+    ///
+    /// ```
+    /// use memview::MemoryViewMut;
+    ///
+    /// let mut bytes = [0u8; 9];
+    /// let mut view = MemoryViewMut::from_parts(&mut bytes, ">H", &[4], None, 1)?;
+    /// let mut typed = view.typed_mut::<u16>()?;
+    /// typed.set(&[0], 0x0102)?;
+    /// typed.set(&[-1], 7)?;
+    /// assert_eq!(typed.to_vec(), vec![0x0102, 0, 0, 7]);
+    /// assert_eq!(&bytes[..3], &[0, 1, 2]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`MemoryView::typed`].
+    pub fn typed_mut<T: Element>(&mut self) -> Result<TypedViewMut<'_, T>, ElementError> {
+        let geo = self.geo();
+        let format = Arc::new(self.format().clone());
+        TypedViewMut::new(
+            self.buffer_mut(),
+            format.as_str(),
+            format.layout().single_scalar(),
+            geo,
+        )
+    }
+
+    /// [`MemoryView::as_array`], borrowing this view.
+    ///
+    /// # Errors
+    /// As [`MemoryView::as_array`].
+    pub fn as_array<T: Element>(&self) -> Result<ArrayViewD<'_, T>, ElementError> {
+        let format = self.format();
+        check_zero_copy_format::<T>(
+            format.as_str(),
+            format.layout().single_scalar(),
+            self.itemsize(),
+        )?;
+        zero_copy(self.buffer(), &self.geo())
+    }
+
+    /// A mutable `ndarray` view sharing this view's memory. Besides the refusals of
+    /// [`MemoryView::as_array`], elements must not overlap
+    /// ([`ElementError::Overlap`]: zero strides, or strides that interleave).
+    ///
+    /// ```
+    /// use memview::MemoryViewMut;
+    ///
+    /// let mut data = [0f64; 6];
+    /// let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut data);
+    /// let mut view = MemoryViewMut::from_parts(bytes, "d", &[2, 3], None, 0)?;
+    /// view.as_array_mut::<f64>()?.fill(1.5);
+    /// assert_eq!(data, [1.5; 6]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`MemoryView::as_array`], plus [`ElementError::Overlap`].
+    pub fn as_array_mut<T: Element>(&mut self) -> Result<ArrayViewMutD<'_, T>, ElementError> {
+        let itemsize = self.itemsize();
+        let geo = self.geo();
+        {
+            let format = self.format();
+            check_zero_copy_format::<T>(
+                format.as_str(),
+                format.layout().single_scalar(),
+                itemsize,
+            )?;
+        }
+        zero_copy_mut(self.buffer_mut(), &geo)
+    }
+
+    /// [`MemoryView::to_array`].
+    ///
+    /// # Errors
+    /// As [`MemoryView::to_array`].
+    pub fn to_array<T: Element>(&self) -> Result<ArrayD<T>, ElementError> {
+        self.as_view().to_array()
+    }
+
+    /// [`MemoryView::field`], borrowing this view.
+    ///
+    /// # Errors
+    /// As [`MemoryView::field`].
+    pub fn field(&self, name: &str) -> Result<MemoryView<'_>, ElementError> {
+        self.as_view().field(name)
+    }
+
+    /// A writable view of the field `name` (see [`MemoryView::field`]).
+    ///
+    /// # Errors
+    /// As [`MemoryView::field`].
+    pub fn field_mut(&mut self, name: &str) -> Result<MemoryViewMut<'_>, ElementError> {
+        let (format, shape, strides, offset) = field_parts(
+            self.format(),
+            name,
+            self.shape(),
+            self.strides(),
+            self.offset(),
+        )?;
+        MemoryViewMut::from_format(
+            self.buffer_mut(),
+            format,
+            None,
+            &shape,
+            Some(&strides),
+            offset,
+        )
+        .map_err(view_error)
+    }
+
+    /// A writable view of a mutable `ndarray` array's memory, without copying (see
+    /// [`MemoryView::from_array`]). `T` must be a plain number type (`bytemuck::Pod`, so not
+    /// `bool`: a byte view could store invalid bools).
+    ///
+    /// ```
+    /// use memview::MemoryViewMut;
+    /// use ndarray::Array2;
+    ///
+    /// let mut a = Array2::<i32>::zeros((2, 3));
+    /// {
+    ///     let mut view = MemoryViewMut::from_array_mut(&mut a)?;
+    ///     view.typed_mut::<i32>()?.set(&[1, 2], 7)?;
+    /// }
+    /// assert_eq!(a[[1, 2]], 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ElementError::ArrayHasGaps`] when the elements do not tile one block of memory.
+    pub fn from_array_mut<T, S, D>(
+        a: &'a mut ArrayBase<S, D>,
+    ) -> Result<MemoryViewMut<'a>, ElementError>
+    where
+        T: Element + bytemuck::Pod,
+        S: DataMut<Elem = T>,
+        D: Dimension,
+    {
+        let size = std::mem::size_of::<T>();
+        let shape = a.shape().to_vec();
+        let estrides = a.strides().to_vec();
+        let strides = byte_strides(&estrides, size)?;
+        let format =
+            Arc::new(Format::parse(T::FORMAT).map_err(|e| ElementError::View(e.to_string()))?);
+        if a.is_empty() {
+            return MemoryViewMut::from_format(&mut [], format, None, &shape, Some(&strides), 0)
+                .map_err(view_error);
+        }
+        // Offset of the logical first element from the lowest address, in elements.
+        let low: usize = shape
+            .iter()
+            .zip(&estrides)
+            .filter(|&(_, &s)| s < 0)
+            .map(|(&n, &s)| (n - 1) * s.unsigned_abs())
+            .sum();
+        let gaps = ElementError::ArrayHasGaps {
+            shape: shape.clone(),
+            strides: estrides.clone(),
+        };
+        let elements = a.as_slice_memory_order_mut().ok_or(gaps)?;
+        let bytes: &'a mut [u8] = bytemuck::cast_slice_mut(elements);
+        MemoryViewMut::from_format(bytes, format, None, &shape, Some(&strides), low * size)
+            .map_err(view_error)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field views.
+// ---------------------------------------------------------------------------------------------
+
+/// The record's fields and the offset they are relative to: the fields of a single top-level
+/// `T{...}` (NumPy's record format), else the top-level fields.
+fn record_fields(format: &Format) -> (&[Field], usize) {
+    match format.layout().top.fields.as_slice() {
+        [f] if f.shape.is_empty() => match &f.ty {
+            FieldType::Struct(s) => (&s.fields, f.offset),
+            FieldType::Scalar(_) => (&format.layout().top.fields, 0),
+        },
+        fields => (fields, 0),
+    }
+}
+
+type FieldParts = (Format, Vec<usize>, Vec<isize>, usize);
+
+fn field_parts(
+    format: &Format,
+    name: &str,
+    shape: &[usize],
+    strides: &[isize],
+    offset: usize,
+) -> Result<FieldParts, ElementError> {
+    let (fields, base) = record_fields(format);
+    let Some(field) = fields.iter().find(|f| f.name.as_deref() == Some(name)) else {
+        return Err(ElementError::FieldNotFound {
+            name: name.to_owned(),
+            format: format.as_str().to_owned(),
+            available: fields.iter().filter_map(|f| f.name.clone()).collect(),
+        });
+    };
+    let ftext = type_text(&field.ty)?;
+    let fformat = Format::parse(&ftext).map_err(|e| ElementError::View(e.to_string()))?;
+    let same = match (&field.ty, fformat.layout().top.fields.as_slice()) {
+        (ty, [f]) => f.shape.is_empty() && f.offset == 0 && same_type(ty, &f.ty),
+        _ => false,
+    };
+    if !same || fformat.itemsize() != field.ty.size() {
+        return Err(ElementError::View(format!(
+            "cannot express the type of field '{name}' as a format (tried '{ftext}')"
+        )));
+    }
+    let mut shape = shape.to_vec();
+    let mut strides = strides.to_vec();
+    let mut step = field.ty.size() as isize;
+    let mut sub = Vec::with_capacity(field.shape.len());
+    for &n in field.shape.iter().rev() {
+        sub.push(step);
+        step = step.saturating_mul(n as isize);
+    }
+    sub.reverse();
+    shape.extend_from_slice(&field.shape);
+    strides.extend(sub);
+    let offset = offset
+        .checked_add(base + field.offset)
+        .ok_or_else(|| ElementError::View("field offset overflows".to_owned()))?;
+    Ok((fformat, shape, strides, offset))
+}
+
+/// Equal types, ignoring alignment (the composed text is unaligned, with explicit padding).
+fn same_type(a: &FieldType, b: &FieldType) -> bool {
+    match (a, b) {
+        (FieldType::Scalar(x), FieldType::Scalar(y)) => {
+            x.kind == y.kind && x.size == y.size && (x.endian == y.endian || x.size == 1)
+        }
+        (FieldType::Struct(x), FieldType::Struct(y)) => {
+            x.size == y.size
+                && x.fields.len() == y.fields.len()
+                && x.fields.iter().zip(&y.fields).all(|(f, g)| {
+                    f.name == g.name
+                        && f.offset == g.offset
+                        && f.shape == g.shape
+                        && same_type(&f.ty, &g.ty)
+                })
+        }
+        _ => false,
+    }
+}
+
+/// The type code for a scalar of this kind and size under a standard-size prefix.
+fn standard_code(s: &Scalar) -> Option<String> {
+    use ScalarKind::*;
+    Some(match (s.kind, s.size) {
+        (Int, 1) => "b".into(),
+        (Int, 2) => "h".into(),
+        (Int, 4) => "i".into(),
+        (Int, 8) => "q".into(),
+        (UInt, 1) => "B".into(),
+        (UInt, 2) => "H".into(),
+        (UInt, 4) => "I".into(),
+        (UInt, 8) => "Q".into(),
+        (Float, 2) => "e".into(),
+        (Float, 4) => "f".into(),
+        (Float, 8) => "d".into(),
+        (Complex, 8) => "Zf".into(),
+        (Complex, 16) => "Zd".into(),
+        (Bool, 1) => "?".into(),
+        (Char, 1) => "c".into(),
+        (Bytes, n) => format!("{n}s"),
+        (Pascal, n) => format!("{n}p"),
+        (Ucs2, n) => format!("{}u", n / 2),
+        (Ucs4, n) => format!("{}w", n / 4),
+        (Pointer, _) => "P".into(),
+        (Object, _) => "O".into(),
+        (LongDouble, _) => "g".into(),
+        _ => return None,
+    })
+}
+
+fn order_prefix(s: &Scalar) -> &'static str {
+    match s.endian {
+        e if e.is_native() => "=",
+        crate::format::Endian::Little => "<",
+        crate::format::Endian::Big => ">",
+    }
+}
+
+/// PEP 3118 text for a scalar: the bare native code when that means the same (`d`, `Zf`),
+/// else a byte-order prefix and the standard code of that size (`>d`, `<q`).
+fn scalar_text(s: &Scalar) -> Result<String, ElementError> {
+    let std = standard_code(s);
+    let bare = match s.kind {
+        ScalarKind::Bytes | ScalarKind::Pascal | ScalarKind::Ucs2 | ScalarKind::Ucs4 => std.clone(),
+        _ => Some(s.code.to_owned()),
+    };
+    let mut candidates = Vec::new();
+    if s.endian.is_native() {
+        candidates.extend(bare);
+    }
+    if let Some(code) = std {
+        candidates.push(format!("{}{code}", order_prefix(s)));
+    }
+    for text in candidates {
+        if let Ok(f) = Format::parse(&text) {
+            if let Some(t) = f.layout().single_scalar() {
+                if t.kind == s.kind && t.size == s.size && t.endian == s.endian {
+                    return Ok(text);
+                }
+            }
+        }
+    }
+    Err(ElementError::View(format!(
+        "cannot express a {}-byte {} as a format",
+        s.size,
+        crate::element::kind_name(s.kind)
+    )))
+}
+
+/// PEP 3118 text for a struct: every scalar with an explicit byte order (so no implicit
+/// alignment) and explicit `x` padding, so offsets and size are exactly the layout's.
+fn struct_text(st: &StructLayout) -> Result<String, ElementError> {
+    let mut out = String::from("T{");
+    let mut at = 0usize;
+    for f in &st.fields {
+        if f.offset > at {
+            out.push_str(&format!("{}x", f.offset - at));
+        }
+        if !f.shape.is_empty() {
+            let dims: Vec<String> = f.shape.iter().map(|n| n.to_string()).collect();
+            out.push_str(&format!("({})", dims.join(",")));
+        }
+        match &f.ty {
+            FieldType::Scalar(s) => {
+                let code = standard_code(s).ok_or_else(|| {
+                    ElementError::View(format!(
+                        "cannot express a {}-byte {} as a format",
+                        s.size,
+                        crate::element::kind_name(s.kind)
+                    ))
+                })?;
+                out.push_str(order_prefix(s));
+                out.push_str(&code);
+            }
+            FieldType::Struct(inner) => out.push_str(&struct_text(inner)?),
+        }
+        if let Some(name) = &f.name {
+            out.push_str(&format!(":{name}:"));
+        }
+        at = f.offset + f.size();
+    }
+    if st.size > at {
+        out.push_str(&format!("{}x", st.size - at));
+    }
+    out.push('}');
+    Ok(out)
+}
+
+fn type_text(ty: &FieldType) -> Result<String, ElementError> {
+    match ty {
+        FieldType::Scalar(s) => scalar_text(s),
+        FieldType::Struct(st) => struct_text(st),
+    }
+}
