@@ -102,7 +102,8 @@ pub enum FormatErrorKind {
     RepeatCountSpaced,
     /// A repeat count too large for `usize`: `"99999999999999999999i"`.
     RepeatCountOverflow,
-    /// A byte-order prefix with no item after it: `"i<"`, `"<"`, `"T{i>}"`.
+    /// A byte-order prefix with no item after it: `"i<"`, `"T{i>}"`. (A format that is only
+    /// a prefix, `"<"`, is the empty format, as in `struct`.)
     ByteOrderDangling,
     /// A sub-array shape with no item after it: `"(2)"`.
     ShapeDangling,

@@ -18,7 +18,7 @@
 //! # Grammar
 //!
 //! ```text
-//! format     := ws* (item ws*)*
+//! format     := ws* (item ws*)*  |  ws* (order ws*)*   -- only prefixes: the empty format
 //! item       := (shape ws* | order ws*)* [count] type [ws* name]
 //! shape      := '(' ws* dim ws* (',' ws* dim ws*)* ')'     dim, count := [0-9]+
 //! order      := '@' | '=' | '<' | '>' | '!' | '^'

@@ -116,12 +116,23 @@ impl<'s> Parser<'s> {
 
     // ----- grammar -----
 
-    /// `format := item-list EOF`.
+    /// `format := ws* (order ws*)* EOF | item-list EOF`.
     ///
     /// Before: at the start of the input. After: at the end.
     fn parse_format(&mut self) -> Result<Ast, FormatError> {
         if let Some(nul) = self.input.find('\0') {
             return Err(self.error(FormatErrorKind::NulEmbedded, Span::new(nul, nul + 1)));
+        }
+        // `struct` accepts a format that is only a byte-order prefix (`calcsize('<') == 0`):
+        // prefixes with nothing after them at all describe the empty format.
+        self.skip_space();
+        let start = self.pos;
+        while self.char().and_then(ByteOrder::from_char).is_some() {
+            self.bump();
+            self.skip_space();
+        }
+        if !self.is_eof() {
+            self.pos = start;
         }
         let items = self.parse_item_list(false)?;
         if !self.is_eof() {

@@ -139,7 +139,6 @@ const NUMPY_REJECTED: &[(u32, &str)] = &[
     (54, "Z"),     // KeyError: 'Z'
     (55, "k"),     // ValueError: Unknown PEP 3118 data type specifier 'k'
     (56, "-1i"),   // ValueError: Unknown PEP 3118 data type specifier '-1i'
-    (58, "<"),     // IndexError: string index out of range
     (59, "i<"),    // NumPy leniency: fast path applies a trailing byte order
     (61, "bi<"),   // IndexError: string index out of range
     (70, "()i"),   // ValueError: invalid literal for int() with base 10: ''
@@ -156,18 +155,19 @@ const NUMPY_REJECTED: &[(u32, &str)] = &[
 
 /// NumPy corpus entries NumPy rejects and we accept (a deliberate superset), with our itemsize.
 const NUMPY_SUPERSET: &[(u32, &str, usize)] = &[
-    (42, "<g", 16),      // native-only code under <
-    (43, "=Zg", 32),     // native-only code under =
-    (44, "<n", 8),       // native-only code under <
-    (45, "p", 1),        // Pascal string (struct)
-    (46, "P", 8),        // void* (struct)
-    (47, "10p", 10),     // Pascal string
-    (48, "u", 2),        // UCS-2 (PEP 3118)
-    (49, "&i", 8),       // pointer
-    (51, "X{}", 8),      // function pointer
-    (73, "<(3)i", 12),   // byte order before shape (gh-9049)
+    (58, "<", 0),    // a lone prefix is the empty format, as in struct (calcsize('<') == 0)
+    (42, "<g", 16),  // native-only code under <
+    (43, "=Zg", 32), // native-only code under =
+    (44, "<n", 8),   // native-only code under <
+    (45, "p", 1),    // Pascal string (struct)
+    (46, "P", 8),    // void* (struct)
+    (47, "10p", 10), // Pascal string
+    (48, "u", 2),    // UCS-2 (PEP 3118)
+    (49, "&i", 8),   // pointer
+    (51, "X{}", 8),  // function pointer
+    (73, "<(3)i", 12), // byte order before shape (gh-9049)
     (75, "(2)(3)i", 24), // several shapes join (gh-9049)
-    (151, "T{u}", 2),    // UCS-2 in a struct
+    (151, "T{u}", 2), // UCS-2 in a struct
     (152, "T{n:a:}", 8), // n inside a struct
 ];
 

@@ -208,3 +208,16 @@ fn nesting_ten_thousand_deep_is_an_error_not_a_crash() {
         }
     }
 }
+
+#[test]
+fn a_format_of_prefixes_only_is_empty() {
+    for text in ["@", "=", "<", ">", "!", "^", " < ", "<>"] {
+        let f = fmt(text);
+        assert_eq!(f.itemsize(), 0, "{text:?}");
+        assert!(f.ast().items.is_empty());
+        assert_eq!(f.to_string(), "");
+        assert_eq!(np_size(text), 0);
+    }
+    assert_eq!(err("i<"), FormatErrorKind::ByteOrderDangling);
+    assert_eq!(err("<T{<}"), FormatErrorKind::ByteOrderDangling);
+}
