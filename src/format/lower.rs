@@ -16,6 +16,10 @@
 //! `@`. At the top level this happens only in the NumPy dialect. All arithmetic is checked and
 //! sizes are limited to `isize::MAX`.
 //!
+//! NumPy also pads an element whose size is not a multiple of its alignment ("intra
+//! padding"). That cannot happen here: scalar sizes are multiples of their alignment, and a
+//! `T{...}` aligned in its parent ended in `@` mode, so it was padded to its alignment already.
+//!
 //! Pointers (`&`) and function pointers (`X{}`) are pointer-sized scalars; their pointee and
 //! signature only describe other memory, so prefixes inside them do not change the mode here.
 

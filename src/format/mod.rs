@@ -175,6 +175,15 @@ impl Format {
     }
 }
 
+impl std::str::FromStr for Format {
+    type Err = FormatError;
+
+    /// [`Format::parse`] (the struct dialect).
+    fn from_str(text: &str) -> Result<Format, FormatError> {
+        Format::parse(text)
+    }
+}
+
 impl fmt::Display for Format {
     /// The canonical text (see [`ast`]); it parses back to an equal tree and layout.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

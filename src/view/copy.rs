@@ -59,9 +59,9 @@ pub(crate) fn hex(
     for (i, &b) in bytes.iter().enumerate() {
         if let Some(sep) = sep {
             let boundary = if bytes_per_sep > 0 {
-                (n - i) % group == 0
+                (n - i).is_multiple_of(group)
             } else {
-                i % group == 0
+                i.is_multiple_of(group)
             };
             if i > 0 && boundary {
                 out.push(sep);

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::codec::PackError;
 use crate::format::FormatError;
 
 /// An error from a view operation. Every variant carries the numbers that explain it, and its
@@ -13,6 +14,17 @@ use crate::format::FormatError;
 pub enum ViewError {
     /// The format string did not parse (`from_parts(buf, "T{i", ...)`).
     Format(FormatError),
+    /// An element could not be decoded (for example a `'w'` item holding an invalid code point).
+    Pack(PackError),
+    /// A value cannot be stored as an item of the view's format (`set(&[0], 256)` on `'B'`).
+    /// The message says "invalid type" or "invalid value", as CPython's `TypeError` and
+    /// `ValueError` do, followed by the codec's reason.
+    InvalidValue {
+        /// The view's format.
+        format: String,
+        /// Why the codec refused the value.
+        error: PackError,
+    },
     /// More than 64 dimensions (`shape` of length 65).
     TooManyDimensions {
         /// The number of dimensions asked for.
@@ -195,6 +207,12 @@ impl From<FormatError> for ViewError {
     }
 }
 
+impl From<PackError> for ViewError {
+    fn from(e: PackError) -> Self {
+        ViewError::Pack(e)
+    }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("{n} {one}")
@@ -208,6 +226,20 @@ impl fmt::Display for ViewError {
         use ViewError::*;
         match self {
             Format(e) => write!(f, "invalid format: {e}"),
+            Pack(e) => write!(f, "cannot decode item: {e}"),
+            InvalidValue { format, error } => {
+                let kind = match error {
+                    PackError::NotAnInteger
+                    | PackError::NotAFloat
+                    | PackError::NotAComplex
+                    | PackError::NotBytes { .. }
+                    | PackError::NotAString { .. }
+                    | PackError::ExpectedTuple { .. }
+                    | PackError::ExpectedList { .. } => "type",
+                    _ => "value",
+                };
+                write!(f, "memoryview: invalid {kind} for format '{format}': {error}")
+            }
             TooManyDimensions { ndim } => write!(
                 f,
                 "number of dimensions must not exceed 64, got {ndim}"
@@ -331,4 +363,12 @@ impl fmt::Display for ViewError {
     }
 }
 
-impl std::error::Error for ViewError {}
+impl std::error::Error for ViewError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ViewError::Format(e) => Some(e),
+            ViewError::Pack(e) | ViewError::InvalidValue { error: e, .. } => Some(e),
+            _ => None,
+        }
+    }
+}

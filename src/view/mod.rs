@@ -2,7 +2,7 @@
 //! (writable), Python's `memoryview` generalised to every PEP 3118 format and to NumPy's basic
 //! indexing.
 //!
-//! A view is a buffer plus a [`Format`](crate::format::Format), an itemsize, a shape, byte
+//! A view is a buffer plus a [`Format`], an itemsize, a shape, byte
 //! strides (signed) and the byte offset of element `[0, ..., 0]`. The geometry is validated once
 //! when the view is made (every reachable byte inside the buffer, checked arithmetic, at most 64
 //! dimensions); after that, selecting, transposing, casting and copying are pure stride
@@ -22,6 +22,8 @@
 //!   non-byte formats, N-D → N-D, struct formats and empty views, whenever the source is
 //!   C-contiguous and the byte counts match.
 
+#[cfg(test)]
+mod api_tests;
 mod copy;
 mod error;
 mod flags;
@@ -29,12 +31,14 @@ mod raw;
 mod select;
 #[cfg(test)]
 mod tests;
+mod values;
 
 use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
 use crate::format::Format;
+use crate::value::Value;
 
 pub use error::ViewError;
 pub use flags::{BufferFlags, BufferInfo};
@@ -337,9 +341,10 @@ impl<'a> MemoryView<'a> {
 
     /// The view with its axes reversed (NumPy's `.T`).
     pub fn transpose(&self) -> MemoryView<'a> {
-        let axes: Vec<usize> = (0..self.ndim()).rev().collect();
-        // Cannot fail: a permutation of a valid geometry reaches the same bytes.
-        self.permute_axes(&axes).unwrap_or_else(|_| self.clone())
+        MemoryView {
+            raw: self.raw.transposed(),
+            format: self.format.clone(),
+        }
     }
 
     /// The view with axis `k` of the result taken from axis `axes[k]` (NumPy's `transpose(axes)`).
@@ -382,6 +387,29 @@ impl<'a> MemoryView<'a> {
     /// negative; 0 means no separators.
     pub fn hex(&self, sep: Option<char>, bytes_per_sep: isize) -> Result<String, ViewError> {
         copy::hex(&self.to_bytes(Order::C), sep, bytes_per_sep)
+    }
+
+    /// `view[i, j, ...]`: decode the element at one index per axis (negative indices count
+    /// from the end). A 0-dim view takes `&[]`.
+    pub fn get(&self, index: &[isize]) -> Result<Value, ViewError> {
+        values::get(&self.raw, self.format.layout(), index)
+    }
+
+    /// `tolist()`: nested lists of the decoded elements, or the element itself for a 0-dim
+    /// view. Works for every format, structs and sub-arrays included.
+    pub fn to_list(&self) -> Result<Value, ViewError> {
+        values::to_list(&self.raw, self.format.layout())
+    }
+
+    /// The sub-views along the first axis (`view[0]`, `view[1]`, ...); for a 1-D view these
+    /// are 0-dim views. [`ViewError::NoLength`] for a 0-dim view.
+    pub fn iter(&self) -> Result<Iter<'a>, ViewError> {
+        let len = self.len()?;
+        Ok(Iter {
+            view: self.clone(),
+            next: 0,
+            len,
+        })
     }
 
     /// Answer a buffer request as CPython's memoryview exporter does (a `MemoryView` is
@@ -529,6 +557,14 @@ impl<'a> MemoryViewMut<'a> {
         self.with_geometry(geom)
     }
 
+    /// [`MemoryView::transpose`], writable.
+    pub fn transpose_mut(&mut self) -> MemoryViewMut<'_> {
+        MemoryViewMut {
+            raw: self.raw.transposed_mut(),
+            format: self.format.clone(),
+        }
+    }
+
     /// [`MemoryView::reshape`], writable.
     pub fn reshape_mut(&mut self, shape: &[usize]) -> Result<MemoryViewMut<'_>, ViewError> {
         let geom = select::reshape(self.raw.geom(), shape)?;
@@ -557,6 +593,86 @@ impl<'a> MemoryViewMut<'a> {
     /// [`MemoryView::hex`].
     pub fn hex(&self, sep: Option<char>, bytes_per_sep: isize) -> Result<String, ViewError> {
         copy::hex(&self.to_bytes(Order::C), sep, bytes_per_sep)
+    }
+
+    /// [`MemoryView::get`].
+    pub fn get(&self, index: &[isize]) -> Result<Value, ViewError> {
+        values::get(&self.raw, self.format.layout(), index)
+    }
+
+    /// [`MemoryView::to_list`].
+    pub fn to_list(&self) -> Result<Value, ViewError> {
+        values::to_list(&self.raw, self.format.layout())
+    }
+
+    /// `view[i, j, ...] = value`: encode `value` into the element at one index per axis, with
+    /// the codec's type and range checks (no silent float overflow).
+    pub fn set(&mut self, index: &[isize], value: impl Into<Value>) -> Result<(), ViewError> {
+        values::set(&mut self.raw, &self.format, index, &value.into())
+    }
+
+    /// Store `value` in every element.
+    pub fn fill(&mut self, value: impl Into<Value>) -> Result<(), ViewError> {
+        values::fill(&mut self.raw, &self.format, &value.into())
+    }
+
+    /// `view[selection] = src`: copy `src` into the selected part of this view.
+    ///
+    /// The shapes must be equal and the items equivalent: equal itemsizes, and the same format
+    /// text ignoring one leading `'@'` (CPython's rule) or equal layouts (`'<i'` and `'=i'`).
+    /// Borrowing rules keep `src` from aliasing this view; to copy between two parts of the
+    /// same buffer use [`assign_within`](Self::assign_within).
+    pub fn assign(&mut self, selection: &str, src: &MemoryView<'_>) -> Result<(), ViewError> {
+        self.select_mut(selection)?.copy_from(src)
+    }
+
+    /// Copy `src` into the whole of this view (same rules as [`assign`](Self::assign)).
+    pub fn copy_from(&mut self, src: &MemoryView<'_>) -> Result<(), ViewError> {
+        self.check_assignable(&src.format, src.itemsize(), src.shape())?;
+        match src.as_contiguous_bytes() {
+            Some(bytes) => copy::write_c_order(&mut self.raw, bytes),
+            None => copy::write_c_order(&mut self.raw, &src.to_bytes(Order::C)),
+        }
+        Ok(())
+    }
+
+    /// `view[dst] = view[src]` within this one buffer, with `memmove` semantics: the result is
+    /// as if the source were copied out before anything was written, however the two
+    /// selections overlap.
+    pub fn assign_within(&mut self, dst: &str, src: &str) -> Result<(), ViewError> {
+        let (bytes, shape) = {
+            let src = self.as_view().select(src)?;
+            (src.to_bytes(Order::C), src.shape().to_vec())
+        };
+        let format = self.format.clone();
+        let itemsize = self.itemsize();
+        let mut dst = self.select_mut(dst)?;
+        dst.check_assignable(&format, itemsize, &shape)?;
+        copy::write_c_order(&mut dst.raw, &bytes);
+        Ok(())
+    }
+
+    fn check_assignable(
+        &self,
+        format: &Format,
+        itemsize: usize,
+        shape: &[usize],
+    ) -> Result<(), ViewError> {
+        if !values::equivalent(&self.format, self.itemsize(), format, itemsize) {
+            return Err(ViewError::AssignFormatMismatch {
+                dst: self.format.as_str().to_string(),
+                dst_itemsize: self.itemsize(),
+                src: format.as_str().to_string(),
+                src_itemsize: itemsize,
+            });
+        }
+        if self.shape() != shape {
+            return Err(ViewError::AssignShapeMismatch {
+                dst: self.shape().to_vec(),
+                src: shape.to_vec(),
+            });
+        }
+        Ok(())
     }
 
     /// Answer a buffer request as CPython's memoryview exporter does for a writable view.
@@ -603,5 +719,64 @@ impl fmt::Debug for MemoryViewMut<'_> {
             self.raw.geom(),
             self.raw.buf().len(),
         )
+    }
+}
+
+/// Iterator over the sub-views along the first axis of a view; see [`MemoryView::iter`].
+#[derive(Clone, Debug)]
+pub struct Iter<'a> {
+    view: MemoryView<'a>,
+    next: usize,
+    len: usize,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = MemoryView<'a>;
+
+    fn next(&mut self) -> Option<MemoryView<'a>> {
+        if self.next >= self.len {
+            return None;
+        }
+        let i = isize::try_from(self.next).ok()?;
+        self.next += 1;
+        self.view.select_with(&[SliceArg::Index(i)]).ok()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.len - self.next;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+/// `==` with CPython's `memoryview` semantics: equal shapes (no broadcasting) and element-wise
+/// equal values across formats (`'i'` `[1, 2]` equals `'d'` `[1.0, 2.0]`); NaN is unequal to
+/// itself, `'c'` items are bytes and never equal integers. Views of identical integer-like
+/// formats compare their bytes directly.
+impl<'b> PartialEq<MemoryView<'b>> for MemoryView<'_> {
+    fn eq(&self, other: &MemoryView<'b>) -> bool {
+        values::equal(&self.raw, &self.format, &other.raw, &other.format)
+    }
+}
+
+/// As for [`MemoryView`].
+impl<'b> PartialEq<MemoryViewMut<'b>> for MemoryViewMut<'_> {
+    fn eq(&self, other: &MemoryViewMut<'b>) -> bool {
+        values::equal(&self.raw, &self.format, &other.raw, &other.format)
+    }
+}
+
+/// As for [`MemoryView`].
+impl<'b> PartialEq<MemoryView<'b>> for MemoryViewMut<'_> {
+    fn eq(&self, other: &MemoryView<'b>) -> bool {
+        values::equal(&self.raw, &self.format, &other.raw, &other.format)
+    }
+}
+
+/// As for [`MemoryView`].
+impl<'b> PartialEq<MemoryViewMut<'b>> for MemoryView<'_> {
+    fn eq(&self, other: &MemoryViewMut<'b>) -> bool {
+        values::equal(&self.raw, &self.format, &other.raw, &other.format)
     }
 }

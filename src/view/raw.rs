@@ -199,6 +199,16 @@ impl Geometry {
     }
 }
 
+/// `g` with shape and strides reversed.
+fn reversed(g: &Geometry) -> Geometry {
+    Geometry {
+        offset: g.offset,
+        itemsize: g.itemsize,
+        shape: g.shape.iter().rev().copied().collect(),
+        strides: g.strides.iter().rev().copied().collect(),
+    }
+}
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for &[u8] {}
@@ -250,11 +260,6 @@ impl<B: Bytes> RawView<B> {
     /// The whole underlying buffer.
     pub(crate) fn buf(&self) -> &[u8] {
         &self.buf
-    }
-
-    /// The buffer and geometry, giving up the proof.
-    pub(crate) fn into_parts(self) -> (B, Geometry) {
-        (self.buf, self.geom)
     }
 
     /// A shared view of the same bytes with the same geometry.
@@ -315,6 +320,13 @@ impl<'a> RawView<&'a [u8]> {
     pub(crate) fn slice(&self) -> &'a [u8] {
         self.buf
     }
+
+    /// The same bytes with the axes in reverse order (NumPy's `.T`).
+    pub(crate) fn transposed(&self) -> RawView<&'a [u8]> {
+        // SAFETY: same buffer; reversing shape and strides together permutes the terms of the
+        // sums in 3 and 5 and keeps 1, 2, 4 and 6, so the invariant still holds.
+        unsafe { RawView::new_unchecked(self.buf, reversed(&self.geom)) }
+    }
 }
 
 impl<'a> RawView<&'a mut [u8]> {
@@ -339,6 +351,13 @@ impl<B: Bytes + DerefMut> RawView<B> {
         // SAFETY: same buffer (same length) and same geometry, which satisfies 1–6 because
         // `self` does.
         unsafe { RawView::new_unchecked(&mut *self.buf, self.geom.clone()) }
+    }
+
+    /// [`Self::transposed`], writable.
+    pub(crate) fn transposed_mut(&mut self) -> RawView<&mut [u8]> {
+        let geom = reversed(&self.geom);
+        // SAFETY: as in `transposed`: reversing the axes keeps invariants 1–6.
+        unsafe { RawView::new_unchecked(&mut *self.buf, geom) }
     }
 
     /// The writable bytes of the element at `index`, or `None` if out of bounds.

@@ -299,7 +299,7 @@ pub(crate) fn cast(
         return Err(ViewError::ItemsizeZero);
     }
     let nbytes = g.nbytes();
-    if nbytes % itemsize != 0 {
+    if !nbytes.is_multiple_of(itemsize) {
         return Err(ViewError::CastLengthNotMultiple { nbytes, itemsize });
     }
     let shape = match shape {
@@ -681,25 +681,20 @@ mod tests {
     #[test]
     fn adjust_slice_matches_python() {
         // Computed with Python: len(range(n)[s]) and range(n)[s].start for each case.
-        let cases: &[(
-            usize,
-            Option<isize>,
-            Option<isize>,
-            Option<isize>,
-            (isize, isize, usize),
-        )] = &[
-            (10, None, None, None, (0, 1, 10)),
-            (10, None, None, Some(-1), (9, -1, 10)),
-            (10, Some(-3), None, None, (7, 1, 3)),
-            (10, Some(-30), Some(30), Some(3), (0, 3, 4)),
-            (10, Some(30), Some(-30), Some(-3), (9, -3, 4)),
-            (0, None, None, Some(-1), (-1, -1, 0)),
-            (3, Some(1), Some(1), Some(-1), (1, -1, 0)),
-            (3, None, None, Some(isize::MIN), (2, -isize::MAX, 1)),
-            (3, None, None, Some(isize::MAX), (0, isize::MAX, 1)),
-            (5, Some(isize::MIN), Some(isize::MAX), None, (0, 1, 5)),
+        type Case = (usize, Option<isize>, Option<isize>, Option<isize>);
+        let cases: &[(Case, (isize, isize, usize))] = &[
+            ((10, None, None, None), (0, 1, 10)),
+            ((10, None, None, Some(-1)), (9, -1, 10)),
+            ((10, Some(-3), None, None), (7, 1, 3)),
+            ((10, Some(-30), Some(30), Some(3)), (0, 3, 4)),
+            ((10, Some(30), Some(-30), Some(-3)), (9, -3, 4)),
+            ((0, None, None, Some(-1)), (-1, -1, 0)),
+            ((3, Some(1), Some(1), Some(-1)), (1, -1, 0)),
+            ((3, None, None, Some(isize::MIN)), (2, -isize::MAX, 1)),
+            ((3, None, None, Some(isize::MAX)), (0, isize::MAX, 1)),
+            ((5, Some(isize::MIN), Some(isize::MAX), None), (0, 1, 5)),
         ];
-        for &(n, a, b, c, want) in cases {
+        for &((n, a, b, c), want) in cases {
             assert_eq!(adjust_slice(n, a, b, c), Ok(want), "{n} {a:?}:{b:?}:{c:?}");
         }
         assert_eq!(

@@ -433,3 +433,37 @@ fn format_accessors_and_display() {
     assert_eq!(fmt("@@i").to_string(), "@i");
     assert_eq!(fmt("!i").to_string(), "!i");
 }
+
+#[test]
+fn from_str() {
+    let f: Format = "<hd".parse().unwrap();
+    assert_eq!(f.itemsize(), 10);
+    assert!("T{".parse::<Format>().is_err());
+}
+
+#[test]
+fn structs_ending_in_native_mode_are_padded_to_their_alignment() {
+    // The invariant that makes NumPy's "intra padding" unnecessary (see lower.rs).
+    fn check(s: &StructLayout, text: &str) {
+        assert_eq!(s.size % s.align, 0, "{text}: {s:?}");
+        for f in &s.fields {
+            if let FieldType::Struct(inner) = &f.ty {
+                check(inner, text);
+            }
+        }
+    }
+    for text in [
+        "T{ib}",
+        "T{gb}",
+        "T{Zgb}",
+        "T{T{qb}b}",
+        "3T{ix}",
+        "T{3wb}",
+        "T{=b@i}",
+    ] {
+        check(&np(text).layout().top, text);
+    }
+    // Ending in another mode leaves the struct unpadded, and then it is not aligned either.
+    let f = fmt("T{i=b}b");
+    assert_eq!(offsets(&f), [0, 5]);
+}

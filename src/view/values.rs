@@ -1,0 +1,186 @@
+//! Element-wise work that goes through [`Value`]: `get`, `tolist`, `==`, `set`, `fill`, and the
+//! format-equivalence rule of assignment.
+//!
+//! Byte positions come from the iterative walkers of the raw module (no per-element index
+//! vector); each element is decoded or encoded by the codec.
+
+#![forbid(unsafe_code)]
+
+use crate::codec;
+use crate::format::{Format, Layout, ScalarKind};
+use crate::value::Value;
+
+use super::error::ViewError;
+use super::raw::{Bytes, Geometry, RawView, MAX_NDIM};
+
+/// Normalise one index per axis (negative counts from the end) into `out[..ndim]`.
+fn resolve_index(
+    g: &Geometry,
+    index: &[isize],
+    out: &mut [usize; MAX_NDIM],
+) -> Result<(), ViewError> {
+    if index.len() != g.ndim() {
+        return Err(ViewError::IndexCount {
+            ndim: g.ndim(),
+            given: index.len(),
+        });
+    }
+    for (axis, (&i, &n)) in index.iter().zip(&g.shape).enumerate() {
+        let resolved = if i < 0 {
+            i as i128 + n as i128
+        } else {
+            i as i128
+        };
+        if resolved < 0 || resolved >= n as i128 {
+            return Err(ViewError::IndexOutOfBounds {
+                axis,
+                index: i,
+                size: n,
+            });
+        }
+        out[axis] = resolved as usize;
+    }
+    Ok(())
+}
+
+/// `view[i, j, ...]`: decode the element at one index per axis.
+pub(crate) fn get<B: Bytes>(
+    raw: &RawView<B>,
+    layout: &Layout,
+    index: &[isize],
+) -> Result<Value, ViewError> {
+    let mut ix = [0usize; MAX_NDIM];
+    resolve_index(raw.geom(), index, &mut ix)?;
+    let ndim = raw.geom().ndim();
+    let bytes = raw.item(&ix[..ndim]).ok_or(ViewError::IndexCount {
+        ndim,
+        given: index.len(),
+    })?;
+    Ok(codec::decode(layout, bytes)?)
+}
+
+/// `tolist()`: nested lists of decoded elements; the bare element for a 0-dim view.
+pub(crate) fn to_list<B: Bytes>(raw: &RawView<B>, layout: &Layout) -> Result<Value, ViewError> {
+    let flat = raw
+        .items(false)
+        .map(|item| codec::decode(layout, item))
+        .collect::<Result<Vec<Value>, _>>()?;
+    let mut items = flat.into_iter();
+    Ok(nest(&raw.geom().shape, &mut items))
+}
+
+/// Build nested lists of `shape` from C-order items (exactly `product(shape)` of them).
+fn nest(shape: &[usize], items: &mut std::vec::IntoIter<Value>) -> Value {
+    match shape.split_first() {
+        None => items.next().unwrap_or(Value::List(Vec::new())),
+        Some((&n, rest)) => Value::List((0..n).map(|_| nest(rest, items)).collect()),
+    }
+}
+
+/// Whether two formats can be compared by their raw item bytes: the same single scalar (code
+/// kind, size and byte order) of a kind whose bytes and values are equal together. Floats are
+/// excluded (NaN, `-0.0`), and so are `p`, `u` and `w` (bytes that do not affect the value).
+/// `?` qualifies only when both formats are exactly native `'?'` (CPython's raw `_Bool`
+/// comparison: bytes `2` and `1` differ there but compare equal through `struct`).
+fn raw_comparable(a: &Format, b: &Format) -> Option<usize> {
+    let (sa, sb) = (a.layout().single_scalar()?, b.layout().single_scalar()?);
+    if sa.kind != sb.kind || sa.size != sb.size || (sa.size > 1 && sa.endian != sb.endian) {
+        return None;
+    }
+    let native_bool = |f: &Format| matches!(f.as_str(), "?" | "@?");
+    match sa.kind {
+        ScalarKind::Int
+        | ScalarKind::UInt
+        | ScalarKind::Char
+        | ScalarKind::Bytes
+        | ScalarKind::Pointer
+        | ScalarKind::Object => Some(sa.size),
+        ScalarKind::Bool if native_bool(a) && native_bool(b) => Some(1),
+        _ => None,
+    }
+}
+
+/// `==` with CPython's semantics: same ndim and shape (compared up to and including the first
+/// zero extent), then element-wise equal values; an element that cannot be decoded makes the
+/// views unequal.
+pub(crate) fn equal<A: Bytes, B: Bytes>(
+    a: &RawView<A>,
+    fa: &Format,
+    b: &RawView<B>,
+    fb: &Format,
+) -> bool {
+    let (ga, gb) = (a.geom(), b.geom());
+    if ga.ndim() != gb.ndim() {
+        return false;
+    }
+    for (&x, &y) in ga.shape.iter().zip(&gb.shape) {
+        if x != y {
+            return false;
+        }
+        if x == 0 {
+            return true;
+        }
+    }
+    if let Some(n) = raw_comparable(fa, fb) {
+        return a
+            .items(false)
+            .zip(b.items(false))
+            .all(|(x, y)| x[..n] == y[..n]);
+    }
+    let (la, lb) = (fa.layout(), fb.layout());
+    a.items(false).zip(b.items(false)).all(|(x, y)| {
+        match (codec::decode(la, x), codec::decode(lb, y)) {
+            (Ok(u), Ok(v)) => u == v,
+            _ => false,
+        }
+    })
+}
+
+/// Encode `value` as one item of `layout` into a fresh buffer of `layout.size()` bytes.
+pub(crate) fn encode_item(format: &Format, value: &Value) -> Result<Vec<u8>, ViewError> {
+    let mut item = vec![0u8; format.layout().size()];
+    codec::encode(format.layout(), value, &mut item).map_err(|error| ViewError::InvalidValue {
+        format: format.as_str().to_string(),
+        error,
+    })?;
+    Ok(item)
+}
+
+/// `view[i, j, ...] = value`.
+pub(crate) fn set(
+    raw: &mut RawView<&mut [u8]>,
+    format: &Format,
+    index: &[isize],
+    value: &Value,
+) -> Result<(), ViewError> {
+    let mut ix = [0usize; MAX_NDIM];
+    resolve_index(raw.geom(), index, &mut ix)?;
+    let item = encode_item(format, value)?;
+    let ndim = raw.geom().ndim();
+    let out = raw.item_mut(&ix[..ndim]).ok_or(ViewError::IndexCount {
+        ndim,
+        given: index.len(),
+    })?;
+    out[..item.len()].copy_from_slice(&item);
+    Ok(())
+}
+
+/// Store `value` in every element (bytes of an explicit itemsize beyond the format's size are
+/// left as they are).
+pub(crate) fn fill(
+    raw: &mut RawView<&mut [u8]>,
+    format: &Format,
+    value: &Value,
+) -> Result<(), ViewError> {
+    let item = encode_item(format, value)?;
+    raw.for_each_item_mut(false, |out| out[..item.len()].copy_from_slice(&item));
+    Ok(())
+}
+
+/// Assignment's "equivalent formats": equal itemsizes, and either the same format text
+/// (ignoring one leading `'@'`, CPython's rule) or equal layouts (same codes, sizes, offsets and
+/// byte orders, e.g. `'<i'` and `'=i'`).
+pub(crate) fn equivalent(a: &Format, a_itemsize: usize, b: &Format, b_itemsize: usize) -> bool {
+    let strip = |s: &str| s.strip_prefix('@').unwrap_or(s).to_string();
+    a_itemsize == b_itemsize && (strip(a.as_str()) == strip(b.as_str()) || a.layout() == b.layout())
+}
