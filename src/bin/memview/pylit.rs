@@ -1,0 +1,507 @@
+//! A parser for the Python literals the CLI accepts: `pack` values and `.npy` headers.
+//!
+//! Accepted: integers (`12`, `-0x1f`, `0o17`, `0b101`, `1_000`), floats (`1.5`, `-2e-3`,
+//! `inf`, `nan`), complex numbers (`2j`, `1+2j`, `(1-2.5j)`), `True`, `False`, `None`,
+//! bytes (`b'..'`, `b".."` with Python's escapes), strings (`'..'`, `".."`, with `\n`, `\xNN`,
+//! `\uNNNN`, `\UNNNNNNNN`), tuples `(1, 2)` / `(1,)` / `()`, lists `[1, 2]` and dicts
+//! `{'a': 1}` (for `.npy` headers). Anything else is an error naming the position.
+
+use std::fmt;
+
+/// A parsed Python literal.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lit {
+    /// An integer (the `i128` range is enough for every struct code).
+    Int(i128),
+    /// A float.
+    Float(f64),
+    /// A complex number `(re, im)`.
+    Complex(f64, f64),
+    /// `True` or `False`.
+    Bool(bool),
+    /// `None`.
+    None,
+    /// `b'...'`.
+    Bytes(Vec<u8>),
+    /// `'...'`.
+    Str(String),
+    /// `(a, b)`.
+    Tuple(Vec<Lit>),
+    /// `[a, b]`.
+    List(Vec<Lit>),
+    /// `{k: v}` in order.
+    Dict(Vec<(Lit, Lit)>),
+}
+
+/// A literal that could not be parsed: what went wrong and the byte position in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LitError {
+    /// What was expected or found.
+    pub message: String,
+    /// Byte position in the input.
+    pub pos: usize,
+}
+
+impl fmt::Display for LitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at character {})", self.message, self.pos + 1)
+    }
+}
+
+/// Parse one literal that must make up the whole of `text` (surrounding spaces allowed).
+pub fn parse(text: &str) -> Result<Lit, LitError> {
+    let mut p = Parser { s: text, pos: 0 };
+    p.ws();
+    let lit = p.expr()?;
+    p.ws();
+    if p.pos < text.len() {
+        return Err(p.err(format!("unexpected {:?} after the value", p.rest_preview())));
+    }
+    Ok(lit)
+}
+
+struct Parser<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn err(&self, message: impl Into<String>) -> LitError {
+        LitError {
+            message: message.into(),
+            pos: self.pos,
+        }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.s[self.pos..].chars().next()
+    }
+
+    fn rest_preview(&self) -> String {
+        self.s[self.pos..].chars().take(10).collect()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += c.len_utf8();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(c) if c.is_whitespace()) {
+            self.bump();
+        }
+    }
+
+    /// A value, with `a + bj` / `a - bj` complex sums on numbers. Cursor: before the value;
+    /// after: just past it.
+    fn expr(&mut self) -> Result<Lit, LitError> {
+        let start = self.pos;
+        let first = self.unary()?;
+        let save = self.pos;
+        self.ws();
+        let sign = match self.peek() {
+            Some('+') => 1.0,
+            Some('-') => -1.0,
+            _ => {
+                self.pos = save;
+                return Ok(first);
+            }
+        };
+        self.bump();
+        self.ws();
+        let second = self.unary()?;
+        let (re1, im1) = as_complex_parts(&first).ok_or_else(|| LitError {
+            message: "only numbers can be added (as in 1+2j)".into(),
+            pos: start,
+        })?;
+        let (re2, im2) = as_complex_parts(&second).ok_or_else(|| LitError {
+            message: "only numbers can be added (as in 1+2j)".into(),
+            pos: start,
+        })?;
+        Ok(Lit::Complex(re1 + sign * re2, im1 + sign * im2))
+    }
+
+    /// A value with optional leading `-`/`+` signs.
+    fn unary(&mut self) -> Result<Lit, LitError> {
+        if self.eat('-') {
+            self.ws();
+            let pos = self.pos;
+            return match self.unary()? {
+                Lit::Int(i) => Ok(Lit::Int(-i)),
+                Lit::Float(f) => Ok(Lit::Float(-f)),
+                Lit::Complex(re, im) => Ok(Lit::Complex(-re, -im)),
+                Lit::Bool(b) => Ok(Lit::Int(-i128::from(b))),
+                _ => Err(LitError {
+                    message: "'-' can only stand before a number".into(),
+                    pos,
+                }),
+            };
+        }
+        if self.eat('+') {
+            self.ws();
+            return self.unary();
+        }
+        self.atom()
+    }
+
+    fn atom(&mut self) -> Result<Lit, LitError> {
+        match self.peek() {
+            None => Err(self.err("expected a value, found the end of the text")),
+            Some('(') => {
+                self.bump();
+                let (items, trailing_comma) = self.sequence(')')?;
+                if items.len() == 1 && !trailing_comma {
+                    Ok(items.into_iter().next().unwrap_or(Lit::None))
+                } else {
+                    Ok(Lit::Tuple(items))
+                }
+            }
+            Some('[') => {
+                self.bump();
+                Ok(Lit::List(self.sequence(']')?.0))
+            }
+            Some('{') => {
+                self.bump();
+                self.dict()
+            }
+            Some('\'' | '"') => Ok(Lit::Str(self.string()?)),
+            Some('b' | 'B')
+                if matches!(self.s[self.pos + 1..].chars().next(), Some('\'' | '"')) =>
+            {
+                self.bump();
+                let start = self.pos;
+                let s = self.quoted(true)?;
+                let mut out = Vec::with_capacity(s.len());
+                for c in s.chars() {
+                    let n = u32::from(c);
+                    if n > 255 {
+                        return Err(LitError {
+                            message: format!(
+                                "bytes can only contain ASCII characters and \\x escapes, found {c:?}"
+                            ),
+                            pos: start,
+                        });
+                    }
+                    out.push(n as u8);
+                }
+                Ok(Lit::Bytes(out))
+            }
+            Some(c) if c.is_ascii_digit() || c == '.' => self.number(),
+            Some(c) if c.is_alphabetic() || c == '_' => {
+                let start = self.pos;
+                while matches!(self.peek(), Some(c) if c.is_alphanumeric() || c == '_') {
+                    self.bump();
+                }
+                match &self.s[start..self.pos] {
+                    "True" => Ok(Lit::Bool(true)),
+                    "False" => Ok(Lit::Bool(false)),
+                    "None" => Ok(Lit::None),
+                    "inf" => Ok(Lit::Float(f64::INFINITY)),
+                    "nan" => Ok(Lit::Float(f64::NAN)),
+                    "infj" => Ok(Lit::Complex(0.0, f64::INFINITY)),
+                    "nanj" => Ok(Lit::Complex(0.0, f64::NAN)),
+                    word => Err(LitError {
+                        message: format!(
+                            "unknown name {word:?} (expected a number, True, False, b'..', '..', (..) or [..]; \
+                             strings need quotes, which the shell may strip: write \"'abc'\")"
+                        ),
+                        pos: start,
+                    }),
+                }
+            }
+            Some(c) => Err(self.err(format!("unexpected {c:?}, expected a value"))),
+        }
+    }
+
+    /// Items up to `close`, comma separated; returns them and whether a comma came last.
+    fn sequence(&mut self, close: char) -> Result<(Vec<Lit>, bool), LitError> {
+        let mut items = Vec::new();
+        let mut trailing = false;
+        loop {
+            self.ws();
+            if self.eat(close) {
+                return Ok((items, trailing));
+            }
+            if self.peek().is_none() {
+                return Err(self.err(format!("missing {close:?}")));
+            }
+            items.push(self.expr()?);
+            self.ws();
+            trailing = self.eat(',');
+            if !trailing {
+                self.ws();
+                if self.eat(close) {
+                    return Ok((items, false));
+                }
+                return match self.peek() {
+                    None => Err(self.err(format!("missing {close:?}"))),
+                    Some(c) => Err(self.err(format!("expected ',' or {close:?}, found {c:?}"))),
+                };
+            }
+        }
+    }
+
+    fn dict(&mut self) -> Result<Lit, LitError> {
+        let mut items = Vec::new();
+        loop {
+            self.ws();
+            if self.eat('}') {
+                return Ok(Lit::Dict(items));
+            }
+            let key = self.expr()?;
+            self.ws();
+            if !self.eat(':') {
+                return Err(self.err("expected ':' after a dict key"));
+            }
+            self.ws();
+            let value = self.expr()?;
+            items.push((key, value));
+            self.ws();
+            if !self.eat(',') {
+                self.ws();
+                if self.eat('}') {
+                    return Ok(Lit::Dict(items));
+                }
+                return Err(self.err("expected ',' or '}' in a dict"));
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<String, LitError> {
+        self.quoted(false)
+    }
+
+    /// A quoted string with Python escapes; for bytes, `\u`/`\U` are not escapes and
+    /// characters are returned as code points 0..=255 via `\x`. Cursor: at the quote.
+    fn quoted(&mut self, bytes: bool) -> Result<String, LitError> {
+        let start = self.pos;
+        let quote = self.bump().unwrap_or('\'');
+        let mut out = String::new();
+        loop {
+            let c = self.bump().ok_or_else(|| LitError {
+                message: format!("unterminated string (missing closing {quote})"),
+                pos: start,
+            })?;
+            if c == quote {
+                return Ok(out);
+            }
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let esc_pos = self.pos - 1;
+            let e = self.bump().ok_or_else(|| LitError {
+                message: "unterminated string (ends with a backslash)".into(),
+                pos: esc_pos,
+            })?;
+            match e {
+                '\n' => {}
+                '\\' => out.push('\\'),
+                '\'' => out.push('\''),
+                '"' => out.push('"'),
+                'a' => out.push('\x07'),
+                'b' => out.push('\x08'),
+                'f' => out.push('\x0c'),
+                'n' => out.push('\n'),
+                'r' => out.push('\r'),
+                't' => out.push('\t'),
+                'v' => out.push('\x0b'),
+                '0'..='7' => {
+                    let mut n = e.to_digit(8).unwrap_or(0);
+                    for _ in 0..2 {
+                        match self.peek().and_then(|c| c.to_digit(8)) {
+                            Some(d) => {
+                                n = n * 8 + d;
+                                self.bump();
+                            }
+                            None => break,
+                        }
+                    }
+                    if bytes {
+                        n &= 0xff;
+                    }
+                    out.push(char::from_u32(n).unwrap_or('\u{fffd}'));
+                }
+                'x' => out.push(self.hex_escape(2, esc_pos)?),
+                'u' if !bytes => out.push(self.hex_escape(4, esc_pos)?),
+                'U' if !bytes => out.push(self.hex_escape(8, esc_pos)?),
+                other => {
+                    // Python keeps unknown escapes as written.
+                    out.push('\\');
+                    out.push(other);
+                }
+            }
+        }
+    }
+
+    fn hex_escape(&mut self, digits: usize, esc_pos: usize) -> Result<char, LitError> {
+        let start = self.pos;
+        for _ in 0..digits {
+            match self.peek() {
+                Some(c) if c.is_ascii_hexdigit() => {
+                    self.bump();
+                }
+                _ => {
+                    return Err(LitError {
+                        message: format!(
+                            "truncated escape: \\x, \\u, \\U need {digits} hex digits"
+                        ),
+                        pos: esc_pos,
+                    })
+                }
+            }
+        }
+        let n = u32::from_str_radix(&self.s[start..self.pos], 16).unwrap_or(u32::MAX);
+        char::from_u32(n).ok_or_else(|| LitError {
+            message: format!("escape \\U{n:08x} is not a valid code point"),
+            pos: esc_pos,
+        })
+    }
+
+    /// An unsigned int, float or imaginary literal. Cursor: at the first digit or '.'.
+    fn number(&mut self) -> Result<Lit, LitError> {
+        let start = self.pos;
+        let rest = &self.s[self.pos..];
+        let radix = if rest.len() > 1 && rest.starts_with('0') {
+            match rest.as_bytes()[1] {
+                b'x' | b'X' => 16,
+                b'o' | b'O' => 8,
+                b'b' | b'B' => 2,
+                _ => 10,
+            }
+        } else {
+            10
+        };
+        if radix != 10 {
+            self.pos += 2;
+            let digits_start = self.pos;
+            while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '_') {
+                self.bump();
+            }
+            let digits: String = self.s[digits_start..self.pos]
+                .chars()
+                .filter(|&c| c != '_')
+                .collect();
+            return i128::from_str_radix(&digits, radix)
+                .map(Lit::Int)
+                .map_err(|_| LitError {
+                    message: format!(
+                        "invalid base-{radix} integer {:?}",
+                        &self.s[start..self.pos]
+                    ),
+                    pos: start,
+                });
+        }
+        let mut is_float = false;
+        while let Some(c) = self.peek() {
+            if c.is_ascii_digit() || c == '_' {
+                self.bump();
+            } else if c == '.' {
+                is_float = true;
+                self.bump();
+            } else if c == 'e' || c == 'E' {
+                is_float = true;
+                self.bump();
+                if matches!(self.peek(), Some('+' | '-')) {
+                    self.bump();
+                }
+            } else {
+                break;
+            }
+        }
+        let text: String = self.s[start..self.pos]
+            .chars()
+            .filter(|&c| c != '_')
+            .collect();
+        let imaginary = self.eat('j') || self.eat('J');
+        let bad = || LitError {
+            message: format!("invalid number {:?}", &text),
+            pos: start,
+        };
+        if imaginary {
+            let im: f64 = text.parse().map_err(|_| bad())?;
+            return Ok(Lit::Complex(0.0, im));
+        }
+        if is_float {
+            text.parse().map(Lit::Float).map_err(|_| bad())
+        } else {
+            if text.len() > 1 && text.starts_with('0') && text.chars().any(|c| c != '0') {
+                return Err(LitError {
+                    message: format!(
+                        "leading zeros are not allowed in {text:?} (write 0o{} for octal)",
+                        text.trim_start_matches('0')
+                    ),
+                    pos: start,
+                });
+            }
+            text.parse().map(Lit::Int).map_err(|_| LitError {
+                message: format!("integer {text:?} is too large"),
+                pos: start,
+            })
+        }
+    }
+}
+
+fn as_complex_parts(l: &Lit) -> Option<(f64, f64)> {
+    match *l {
+        Lit::Int(i) => Some((i as f64, 0.0)),
+        Lit::Float(f) => Some((f, 0.0)),
+        Lit::Complex(re, im) => Some((re, im)),
+        Lit::Bool(b) => Some((f64::from(u8::from(b)), 0.0)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars() {
+        assert_eq!(parse("12"), Ok(Lit::Int(12)));
+        assert_eq!(parse("-0x1F"), Ok(Lit::Int(-31)));
+        assert_eq!(parse("1_000"), Ok(Lit::Int(1000)));
+        assert_eq!(parse("1.5e3"), Ok(Lit::Float(1500.0)));
+        assert_eq!(parse("-2"), Ok(Lit::Int(-2)));
+        assert_eq!(parse("True"), Ok(Lit::Bool(true)));
+        assert_eq!(parse("1+2j"), Ok(Lit::Complex(1.0, 2.0)));
+        assert_eq!(parse("(1-2.5j)"), Ok(Lit::Complex(1.0, -2.5)));
+        assert_eq!(parse("-1j"), Ok(Lit::Complex(-0.0, -1.0)));
+        assert_eq!(parse(r"b'a\x00\n'"), Ok(Lit::Bytes(b"a\x00\n".to_vec())));
+        assert_eq!(parse(r"'h\u00e9'"), Ok(Lit::Str("hé".into())));
+        assert!(parse("012").is_err());
+        assert!(parse("abc").is_err());
+        assert!(parse("b'\u{e9}'").is_err());
+    }
+
+    #[test]
+    fn containers() {
+        assert_eq!(parse("(1,)"), Ok(Lit::Tuple(vec![Lit::Int(1)])));
+        assert_eq!(parse("(1)"), Ok(Lit::Int(1)));
+        assert_eq!(parse("()"), Ok(Lit::Tuple(vec![])));
+        assert_eq!(
+            parse("[1, [2, 3]]"),
+            Ok(Lit::List(vec![
+                Lit::Int(1),
+                Lit::List(vec![Lit::Int(2), Lit::Int(3)])
+            ]))
+        );
+        let d = parse("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }").unwrap();
+        match d {
+            Lit::Dict(items) => assert_eq!(items.len(), 3),
+            other => panic!("{other:?}"),
+        }
+        assert!(parse("(1, 2").is_err());
+        assert!(parse("[1 2]").is_err());
+    }
+}

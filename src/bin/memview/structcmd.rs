@@ -1,0 +1,127 @@
+//! `memview calcsize`, `pack` and `unpack`: Python's `struct` module on the command line.
+
+use std::io::Write;
+
+use memview::format::{Dialect, Format};
+use memview::{PackError, Struct, Value};
+
+use crate::error::CliError;
+use crate::input;
+use crate::pylit::{self, Lit};
+
+/// `calcsize FORMAT`: the size in bytes (struct dialect, or NumPy's with `numpy`).
+pub fn calcsize(fmt: &str, numpy: bool) -> Result<String, CliError> {
+    let dialect = if numpy {
+        Dialect::NumPy
+    } else {
+        Dialect::Struct
+    };
+    Ok(format!(
+        "{}\n",
+        Format::parse_with(fmt, dialect)?.itemsize()
+    ))
+}
+
+/// Turn a parsed literal into a value for packing.
+pub fn lit_to_value(lit: Lit) -> Result<Value, String> {
+    Ok(match lit {
+        Lit::Int(i) => Value::Int(i),
+        Lit::Float(f) => Value::Float(f),
+        Lit::Complex(re, im) => Value::Complex(num_complex::Complex64::new(re, im)),
+        Lit::Bool(b) => Value::Bool(b),
+        Lit::Bytes(b) => Value::Bytes(b),
+        Lit::Str(s) => Value::Str(s),
+        Lit::Tuple(items) => Value::Tuple(
+            items
+                .into_iter()
+                .map(lit_to_value)
+                .collect::<Result<_, _>>()?,
+        ),
+        Lit::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(lit_to_value)
+                .collect::<Result<_, _>>()?,
+        ),
+        Lit::None => return Err("None cannot be packed".into()),
+        Lit::Dict(_) => return Err("a dict cannot be packed".into()),
+    })
+}
+
+/// Map a pack/unpack error to an exit code: format errors and a wrong number of values are
+/// usage errors, the rest are about the data.
+fn pack_error(e: PackError) -> CliError {
+    match e {
+        PackError::Format(f) => CliError::Format(f),
+        e @ PackError::ItemCount { .. } => CliError::usage(format!("struct.error: {e}")),
+        e => CliError::data(format!("struct.error: {e}")),
+    }
+}
+
+/// `pack FORMAT VALUE...`: the packed bytes as hex (or raw bytes with `raw`).
+pub fn pack(fmt: &str, values: &[String]) -> Result<Vec<u8>, CliError> {
+    let st = Struct::new(fmt)?;
+    let values = values
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            pylit::parse(text)
+                .map_err(|e| e.to_string())
+                .and_then(lit_to_value)
+                .map_err(|e| {
+                    CliError::usage(format!(
+                        "value {} ({text:?}) is not a Python literal: {e}",
+                        i + 1
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    st.pack(&values).map_err(pack_error)
+}
+
+/// `unpack FORMAT DATA`: one tuple, or one per record when `data` holds several (like
+/// `struct.iter_unpack`), written to `out` as they are decoded.
+pub fn unpack(fmt: &str, data: &[u8], out: &mut dyn Write) -> Result<(), CliError> {
+    let st = Struct::new(fmt)?;
+    let size = st.size();
+    if data.len() == size {
+        let values = st.unpack(data).map_err(pack_error)?;
+        writeln!(out, "{}", Value::Tuple(values))?;
+        return Ok(());
+    }
+    let records = data.len().checked_div(size);
+    let rest = data.len().checked_rem(size);
+    if let (Some(n), Some(0)) = (records, rest) {
+        for record in st.iter_unpack(data).map_err(pack_error)?.take(n) {
+            let values = record.map_err(pack_error)?;
+            writeln!(out, "{}", Value::Tuple(values))?;
+        }
+        return Ok(());
+    }
+    let hint = match (records, rest) {
+        (Some(n), Some(r)) => format!(
+            " (or a multiple of {size} for several records); got {} bytes = {n} record{} + {r} byte{}",
+            data.len(),
+            if n == 1 { "" } else { "s" },
+            if r == 1 { "" } else { "s" },
+        ),
+        _ => format!("; got {} bytes", data.len()),
+    };
+    Err(CliError::data(format!(
+        "struct.error: unpack requires a buffer of {size} bytes{hint}"
+    )))
+}
+
+/// The bytes to unpack: hex arguments, or a file (`-` = stdin).
+pub fn unpack_input(hex: &[String], file: Option<&str>) -> Result<input::Input, CliError> {
+    match (hex.is_empty(), file) {
+        (false, Some(_)) => Err(CliError::usage(
+            "give the data either as HEX arguments or with --file, not both",
+        )),
+        (true, None) => Err(CliError::usage(
+            "no data: give hex bytes (e.g. 'fe ff 00 00') or --file FILE (- for stdin)",
+        )),
+        (_, Some(path)) => input::open(path),
+        (false, None) => Ok(input::Input::Owned(input::parse_hex(&hex.join(" "))?)),
+    }
+}
