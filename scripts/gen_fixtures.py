@@ -373,10 +373,428 @@ def _call(kind, fmt, args=None, data=None):
     return rec
 
 
+# ---- phase 2 worker: memoryview and _testbuffer (CPython 3.12+) --------------------------
+
+VIEW_NATIVE = list("bBhHiIlLqQnNfde?cP")
+VIEW_STRUCT = ["@i", "@B", "<h", ">i", "=d", "<e", ">f", "<?", ">q", "ii", "hb", "3s", "i2x",
+               "<qb", "bxh", "2h", "cb", ">Hb", "=lc", "?d"]
+# flag name, value: the order of the `req` field (documented in views.tsv's header)
+REQUEST_FLAGS = [
+    ("SIMPLE", 0x0), ("WRITABLE", 0x1), ("FORMAT", 0x4), ("ND", 0x8), ("STRIDES", 0x18),
+    ("C_CONTIGUOUS", 0x38), ("F_CONTIGUOUS", 0x58), ("ANY_CONTIGUOUS", 0x98),
+    ("INDIRECT", 0x118), ("CONTIG", 0x9), ("CONTIG_RO", 0x8), ("STRIDED", 0x19),
+    ("STRIDED_RO", 0x18), ("RECORDS", 0x1D), ("RECORDS_RO", 0x1C), ("FULL", 0x11D),
+    ("FULL_RO", 0x11C), ("FORMAT|ND", 0xC), ("FORMAT|STRIDES", 0x1C),
+    ("FORMAT|C_CONTIGUOUS", 0x3C), ("FORMAT|F_CONTIGUOUS", 0x5C),
+    ("FORMAT|ANY_CONTIGUOUS", 0x9C),
+]
+MAX_ELEMENTS = 48
+
+
+def _prod(xs):
+    n = 1
+    for x in xs:
+        n *= x
+    return n
+
+
+def _item_value(fmt, data, pos):
+    t = struct.unpack_from(fmt, data, pos)
+    return t[0] if len(t) == 1 else t
+
+
+def _walk(fmt, data, shape, strides, offset):
+    """tolist() by walking every index with struct (the 'struct' oracle for any format)."""
+    def rec(dim, pos):
+        if dim == len(shape):
+            return _item_value(fmt, data, pos)
+        return [rec(dim + 1, pos + i * strides[dim]) for i in range(shape[dim])]
+    return rec(0, offset)
+
+
+def _c_strides(shape, itemsize):
+    out, s = [], itemsize
+    for d in reversed(shape):
+        out.append(s)
+        s *= d
+    return out[::-1]
+
+
+def _f_strides(shape, itemsize):
+    out, s = [], itemsize
+    for d in shape:
+        out.append(s)
+        s *= d
+    return out
+
+
+def _rand_bytes(rng, n):
+    r = rng.random()
+    if r < 0.2:
+        return bytes(rng.choice([0, 0xFF, 0x7F, 0x80, 1, 0x7C, 0x7E]) for _ in range(n))
+    if r < 0.35:
+        return bytes(rng.randrange(4) for _ in range(n))
+    return bytes(rng.randrange(256) for _ in range(n))
+
+
+def _req_text(m, flags, strides=None):
+    """The answers of memoryview `m` to `flags`; `strides` replaces the reported strides."""
+    import _testbuffer as tb
+
+    out = []
+    for _, fl in flags:
+        try:
+            x = tb.ndarray(m, getbuf=fl)
+            st = x.strides if strides is None or not x.strides else strides
+            out.append("ok:%d:%s:%s:%s:%d:%d" % (
+                x.ndim, ",".join(map(str, x.shape)) if x.shape else "-",
+                ",".join(map(str, st)) if st else "-", x.format or "-",
+                x.itemsize, int(x.readonly)))
+        except BufferError as e:
+            out.append("E:" + str(e))
+    return ";".join(out)
+
+
+def _contig(m):
+    import _testbuffer as tb
+
+    return "".join(o for o in "CF" if tb.is_contiguous(m, o)) or "-"
+
+
+def worker_views(req):
+    import _testbuffer as tb
+
+    rng = random.Random("%s:views" % req["seed"])
+    views, derived, builds = [], [], []
+
+    def new_view(fmt, data, shape, strides, offset, src, writable=False):
+        size = struct.calcsize(fmt)
+        n = len(data) // size
+        items = [_item_value(fmt, data, k * size) for k in range(n)]
+        flags = tb.ND_WRITABLE if writable else 0
+        if shape == []:
+            nd = tb.ndarray(items[0], shape=[], format=fmt, flags=flags)
+        else:
+            nd = tb.ndarray(items, shape=shape, strides=strides, offset=offset, format=fmt,
+                            flags=flags)
+        m = memoryview(nd)
+        phys = memoryview(tb.ndarray(items, shape=[n], format=fmt)).tobytes()
+        vid = len(views)
+        rec = {"id": vid, "src": src, "fmt": fmt, "itemsize": size, "buf": phys.hex(),
+               "shape": list(m.shape), "strides": list(m.strides), "offset": offset}
+        walked = _walk(fmt, phys, list(m.shape), list(m.strides), offset if shape else 0)
+        if len(fmt.lstrip("@")) == 1 and fmt.lstrip("@") in VIEW_NATIVE:
+            tl = m.tolist()
+            assert repr(tl) == repr(walked), (fmt, tl, walked)
+            rec["tolist_src"] = "memoryview"
+        else:
+            rec["tolist_src"] = "struct"
+        rec["tolist"] = repr(walked)
+        c = m.tobytes("C")
+        rec["c"] = c.hex()
+        f = m.tobytes("F")
+        a = m.tobytes("A")
+        if f != c:
+            rec["f"] = f.hex()
+        if a != c:
+            rec["a"] = a.hex()
+        rec["contig"] = _contig(m)
+        sep = rng.choice([None, ":", "-", " ", "é"])
+        bps = rng.choice([1, 1, 2, 3, -1, -2, -3, 0, 5])
+        rec["hex_sep"] = "" if sep is None else sep
+        rec["hex_bps"] = bps
+        try:
+            rec["hex"] = m.hex() if sep is None else m.hex(sep, bps)
+        except ValueError as e:
+            rec["hex_err"] = exc_text(e)
+        try:
+            rec["eq_self"] = m == m
+        except Exception as e:  # pragma: no cover
+            rec["eq_self_err"] = exc_text(e)
+        if rng.random() < 0.3 or src != "random" or (shape == [0] and strides[0] != size):
+            rw_flags = [f for f in REQUEST_FLAGS if f[1] & 1]
+            if shape == [0] and strides[0] != size:
+                # CPython's 1-D flag calls this empty view non-contiguous (no len == 0 rule);
+                # memview uses PyBuffer_IsContiguous (empty = contiguous), DESIGN.md §1. The
+                # expected answers are CPython's for the same empty view with stride itemsize,
+                # reporting the real stride.
+                sur = tb.ndarray(items, shape=[0], strides=[size], offset=offset, format=fmt)
+                surw = tb.ndarray(items, shape=[0], strides=[size], offset=offset, format=fmt,
+                                  flags=tb.ND_WRITABLE)
+                rec["req"] = _req_text(memoryview(sur), REQUEST_FLAGS, strides)
+                rec["req_rw"] = _req_text(memoryview(surw), rw_flags, strides)
+                rec["req_note"] = ("deviation: CPython says " +
+                                   _req_text(m, REQUEST_FLAGS[:1]) + " for SIMPLE")
+            else:
+                rec["req"] = _req_text(m, REQUEST_FLAGS)
+                if shape == []:
+                    ndw = tb.ndarray(items[0], shape=[], format=fmt, flags=tb.ND_WRITABLE)
+                else:
+                    ndw = tb.ndarray(items, shape=shape, strides=strides, offset=offset,
+                                     format=fmt, flags=tb.ND_WRITABLE)
+                rec["req_rw"] = _req_text(memoryview(ndw), rw_flags)
+        views.append(rec)
+        return vid, m, nd
+
+    def random_geometry(size, n):
+        ndim = rng.choice([1, 1, 1, 2, 2, 2, 3, 3, 4])
+        shape = [rng.choice([0, 1, 1, 2, 2, 3, 3, 4]) for _ in range(ndim)]
+        while _prod(shape) > MAX_ELEMENTS:
+            shape[rng.randrange(ndim)] -= 1
+        mode = rng.random()
+        if mode < 0.3:
+            strides = _c_strides(shape, size)
+        elif mode < 0.45:
+            strides = _f_strides(shape, size)
+        else:
+            strides = [size * rng.choice([-4, -3, -2, -1, 0, 1, 1, 2, 3, 4]) for _ in shape]
+        offset = size * rng.randrange(n)
+        return shape, strides, offset
+
+    def cpython_build(fmt, data, shape, strides, offset):
+        size = struct.calcsize(fmt)
+        items = [_item_value(fmt, data, k * size) for k in range(len(data) // size)]
+        try:
+            tb.ndarray(items, shape=shape, strides=strides, offset=offset, format=fmt)
+            return None
+        except Exception as e:
+            return exc_text(e)
+
+    n_views = req["n_views"]
+    attempts = 0
+    while sum(1 for v in views if v["src"] == "random") < n_views:
+        attempts += 1
+        fmt = rng.choice(VIEW_NATIVE * 3 + VIEW_STRUCT)
+        size = struct.calcsize(fmt)
+        if rng.random() < 0.08:
+            data = _rand_bytes(rng, size)
+            vid, m, nd = new_view(fmt, data, [], [], 0, "random")
+        else:
+            n = rng.randint(1, 24)
+            data = _rand_bytes(rng, n * size)
+            shape, strides, offset = random_geometry(size, n)
+            err = cpython_build(fmt, data, shape, strides, offset)
+            if err is not None:
+                if len(builds) < req["n_builds"]:
+                    builds.append({"fmt": fmt, "buflen": len(data), "shape": shape,
+                                   "strides": strides, "offset": offset, "err": err})
+                continue
+            vid, m, nd = new_view(fmt, data, shape, strides, offset, "random")
+        view_extras(rng, vid, m, views, derived, new_view)
+
+    # build errors with strides that are not multiples of the itemsize (CPython refuses;
+    # memview accepts them when in bounds)
+    for _ in range(req["n_builds"] // 3):
+        fmt = rng.choice(["i", "h", "d", "ii", "<q"])
+        size = struct.calcsize(fmt)
+        n = rng.randint(1, 8)
+        shape = [rng.randint(1, 4) for _ in range(rng.randint(1, 2))]
+        strides = [rng.choice([1, 3, 5, -3, size + 1]) for _ in shape]
+        offset = size * rng.randrange(n)
+        err = cpython_build(fmt, bytes(n * size), shape, strides, offset)
+        builds.append({"fmt": fmt, "buflen": n * size, "shape": shape, "strides": strides,
+                       "offset": offset, "err": err or "none"})
+    return {"views": views, "derived": derived, "builds": builds}
+
+
+def view_extras(rng, vid, m, views, derived, new_view):
+    """Slices, item reads, casts and equality partners of one view, with CPython's answers."""
+    import _testbuffer as tb
+
+    v = views[vid]
+    fmt, shape = v["fmt"], v["shape"]
+    native = len(fmt.lstrip("@")) == 1 and fmt.lstrip("@") in VIEW_NATIVE
+    # dim-0 slices (CPython slices any format, any ndim, on the first axis)
+    if shape:
+        for _ in range(2):
+            parts = [rng.choice(["", str(rng.randint(-5, 5))]) for _ in range(2)]
+            step = rng.choice(["", "", "1", "2", "-1", "-2", "3", "0"])
+            text = ":".join(parts) + (":" + step if step else "")
+            sl = slice(*[int(p) if p else None for p in parts + [step]])
+            try:
+                s = m[sl]
+                parent = _walk(fmt, bytes.fromhex(v["buf"]), shape, v["strides"], v["offset"])
+                derived.append({"kind": "select", "id": vid, "src": "cpython", "sel": text,
+                                "shape": list(s.shape), "strides": list(s.strides),
+                                "c": s.tobytes().hex(), "tolist": repr(parent[sl])})
+            except Exception as e:
+                derived.append({"kind": "select", "id": vid, "src": "cpython", "sel": text,
+                                "err": exc_text(e)})
+    # item reads with one integer per axis (CPython: native formats only)
+    if native:
+        for _ in range(2):
+            idx = [rng.randint(-d - 1, d) for d in shape]
+            key = tuple(idx)
+            try:
+                val = m[key] if shape else m[()]
+                derived.append({"kind": "get", "id": vid, "index": idx, "ok": repr(val)})
+            except IndexError as e:
+                derived.append({"kind": "get", "id": vid, "index": idx, "err": exc_text(e)})
+    # casts
+    if rng.random() < 0.6:
+        for _ in range(rng.randint(1, 3)):
+            dest = rng.choice(VIEW_NATIVE + ["@i", "@B", "<i", "ii", "3s", "=h", "2B"])
+            dsize = struct.calcsize(dest)
+            nb = m.nbytes
+            r = rng.random()
+            if r < 0.3:
+                cshape = None
+            elif r < 0.4:
+                cshape = []
+            else:
+                total = nb // dsize if dsize else 0
+                cshape = _factor(rng, total) if rng.random() < 0.85 else [total + 1]
+            derived.append(cast_record(m, v, vid, dest, cshape))
+    # equality partners
+    if native and shape and rng.random() < 0.35:
+        partner = _partner(rng, v)
+        if partner is not None:
+            pfmt, pdata, pshape, pstrides, poff = partner
+            pid, pm, pnd = new_view(pfmt, pdata, pshape, pstrides, poff, "eq-partner")
+            derived.append({"kind": "eq", "id": vid, "other": pid, "result": m == pm})
+            derived.append({"kind": "eq", "id": pid, "other": vid, "result": pm == m})
+
+
+def _factor(rng, total):
+    if total == 0:
+        return [0]
+    dims = []
+    rest = total
+    for _ in range(rng.randint(0, 2)):
+        divs = [d for d in range(2, rest + 1) if rest % d == 0]
+        if not divs:
+            break
+        d = rng.choice(divs)
+        dims.append(d)
+        rest //= d
+    dims.append(rest)
+    rng.shuffle(dims)
+    return dims
+
+
+def cast_record(m, v, vid, dest, cshape):
+    rec = {"kind": "cast", "id": vid, "fmt": dest,
+           "cshape": "none" if cshape is None else cshape}
+    try:
+        c = m.cast(dest) if cshape is None else m.cast(dest, cshape)
+        rec.update(shape=list(c.shape), strides=list(c.strides), format=c.format)
+        data = c.tobytes()
+        rec["tolist"] = repr(_walk(dest, data, list(c.shape), _c_strides(list(c.shape),
+                                                                        c.itemsize), 0))
+        return rec
+    except (TypeError, ValueError) as e:
+        rec["err"] = exc_text(e)
+    # beyond CPython: memview casts any C-contiguous view whose byte count fits
+    msg = rec["err"]
+    beyond = ("cannot cast between two non-byte formats" in msg
+              or "cast must be 1D -> ND or ND -> 1D" in msg
+              or "destination format must be a native single character" in msg
+              or "cannot cast view with zeros in shape" in msg
+              or ("casts are restricted to C-contiguous views" in msg and m.nbytes == 0))
+    if not beyond:
+        return rec
+    import _testbuffer as tb
+
+    if not tb.is_contiguous(m, "C"):
+        rec["ours"] = "err"
+        return rec
+    dsize = struct.calcsize(dest)
+    nb = m.nbytes
+    if cshape is None:
+        if nb % dsize:
+            rec["ours"] = "err"
+            return rec
+        shape = [nb // dsize]
+    else:
+        if _prod(cshape) * dsize != nb:
+            rec["ours"] = "err"
+            return rec
+        shape = list(cshape)
+    data = m.tobytes()
+    rec["ours"] = "ok"
+    rec["ours_shape"] = shape
+    rec["ours_strides"] = _c_strides(shape, dsize)
+    rec["ours_tolist"] = repr(_walk(dest, data, shape, _c_strides(shape, dsize), 0))
+    # cross-check the model against CPython's two-step cast where CPython can do it
+    try:
+        if len(dest.lstrip("@")) == 1 and 0 not in shape and (shape or nb == dsize):
+            two = m.cast("B").cast(dest, shape)
+            assert list(two.shape) == shape and repr(two.tolist()) == rec["ours_tolist"]
+            rec["ours_checked"] = "cast('B').cast(fmt, shape)"
+    except (TypeError, ValueError):
+        pass
+    return rec
+
+
+def _partner(rng, v):
+    """Another view of the same shape: equal values in another format, or one value changed,
+    or the same values in another memory order."""
+    fmt = v["fmt"].lstrip("@")
+    data = bytes.fromhex(v["buf"])
+    shape = v["shape"]
+    values = _walk(v["fmt"], data, shape, v["strides"], v["offset"])
+    flat = []
+
+    def flatten(x, d):
+        if d == len(shape):
+            flat.append(x)
+        else:
+            for y in x:
+                flatten(y, d + 1)
+    flatten(values, 0)
+    if not flat:
+        return None
+    r = rng.random()
+    if r < 0.4:
+        # same values, another format that can hold them
+        cands = {"b": "hiqd", "B": "HIQd?", "h": "iqd", "H": "Iqd", "i": "qd", "I": "Qd",
+                 "l": "qd", "L": "Qd", "q": "d", "Q": "d", "n": "q", "N": "Q", "f": "d",
+                 "e": "fd", "d": "f", "?": "Bb", "c": "c", "P": "Q"}.get(fmt, "")
+        if not cands:
+            return None
+        pfmt = rng.choice(cands)
+        try:
+            pdata = b"".join(struct.pack(pfmt, x) for x in flat)
+        except (struct.error, OverflowError):
+            return None
+    else:
+        pfmt = fmt
+        vals = list(flat)
+        if r < 0.75:
+            k = rng.randrange(len(vals))
+            x = vals[k]
+            if isinstance(x, bool):
+                vals[k] = not x
+            elif isinstance(x, bytes):
+                vals[k] = bytes([x[0] ^ 1])
+            elif isinstance(x, float):
+                vals[k] = 0.5 if x != 0.5 else 0.25
+            else:
+                vals[k] = x ^ 1
+        pdata = b"".join(struct.pack(pfmt, x) for x in vals)
+    size = struct.calcsize(pfmt)
+    if rng.random() < 0.5 and len(shape) >= 2:
+        # store the same logical values in Fortran order
+        n = len(flat)
+        fdata = bytearray(n * size)
+        fstr = _f_strides(shape, 1)
+        for k in range(n):
+            idx, rest = [], k
+            for d in reversed(shape):
+                idx.append(rest % d)
+                rest //= d
+            p = sum(i * st for i, st in zip(reversed(idx), fstr))
+            fdata[p * size:(p + 1) * size] = pdata[k * size:(k + 1) * size]
+        return pfmt, bytes(fdata), shape, _f_strides(shape, size), 0
+    return pfmt, pdata, shape, _c_strides(shape, size), 0
+
+
 def worker_main():
     req = _unjson(json.load(sys.stdin))
     if req["task"] == "struct":
         res = worker_struct(req)
+    elif req["task"] == "views":
+        res = worker_views(req)
     else:
         raise SystemExit("unknown task " + req["task"])
     json.dump(res, sys.stdout)
@@ -1216,8 +1634,280 @@ args: space-separated typed values: `i:<decimal int>`, `f:<16 hex digits: IEEE-7
 double>`, `?:0|1` (bool), `b:<hex bytes>` (bytes), `s:<hex of UTF-8>` (a str).
 """
 
+# ---- phase 2 main: views.tsv -------------------------------------------------------------
+
+NUMPY_SCALAR = {"b": "i1", "B": "u1", "h": "i2", "H": "u2", "i": "i4", "I": "u4", "l": "i8",
+                "L": "u8", "q": "i8", "Q": "u8", "n": "i8", "N": "u8", "P": "u8", "f": "f4",
+                "d": "f8", "e": "f2", "?": "?", "c": "u1"}  # 'c' via u1: NumPy's S1 drops NULs
+
+
+def numpy_dtype(fmt):
+    """The NumPy dtype of a single-scalar struct format, or None."""
+    import numpy as np
+
+    prefix = fmt[0] if fmt[:1] in "@=<>!" else "@"
+    code = fmt.lstrip("@=<>!")
+    if len(code) != 1 or code not in NUMPY_SCALAR:
+        return None
+    if prefix in "=<>!" and code in "lLnNP":
+        return None
+    if prefix in "=<>!" and code in "lL":
+        return None
+    order = {"@": "=", "=": "=", "<": "<", ">": ">", "!": ">"}[prefix]
+    return np.dtype(order + NUMPY_SCALAR[code])
+
+
+def py_contig(shape, strides, itemsize):
+    """PyBuffer_IsContiguous for C and F (no suboffsets)."""
+    if 0 in shape:
+        return "CF"
+    out = ""
+    for order, dims in (("C", list(range(len(shape)))[::-1]), ("F", range(len(shape)))):
+        sd, ok = itemsize, True
+        for d in dims:
+            if shape[d] > 1 and strides[d] != sd:
+                ok = False
+                break
+            sd *= shape[d]
+        if ok:
+            out += order
+    return out or "-"
+
+
+def random_subscript(rng, ndim):
+    parts = []
+    n = rng.randint(1, ndim + 1) if ndim else rng.randint(0, 2)
+    ell = 0
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.3:
+            parts.append(str(rng.randint(-4, 4)))
+        elif r < 0.75:
+            a = rng.choice(["", str(rng.randint(-5, 5))])
+            b = rng.choice(["", str(rng.randint(-5, 5))])
+            c = rng.choice(["", "", "1", "-1", "2", "-2", "3", "0"])
+            parts.append(a + ":" + b + (":" + c if c else ""))
+        elif r < 0.87 and ell < 2:
+            parts.append("...")
+            ell += 1
+        else:
+            parts.append("None")
+    if not parts:
+        return "()"
+    text = ", ".join(parts)
+    if len(parts) == 1 and rng.random() < 0.2:
+        text += ","
+    return text
+
+
+def as_chars(x):
+    """tolist() of a 'c' view computed through u1: ints -> 1-byte bytes."""
+    if isinstance(x, list):
+        return [as_chars(y) for y in x]
+    return bytes([x])
+
+
+class _KeyOf:
+    """`_KeyOf()[text]` is the key Python builds from subscript text."""
+
+    def __getitem__(self, key):
+        return key
+
+
+def numpy_select(arr, text, fmt):
+    import numpy as np
+
+    r = eval("arr[%s]" % text, {"arr": arr})
+    if not isinstance(r, np.ndarray):
+        # an integer-only key gives a scalar (in native byte order); ours is a 0-dim view,
+        # which NumPy gives for the same key followed by '...'
+        key = eval("K[%s]" % text, {"K": _KeyOf()})
+        r = arr[(key if isinstance(key, tuple) else (key,)) + (Ellipsis,)]
+    strides = list(r.strides)
+    tl = r.tolist()
+    if fmt.lstrip("@") == "c":
+        tl = as_chars(tl)
+    return list(r.shape), strides, r.tobytes(order="C"), repr(tl)
+
+
+def main_views():
+    import numpy as np
+
+    res = run_worker({"task": "views", "seed": SEED, "n_views": 1100, "n_builds": 90})
+    views, derived, builds = res["views"], res["derived"], res["builds"]
+    rng = random.Random("%d:numpy-views" % SEED)
+    np_select = []
+    # NumPy basic indexing on every view whose format NumPy has a scalar dtype for
+    for v in views:
+        dt = numpy_dtype(v["fmt"])
+        if dt is None:
+            continue
+        buf = bytes.fromhex(v["buf"])
+        arr = np.ndarray(v["shape"], dt, buffer=buf, offset=v["offset"], strides=v["strides"])
+        tl = as_chars(arr.tolist()) if v["fmt"].lstrip("@") == "c" else arr.tolist()
+        assert repr(tl) == v["tolist"], (v["fmt"], tl, v["tolist"])
+        for _ in range(3):
+            text = random_subscript(rng, len(v["shape"]))
+            rec = {"kind": "select", "id": v["id"], "src": "numpy", "sel": text}
+            try:
+                shape, strides, c, tl = numpy_select(arr, text, v["fmt"])
+                rec.update(shape=shape, strides=strides, c=c.hex(), tolist=tl)
+            except (IndexError, ValueError, TypeError) as e:
+                rec["err"] = exc_text(e)
+            np_select.append(rec)
+    # views only NumPy can build: strides that are not multiples of the itemsize, odd offsets
+    n0 = len(views)
+    tries = 0
+    while len(views) - n0 < 250 and tries < 5000:
+        tries += 1
+        fmt = rng.choice(["i", "h", "d", "<i", ">h", "B", "q", "f", "e", "?", ">d", "H"])
+        dt = numpy_dtype(fmt)
+        size = dt.itemsize
+        buflen = rng.randint(size, 40)
+        buf = bytes(rng.randrange(256) for _ in range(buflen))
+        if fmt == "?":
+            buf = bytes(b & 1 for b in buf)
+        ndim = rng.choice([0, 1, 1, 2, 2, 3])
+        shape = [rng.choice([0, 1, 2, 3, 4]) for _ in range(ndim)]
+        strides = [rng.randint(-9, 9) for _ in range(ndim)]
+        offset = rng.randrange(buflen)
+        try:
+            arr = np.ndarray(shape, dt, buffer=buf, offset=offset, strides=strides)
+        except (ValueError, TypeError):
+            continue
+        if 0 not in shape:
+            lo = offset + sum((d - 1) * s for d, s in zip(shape, strides) if s < 0)
+            hi = offset + sum((d - 1) * s for d, s in zip(shape, strides) if s > 0) + size
+            if lo < 0 or hi > buflen:
+                continue  # NumPy does not check negative strides against the start
+        elif offset + size > buflen:
+            continue
+        c = arr.tobytes(order="C")
+        f = arr.tobytes(order="F")
+        contig = py_contig(shape, strides, size)
+        a = c if "C" in contig else (f if "F" in contig else c)
+        rec = {"id": len(views), "src": "numpy", "fmt": fmt, "itemsize": size,
+               "buf": buf.hex(), "shape": shape, "strides": strides, "offset": offset,
+               "tolist": repr(arr.tolist()), "tolist_src": "numpy", "c": c.hex(),
+               "contig": contig}
+        if f != c:
+            rec["f"] = f.hex()
+        if a != c:
+            rec["a"] = a.hex()
+        views.append(rec)
+        for _ in range(2):
+            text = random_subscript(rng, ndim)
+            srec = {"kind": "select", "id": rec["id"], "src": "numpy", "sel": text}
+            try:
+                s_shape, s_strides, s_c, tl = numpy_select(arr, text, fmt)
+                srec.update(shape=s_shape, strides=s_strides, c=s_c.hex(), tolist=tl)
+            except (IndexError, ValueError, TypeError) as e:
+                srec["err"] = exc_text(e)
+            np_select.append(srec)
+
+    def lst(x):
+        return ",".join(map(str, x))
+
+    w = Writer("views.tsv", VIEWS_HEADER % {
+        "flags": " ".join("%s=%#x" % f for f in REQUEST_FLAGS_MAIN),
+        "py": sys.version.split()[0], "np": np.__version__})
+    counts = {}
+    for v in views:
+        kv = dict(v)
+        for k in ("shape", "strides"):
+            kv[k] = lst(kv[k])
+        if "hex_bps" in kv:
+            kv["hex_bps"] = str(kv["hex_bps"])
+        for k in ("eq_self",):
+            if k in kv:
+                kv[k] = str(kv[k])
+        w.rec("view", **kv)
+        counts["view"] = counts.get("view", 0) + 1
+    for d in derived + np_select:
+        kind = d.pop("kind")
+        for k in ("shape", "strides", "index", "ours_shape", "ours_strides"):
+            if k in d:
+                d[k] = lst(d[k])
+        if "cshape" in d and d["cshape"] != "none":
+            d["cshape"] = lst(d["cshape"])
+        if "result" in d:
+            d["result"] = str(d["result"])
+        w.rec(kind, **d)
+        counts[kind] = counts.get(kind, 0) + 1
+    for b in builds:
+        size = struct.calcsize(b["fmt"])
+        ok = True
+        if 0 not in b["shape"]:
+            lo = b["offset"] + sum((d - 1) * s for d, s in zip(b["shape"], b["strides"])
+                                   if s < 0)
+            hi = b["offset"] + sum((d - 1) * s for d, s in zip(b["shape"], b["strides"])
+                                   if s > 0) + size
+            ok = lo >= 0 and hi <= b["buflen"]
+        w.rec("build", fmt=b["fmt"], buflen=b["buflen"], shape=lst(b["shape"]),
+              strides=lst(b["strides"]), offset=b["offset"], err=b["err"],
+              ours="ok" if ok else "err")
+        counts["build"] = counts.get("build", 0) + 1
+    w.close()
+    print("views.tsv: %s" % counts)
+
+
+REQUEST_FLAGS_MAIN = [
+    ("SIMPLE", 0x0), ("WRITABLE", 0x1), ("FORMAT", 0x4), ("ND", 0x8), ("STRIDES", 0x18),
+    ("C_CONTIGUOUS", 0x38), ("F_CONTIGUOUS", 0x58), ("ANY_CONTIGUOUS", 0x98),
+    ("INDIRECT", 0x118), ("CONTIG", 0x9), ("CONTIG_RO", 0x8), ("STRIDED", 0x19),
+    ("STRIDED_RO", 0x18), ("RECORDS", 0x1D), ("RECORDS_RO", 0x1C), ("FULL", 0x11D),
+    ("FULL_RO", 0x11C), ("FORMAT|ND", 0xC), ("FORMAT|STRIDES", 0x1C),
+    ("FORMAT|C_CONTIGUOUS", 0x3C), ("FORMAT|F_CONTIGUOUS", 0x5C),
+    ("FORMAT|ANY_CONTIGUOUS", 0x9C),
+]
+
+VIEWS_HEADER = """\
+N-dimensional views: CPython 3.12+ memoryview over _testbuffer.ndarray, and NumPy %(np)s
+(on CPython %(py)s) basic indexing. Generated by scripts/gen_fixtures.py; do not edit.
+Lists (shape, strides, index, ...) are comma-separated integers; an empty value is the empty
+list (a 0-dim view). Byte strings are hex. Reprs are Python's repr.
+Record kinds and keys:
+  view    id (referenced by the other kinds), src (random | eq-partner: _testbuffer.ndarray
+          and memoryview; numpy: np.ndarray, for strides that are not multiples of the itemsize
+          and odd offsets, which _testbuffer refuses), fmt, itemsize, buf (the whole buffer),
+          shape, strides, offset (byte index of element [0,...,0]) ->
+          tolist (repr), tolist_src (memoryview: memoryview.tolist(); struct: every element
+          unpacked with struct.unpack_from, a 1-tuple collapsed to its item, as DESIGN.md §2
+          says memview decodes it; numpy: ndarray.tolist()),
+          c (tobytes('C')), f (tobytes('F'), only when different from c), a (tobytes('A'),
+          only when different from c), contig (PyBuffer_IsContiguous: 'C', 'F', 'CF' or '-'),
+          hex_sep (empty = none), hex_bps, hex | hex_err (memoryview.hex(sep, bytes_per_sep)),
+          eq_self (m == m: False when a NaN is inside),
+          req: the answer of the read-only memoryview to each buffer request, in this order:
+          %(flags)s
+          req_rw: the answer of a writable memoryview to those of the requests that contain
+          WRITABLE (the others do not depend on writability); both separated by ';',
+          req_note: set where memview deliberately differs from CPython (1-D empty views with
+          a stride other than the itemsize are contiguous for memview, as for
+          PyBuffer_IsContiguous; req/req_rw then hold memview's expected answers); each `ok:<ndim>:<shape>:<strides>:<format>:<itemsize>:<readonly>`
+          (`-` = NULL) or `E:<BufferError message>`.
+  select  id, src (cpython: memoryview slicing of the first axis; numpy: arr[sel]), sel (the
+          subscript text) -> shape, strides, c, tolist | err. For an integer-only key NumPy
+          returns a scalar; the record is NumPy's 0-dim view `arr[sel, ...]` instead.
+          NumPy does not scale the stride of an empty sliced axis by the step the way CPython
+          does (memview follows CPython), so strides of zero-length axes may differ.
+  get     id, index -> ok (repr of memoryview[index]) | err
+  cast    id, fmt, cshape (`none` = no shape argument) -> shape, strides, format, tolist |
+          err (CPython's), and where CPython refuses only for a restriction memview lifts
+          (two non-byte formats, N-D -> N-D, non-native destination formats, empty views):
+          ours (ok | err), ours_shape, ours_strides, ours_tolist: the same byte
+          reinterpretation (C-contiguous source, byte counts match), cross-checked against
+          CPython's cast('B').cast(fmt, shape) where that is possible (ours_checked).
+  eq      id, other -> result (memoryview(id) == memoryview(other))
+  build   fmt, buflen, shape, strides, offset -> err (_testbuffer.ndarray's message, or
+          `none`), ours (ok | err: whether every reachable byte is inside the buffer; memview
+          does not require strides to be multiples of the itemsize)
+"""
+
+
 if __name__ == "__main__":
     if "--worker" in sys.argv:
         worker_main()
     else:
         main()
+        main_views()
