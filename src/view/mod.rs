@@ -2,25 +2,121 @@
 //! (writable), Python's `memoryview` generalised to every PEP 3118 format and to NumPy's basic
 //! indexing.
 //!
-//! A view is a buffer plus a [`Format`], an itemsize, a shape, byte
-//! strides (signed) and the byte offset of element `[0, ..., 0]`. The geometry is validated once
-//! when the view is made (every reachable byte inside the buffer, checked arithmetic, at most 64
-//! dimensions); after that, selecting, transposing, casting and copying are pure stride
-//! arithmetic and element access needs no further bounds checks.
+//! A view is a buffer plus a [`Format`], an itemsize, a shape, byte strides (signed) and the
+//! byte offset of element `[0, ..., 0]`. The geometry is validated once when the view is made
+//! (every reachable byte inside the buffer, checked arithmetic, at most 64 dimensions); after
+//! that, selecting, transposing, casting and copying are pure stride arithmetic, and element
+//! access needs no further bounds checks. The invariant is written down in the private `raw`
+//! module, the only one with `unsafe` code.
+//!
+//! # A tour, with the Python beside each step
+//!
+//! Construction and attributes:
+//!
+//! ```
+//! use memview::{MemoryView, Order, Value};
+//!
+//! let bytes: Vec<u8> = (0..24).collect();
+//! let m = MemoryView::new(&bytes);                    // m = memoryview(bytes(range(24)))
+//! assert_eq!((m.format().as_str(), m.itemsize(), m.shape()), ("B", 1, &[24][..]));
+//! let x = MemoryView::from_parts(&bytes, "B", &[2, 3, 4], None, 0)?; // m.cast('B', [2, 3, 4])
+//! assert_eq!(x.strides(), &[12, 4, 1]);              // x.strides == (12, 4, 1)
+//! assert_eq!((x.ndim(), x.len()?, x.nbytes()), (3, 2, 24));
+//! assert!(x.is_c_contiguous() && !x.is_f_contiguous());
+//! // Any layout that stays inside the buffer: negative strides, an offset, padding...
+//! let rev = MemoryView::from_parts(&bytes, "B", &[3], Some(&[-2]), 4)?;
+//! assert_eq!(rev.to_list()?.to_string(), "[4, 2, 0]");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Indexing and slicing, N-dimensional (NumPy basic indexing with Python's slice rules), from
+//! subscript text or typed [`SliceArg`]s:
+//!
+//! ```
+//! # use memview::{MemoryView, Order, SliceArg, Value};
+//! # let bytes: Vec<u8> = (0..24).collect();
+//! # let x = MemoryView::from_parts(&bytes, "B", &[2, 3, 4], None, 0)?;
+//! let s = x.select("1:, ::-2, ...")?;                 // a[1:, ::-2, ...]   (NumPy)
+//! assert_eq!((s.shape(), s.strides()), (&[1, 2, 4][..], &[12, -8, 1][..]));
+//! let s = x.select("0, None")?;                       // a[0, None]
+//! assert_eq!(s.shape(), &[1, 3, 4]);
+//! let s = x.select_with(&[SliceArg::Ellipsis, SliceArg::Index(-1)])?; // a[..., -1]
+//! assert_eq!(s.to_list()?.to_string(), "[[3, 7, 11], [15, 19, 23]]");
+//! assert_eq!(x.get(&[1, 2, 3])?, Value::Int(23));       // a[1, 2, 3]
+//! let e = x.select("5").unwrap_err();
+//! assert_eq!(e.to_string(), "index 5 is out of bounds for axis 0 with size 2");
+//! let t = x.transpose();                              // a.T
+//! assert_eq!(t.shape(), &[4, 3, 2]);
+//! assert_eq!(x.reshape(&[4, 6])?.shape(), &[4, 6]);   // a.reshape(4, 6)
+//! let rows: Vec<String> = x.iter()?.map(|r| r.hex(None, 0).unwrap()).collect(); // for r in m
+//! assert_eq!(rows.len(), 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Casting, reading out, comparing:
+//!
+//! ```
+//! # use memview::{MemoryView, Order};
+//! let bytes = [1u8, 0, 0, 0, 2, 0, 0, 0];
+//! let m = MemoryView::new(&bytes);
+//! let i = m.cast("<i", None)?;                        // m.cast('i')  (little-endian host)
+//! assert_eq!(i.to_list()?.to_string(), "[1, 2]");     // m.cast('i').tolist()
+//! let h = i.cast("<h", Some(&[2, 2]))?;               // CPython refuses i -> h; allowed here
+//! assert_eq!(h.to_list()?.to_string(), "[[1, 0], [2, 0]]");
+//! assert_eq!(h.to_bytes(Order::F), [1, 0, 2, 0, 0, 0, 0, 0]); // h.tobytes('F')
+//! assert_eq!(m.hex(Some(':'), 4)?, "01000000:02000000");  // m.hex(':', 4)
+//! let d = [1.0f64, 2.0].map(f64::to_le_bytes).concat();
+//! assert!(i == MemoryView::from_parts(&d, "<d", &[2], None, 0)?); // == array('d', [1.0, 2.0])
+//! assert!(m.cast("c", None)? != m);                   // b'\x01' != 1
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Writing, and buffer requests:
+//!
+//! ```
+//! use memview::{BufferFlags, MemoryView, MemoryViewMut, Order};
+//!
+//! let mut data = *b"abcdef";                          // data = bytearray(b'abcdef')
+//! let mut v = MemoryViewMut::new(&mut data);          // v = memoryview(data)
+//! v.set(&[0], b'z')?;                                 // v[0] = ord('z')
+//! v.assign("1:3", &MemoryView::new(b"12"))?;          // v[1:3] = b'12'
+//! v.assign_within("3:6", "0:3")?;                     // v[3:6] = v[0:3]
+//! assert_eq!(v.to_bytes(Order::C), b"z12z12");
+//! v.select_mut("::2")?.fill(b'-')?;
+//! assert_eq!(v.buffer(), b"-1-z-2");
+//! let info = v.as_view().select("::2")?.request(BufferFlags::FULL_RO)?;
+//! assert_eq!((info.shape, info.strides), (Some(vec![3]), Some(vec![2])));
+//! let e = v.as_view().request(BufferFlags::WRITABLE).unwrap_err();
+//! assert_eq!(e.to_string(), "memoryview: underlying buffer is not writable");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! # Decisions (where CPython and NumPy are silent or disagree)
 //!
+//! * Where CPython accepts an input, the answer is CPython's. Beyond it: N-D sub-views and
+//!   slicing, `...` and `None` on any view, item access and `to_list` for every format (structs,
+//!   sub-arrays, non-native byte orders, `Zd`, `g`, `w`...), N-D assignment, and the casts
+//!   listed below.
 //! * A slice multiplies the stride by the step, as CPython does, even when the result is empty
-//!   (`b"abc"[1:1:-1]` has stride -1; NumPy would report 1).
+//!   (`b"abc"[1:1:-1]` has stride -1; NumPy would keep 1). An empty selection keeps the offset.
 //! * An empty view is contiguous in both orders (`PyBuffer_IsContiguous`), so it can be cast;
 //!   CPython's 1-D flag says otherwise for empty negative-stride slices.
-//! * `select("")` and `select("()")` both mean the empty tuple: the whole view, unchanged.
-//! * `len()` of a 0-dim view is an error (CPython 3.12+).
+//! * `select("")` and `select("()")` both mean the empty tuple: the whole view, unchanged
+//!   (on a 0-dim view, `get(&[])` reads the element).
+//! * `len()` of a 0-dim view is an error (CPython 3.12+), and so is `iter()`.
 //! * `MemoryView` is always read-only and `MemoryViewMut` always writable: a `WRITABLE` buffer
 //!   request fails on the first and succeeds on the second.
-//! * `cast` accepts everything CPython accepts with CPython's result, and also casts between two
-//!   non-byte formats, N-D → N-D, struct formats and empty views, whenever the source is
+//! * `cast` accepts everything CPython accepts with CPython's result (the format text is kept as
+//!   given, `'@i'` stays `'@i'`), and also casts to any format (`'<i'`, `'hhi'`, `'T{...}'`),
+//!   between two non-byte formats, N-D → N-D and of empty views, whenever the source is
 //!   C-contiguous and the byte counts match.
+//! * `==` compares values as CPython does; formats CPython's `struct` rejects (`'w'`, `'Zd'`)
+//!   compare by their decoded values here instead of being always unequal.
+//! * Assignment needs equal shapes and equivalent items: equal itemsizes and the same format text
+//!   ignoring one leading `'@'`, or equal layouts (`'<i'` and `'=i'`).
+//! * Setting values uses the codec's checks: out-of-range integers and float overflow are errors
+//!   (CPython stores `inf` for `'f'`); the message says "invalid type" or "invalid value" as
+//!   CPython's `TypeError`/`ValueError` does, followed by the reason.
 
 #[cfg(test)]
 mod api_tests;
