@@ -70,7 +70,10 @@ fn zero_copy_layout<T: Element>(
                 return Ok((es, Some((lo, hi))));
             }
         }
-        return Ok((vec![0; geo.shape.len()], None));
+        // Zero strides over the empty range at the offset keep the pointer when possible.
+        let at = (geo.offset <= buf_len && buf_addr.wrapping_add(geo.offset) % align == 0)
+            .then_some((geo.offset, geo.offset));
+        return Ok((vec![0; geo.shape.len()], at));
     }
     let es = element_strides(geo, size)?;
     let remainder = buf_addr.wrapping_add(geo.offset) % align;

@@ -781,6 +781,10 @@ fn empty_and_zero_dim_views() {
     let empty = MemoryView::from_parts(p.bytes(), "d", &[0, 3], None, 0).unwrap();
     let a = empty.as_array::<f64>().unwrap();
     assert_eq!(a.shape(), &[0, 3]);
+    assert_eq!(a.as_ptr() as usize, p.bytes().as_ptr() as usize);
+    let at_end = MemoryView::from_parts(p.bytes(), "d", &[0, 3], None, 16).unwrap();
+    let b = at_end.as_array::<f64>().unwrap();
+    assert_eq!(b.as_ptr() as usize, p.bytes().as_ptr() as usize + 16);
     assert_eq!(empty.to_array::<i32>().unwrap().shape(), &[0, 3]);
     assert_eq!(empty.typed::<f64>().unwrap().to_vec(), Vec::<f64>::new());
     assert_eq!(empty.typed::<f64>().unwrap().sum(), 0.0);
