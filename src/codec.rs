@@ -603,6 +603,90 @@ fn re_len(size: usize) -> usize {
     size / 2
 }
 
+/// A pre-resolved decoder for the scalars that cannot fail to decode (integers, addresses,
+/// IEEE floats, bools, chars): the hot path of `unpack`/`iter_unpack`, with kind, size and
+/// byte order decided once per format instead of once per value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FastScalar {
+    /// Signed integer of 1, 2, 4 or 8 bytes.
+    I8,
+    I16(Endian),
+    I32(Endian),
+    I64(Endian),
+    /// Unsigned integer (or address) of 1, 2, 4 or 8 bytes.
+    U8,
+    U16(Endian),
+    U32(Endian),
+    U64(Endian),
+    F16(Endian),
+    F32(Endian),
+    F64(Endian),
+    Bool,
+    Char,
+}
+
+macro_rules! read_as {
+    ($t:ty, $e:expr, $b:expr) => {{
+        let a = read_array($b);
+        match $e {
+            Endian::Little => <$t>::from_le_bytes(a),
+            Endian::Big => <$t>::from_be_bytes(a),
+        }
+    }};
+}
+
+impl FastScalar {
+    /// The fast decoder for `s`, if it has one.
+    pub(crate) fn of(s: &Scalar) -> Option<FastScalar> {
+        use FastScalar as F;
+        let e = s.endian;
+        Some(match (s.kind, s.size) {
+            (ScalarKind::Int, 1) => F::I8,
+            (ScalarKind::Int, 2) => F::I16(e),
+            (ScalarKind::Int, 4) => F::I32(e),
+            (ScalarKind::Int, 8) => F::I64(e),
+            (ScalarKind::UInt | ScalarKind::Pointer | ScalarKind::Object, 1) => F::U8,
+            (ScalarKind::UInt | ScalarKind::Pointer | ScalarKind::Object, 2) => F::U16(e),
+            (ScalarKind::UInt | ScalarKind::Pointer | ScalarKind::Object, 4) => F::U32(e),
+            (ScalarKind::UInt | ScalarKind::Pointer | ScalarKind::Object, 8) => F::U64(e),
+            (ScalarKind::Float, 2) => F::F16(e),
+            (ScalarKind::Float, 4) => F::F32(e),
+            (ScalarKind::Float, 8) => F::F64(e),
+            (ScalarKind::Bool, 1) => F::Bool,
+            (ScalarKind::Char, 1) => F::Char,
+            _ => return None,
+        })
+    }
+
+    /// Decode from the start of `b`, which the caller has checked holds the scalar's size in
+    /// bytes (missing bytes would read as zeros; this never fails and never panics).
+    #[inline(always)]
+    pub(crate) fn decode(self, b: &[u8]) -> Value {
+        use FastScalar as F;
+        match self {
+            F::I8 => Value::Int(i128::from(i8::from_ne_bytes(read_array(b)))),
+            F::I16(e) => Value::Int(i128::from(read_as!(i16, e, b))),
+            F::I32(e) => Value::Int(i128::from(read_as!(i32, e, b))),
+            F::I64(e) => Value::Int(i128::from(read_as!(i64, e, b))),
+            F::U8 => Value::Int(i128::from(u8::from_ne_bytes(read_array(b)))),
+            F::U16(e) => Value::Int(i128::from(read_as!(u16, e, b))),
+            F::U32(e) => Value::Int(i128::from(read_as!(u32, e, b))),
+            F::U64(e) => Value::Int(i128::from(read_as!(u64, e, b))),
+            F::F16(e) => Value::Float(read_as!(half::f16, e, b).to_f64()),
+            F::F32(e) => Value::Float(f64::from(read_as!(f32, e, b))),
+            F::F64(e) => Value::Float(read_as!(f64, e, b)),
+            F::Bool => Value::Bool(read_array::<1>(b) != [0]),
+            F::Char => Value::Bytes(read_array::<1>(b).to_vec()),
+        }
+    }
+}
+
+/// The first `N` bytes of `b`, zeros if it is shorter (callers check lengths beforehand).
+#[inline(always)]
+fn read_array<const N: usize>(b: &[u8]) -> [u8; N] {
+    b.first_chunk::<N>().copied().unwrap_or([0; N])
+}
+
 // ---------------------------------------------------------------------------------------------
 // Scalar encoding
 // ---------------------------------------------------------------------------------------------

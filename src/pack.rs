@@ -24,8 +24,8 @@
 
 use std::borrow::Cow;
 
-use crate::codec::{self, PackError};
-use crate::format::{FieldType, Format, FormatError, Scalar};
+use crate::codec::{self, FastScalar, PackError};
+use crate::format::{FieldType, Format, FormatError};
 use crate::value::Value;
 
 /// The size in bytes of the struct described by `fmt` (`struct.calcsize`).
@@ -80,11 +80,14 @@ pub fn iter_unpack<'a>(fmt: &str, buffer: &'a [u8]) -> Result<IterUnpack<'a>, Pa
     IterUnpack::new(Cow::Owned(Struct::new(fmt)?), buffer)
 }
 
-/// One step of the flat plan of a format whose top-level fields are all plain scalars.
+/// How [`Struct`] decodes one record.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Step {
-    offset: usize,
-    scalar: Scalar,
+enum Plan {
+    /// Every top-level field is a scalar with an infallible fast decoder, lying within the
+    /// record: (offset, decoder) pairs.
+    Fast(Vec<(usize, FastScalar)>),
+    /// Anything else: the general codec.
+    General,
 }
 
 /// A compiled format (Python's `struct.Struct`): parse once, pack and unpack many times.
@@ -100,8 +103,7 @@ struct Step {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Struct {
     format: Format,
-    /// `Some` when every top-level field is a scalar without shape: the fast path.
-    plan: Option<Vec<Step>>,
+    plan: Plan,
 }
 
 impl Struct {
@@ -112,17 +114,20 @@ impl Struct {
 
     /// Use an already parsed format (in any dialect).
     pub fn from_format(format: Format) -> Struct {
-        let plan = format
+        let size = format.itemsize();
+        let fast: Option<Vec<(usize, FastScalar)>> = format
             .fields()
             .iter()
             .map(|f| match &f.ty {
-                FieldType::Scalar(s) if f.shape.is_empty() => Some(Step {
-                    offset: f.offset,
-                    scalar: s.clone(),
-                }),
+                FieldType::Scalar(s)
+                    if f.shape.is_empty() && f.offset.checked_add(s.size)? <= size =>
+                {
+                    Some((f.offset, FastScalar::of(s)?))
+                }
                 _ => None,
             })
             .collect();
+        let plan = fast.map_or(Plan::General, Plan::Fast);
         Struct { format, plan }
     }
 
@@ -251,16 +256,43 @@ impl Struct {
     /// Decode one record from the start of `bytes` (at least `size` bytes).
     fn unpack_record(&self, bytes: &[u8]) -> Result<Vec<Value>, PackError> {
         match &self.plan {
-            Some(plan) => {
-                let mut values = Vec::with_capacity(plan.len());
-                for step in plan {
-                    let b = bytes.get(step.offset..).unwrap_or_default();
-                    values.push(codec::decode_scalar(&step.scalar, b)?);
-                }
-                Ok(values)
-            }
-            None => codec::decode_fields(self.format.layout(), bytes),
+            // Collecting from a mapped slice iterator allocates once and writes each value in
+            // place. Every field lies within `size` bytes (checked in `from_format`).
+            Plan::Fast(steps) if bytes.len() >= self.size() => Ok(steps
+                .iter()
+                .map(|&(offset, f)| f.decode(bytes.get(offset..).unwrap_or_default()))
+                .collect()),
+            _ => codec::decode_fields(self.format.layout(), bytes),
         }
+    }
+
+    /// Like [`unpack_record`](Self::unpack_record), appending to `out` (no allocation once
+    /// `out` has room).
+    fn unpack_record_into(&self, bytes: &[u8], out: &mut Vec<Value>) -> Result<(), PackError> {
+        match &self.plan {
+            Plan::Fast(steps) if bytes.len() >= self.size() => {
+                out.extend(
+                    steps
+                        .iter()
+                        .map(|&(offset, f)| f.decode(bytes.get(offset..).unwrap_or_default())),
+                );
+                Ok(())
+            }
+            _ => {
+                out.extend(codec::decode_fields(self.format.layout(), bytes)?);
+                Ok(())
+            }
+        }
+    }
+
+    /// Unpack a buffer of exactly [`size`](Struct::size) bytes into `out` (cleared first),
+    /// reusing its allocation: the allocation-free form of [`unpack`](Struct::unpack).
+    pub fn unpack_into(&self, buffer: &[u8], out: &mut Vec<Value>) -> Result<(), PackError> {
+        if buffer.len() != self.size() {
+            return Err(PackError::UnpackSize { size: self.size() });
+        }
+        out.clear();
+        self.unpack_record_into(buffer, out)
     }
 }
 
@@ -284,6 +316,29 @@ impl<'a> IterUnpack<'a> {
             st,
             chunks: buffer.chunks_exact(size),
         })
+    }
+}
+
+impl IterUnpack<'_> {
+    /// Decode the next record into `out` (cleared first), reusing its allocation; `None` at
+    /// the end. The allocation-free alternative to [`next`](Iterator::next):
+    ///
+    /// ```
+    /// let buf = memview::pack("<iQ<iQ", &[1.into(), 2.into(), 3.into(), 4.into()])?;
+    /// let mut it = memview::iter_unpack("<iQ", &buf)?;
+    /// let mut record = Vec::new();
+    /// let mut sum = 0;
+    /// while let Some(r) = it.next_into(&mut record) {
+    ///     r?;
+    ///     sum += record[1].as_int().unwrap_or(0);
+    /// }
+    /// assert_eq!(sum, 6);
+    /// # Ok::<(), memview::PackError>(())
+    /// ```
+    pub fn next_into(&mut self, out: &mut Vec<Value>) -> Option<Result<(), PackError>> {
+        let chunk = self.chunks.next()?;
+        out.clear();
+        Some(self.st.unpack_record_into(chunk, out))
     }
 }
 

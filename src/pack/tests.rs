@@ -205,3 +205,61 @@ fn struct_accessors() {
     s.pack_into(&mut out, 2, &[v(1), v(2)]).unwrap();
     assert_eq!(s.unpack_from(&out, -12).unwrap(), vec![v(1), v(2)]);
 }
+
+#[test]
+fn allocation_free_forms() {
+    let s = Struct::new("<iQ").unwrap();
+    let buf = pack("<iQ<iQ", &[v(-1), v(2), v(3), v(u64::MAX)]).unwrap();
+    let mut it = s.iter_unpack(&buf).unwrap();
+    let mut rec = vec![v("junk")];
+    assert!(it.next_into(&mut rec).unwrap().is_ok());
+    assert_eq!(rec, [v(-1), v(2)]);
+    assert!(it.next_into(&mut rec).unwrap().is_ok());
+    assert_eq!(rec, [v(3), v(u64::MAX)]);
+    assert!(it.next_into(&mut rec).is_none());
+    s.unpack_into(&buf[..12], &mut rec).unwrap();
+    assert_eq!(rec, [v(-1), v(2)]);
+    assert_eq!(
+        err(s.unpack_into(&buf, &mut rec)),
+        "unpack requires a buffer of 12 bytes"
+    );
+    // General formats work too.
+    let g = Struct::new("T{ii}w").unwrap();
+    let b = g.pack(&[Value::Tuple(vec![v(1), v(2)]), v("x")]).unwrap();
+    g.unpack_into(&b, &mut rec).unwrap();
+    assert_eq!(tuple(rec), "((1, 2), 'x')");
+}
+
+#[test]
+fn fast_and_general_paths_agree() {
+    // Every fast-path code, in both byte orders, against the general codec.
+    let bytes: Vec<u8> = (0u8..64)
+        .map(|i| i.wrapping_mul(37).wrapping_add(11))
+        .collect();
+    for prefix in ["<", ">", "@", "="] {
+        for code in [
+            "b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "e", "f", "d", "?", "c",
+        ] {
+            let fmt = format!("{prefix}{code}{code}");
+            let s = Struct::new(&fmt).unwrap();
+            assert!(matches!(s.plan, Plan::Fast(_)), "{fmt}");
+            let n = s.size();
+            let fast = s.unpack(&bytes[..n]).unwrap();
+            let general = codec::decode_fields(s.as_format().layout(), &bytes[..n]).unwrap();
+            assert_eq!(
+                Value::Tuple(fast).to_string(),
+                Value::Tuple(general).to_string(),
+                "{fmt}"
+            );
+        }
+    }
+    for fmt in ["n", "N", "P"] {
+        assert!(
+            matches!(Struct::new(fmt).unwrap().plan, Plan::Fast(_)),
+            "{fmt}"
+        );
+    }
+    for fmt in ["3s", "g", "Zd", "w", "T{i}", "(2)i"] {
+        assert_eq!(Struct::new(fmt).unwrap().plan, Plan::General, "{fmt}");
+    }
+}
