@@ -28,8 +28,14 @@ use super::error::{FormatError, FormatErrorKind};
 use super::layout::{Endian, Field, FieldType, Layout, Scalar, ScalarKind, StructLayout};
 use super::Dialect;
 
+use std::collections::HashSet;
 use std::ffi::{c_int, c_long, c_longlong, c_short};
 use std::mem::{align_of, size_of};
+
+/// The most fields one struct level may have. Only a top-level repeat count can produce many
+/// (`100000i` is 100,000 separate fields, as `struct` unpacks it to 100,000 values); each field
+/// is materialised, so this bounds the memory a short format string can demand.
+pub const MAX_FIELDS: usize = 1 << 16;
 
 /// Size and alignment of C `long double` on this host.
 const LONG_DOUBLE: (usize, usize) = if cfg!(all(
@@ -184,7 +190,7 @@ impl Lowerer<'_> {
         let mut common: usize = 1;
         let mut fields = Vec::new();
         let mut split_any = false;
-        let mut names: Vec<(&str, Span)> = Vec::new();
+        let mut names: HashSet<&str> = HashSet::new();
         for item in items {
             if let Some(mark) = item.byte_order {
                 self.mode = mark.order;
@@ -230,7 +236,7 @@ impl Lowerer<'_> {
             if let Some(ty) = elem_ty {
                 let name = item.name.as_ref().map(|n| n.text.clone());
                 if let Some(n) = &item.name {
-                    if names.iter().any(|(seen, _)| *seen == n.text) {
+                    if !names.insert(n.text.as_str()) {
                         return Err(FormatError::new(
                             FormatErrorKind::FieldNameDuplicate {
                                 name: n.text.clone(),
@@ -239,7 +245,14 @@ impl Lowerer<'_> {
                             n.span.range(),
                         ));
                     }
-                    names.push((&n.text, n.span));
+                }
+                if fields.len().saturating_add(copies) > MAX_FIELDS {
+                    let span = item.count.map_or(item.span, |c| c.span);
+                    return Err(FormatError::new(
+                        FormatErrorKind::FieldCountTooLarge { limit: MAX_FIELDS },
+                        self.input,
+                        span.range(),
+                    ));
                 }
                 let per_copy = total / copies.max(1);
                 for k in 0..copies {

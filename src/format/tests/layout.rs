@@ -467,3 +467,34 @@ fn structs_ending_in_native_mode_are_padded_to_their_alignment() {
     let f = fmt("T{i=b}b");
     assert_eq!(offsets(&f), [0, 5]);
 }
+
+#[test]
+fn top_level_field_count_is_bounded() {
+    assert_eq!(fmt("65536B").fields().len(), MAX_FIELDS);
+    assert_eq!(
+        err("65537B"),
+        FormatErrorKind::FieldCountTooLarge { limit: MAX_FIELDS }
+    );
+    assert_eq!(
+        err("4611686018427387903h"),
+        FormatErrorKind::FieldCountTooLarge { limit: MAX_FIELDS }
+    );
+    assert_eq!(
+        err("99999999999T{}"),
+        FormatErrorKind::FieldCountTooLarge { limit: MAX_FIELDS }
+    );
+    assert_eq!(
+        err("40000i40000i"),
+        FormatErrorKind::FieldCountTooLarge { limit: MAX_FIELDS }
+    );
+    // Shapes and counts inside structs make one field, whatever the count.
+    assert_eq!(fmt("(4611686018427387903)h").fields().len(), 1);
+    assert_eq!(fmt("T{4611686018427387903h}").fields().len(), 1);
+    assert_eq!(size("9223372036854775807x"), 9223372036854775807);
+}
+
+#[test]
+fn many_names_are_checked_in_linear_time() {
+    let text: String = (0..50_000).map(|k| format!("b:n{k}:")).collect();
+    assert_eq!(fmt(&text).fields().len(), 50_000);
+}
