@@ -1805,6 +1805,8 @@ def main_views():
                 srec["err"] = exc_text(e)
             np_select.append(srec)
 
+    struct_views(rng, views, np_select)
+
     def lst(x):
         return ",".join(map(str, x))
 
@@ -1849,6 +1851,110 @@ def main_views():
         counts["build"] = counts.get("build", 0) + 1
     w.close()
     print("views.tsv: %s" % counts)
+
+
+def struct_views(rng, views, np_select):
+    """Views of NumPy structured arrays: memview's tolist for T{...} formats (records as tuples,
+    sub-arrays as lists) against ndarray.tolist()."""
+    import numpy as np
+    import numpy._core._internal as internal
+
+    pool = ["i1", "u1", "<i2", ">u2", "i4", ">i4", "u4", "i8", ">u8", "f2", "f4", ">f8", "c8",
+            ">c16", "S3", "U2", ">U1", "?"]
+
+    def rand_dtype(depth):
+        fields = []
+        for k in range(rng.randint(1, 4)):
+            if depth < 2 and rng.random() < 0.2:
+                t = rand_dtype(depth + 1)
+            else:
+                t = np.dtype(rng.choice(pool))
+            if rng.random() < 0.2:
+                fields.append(("f%d" % k, t, tuple(rng.randint(1, 3)
+                                                   for _ in range(rng.randint(1, 2)))))
+            else:
+                fields.append(("f%d" % k, t))
+        return np.dtype(fields, align=rng.random() < 0.5)
+
+    made = 0
+    while made < 150:
+        dt = rand_dtype(0)
+        n = rng.randint(1, 5)
+        shape = [n] if rng.random() < 0.7 else [n, 2]
+        arr = np.zeros(shape, dt)
+        raw = bytearray(rng.randrange(256) for _ in range(arr.nbytes))
+        leaves = np_leaves(dt)
+        for e in range(arr.size):
+            base = e * dt.itemsize
+            for off, ts in leaves:
+                p = base + off
+                if ts[1] == "U":
+                    n_ch = int(ts[2:])
+                    chars = [rng.randrange(0x20, 0x7F) for _ in range(rng.randint(0, n_ch))]
+                    chars += [0] * (n_ch - len(chars))
+                    order = "<" if ts[0] == "<" else ">"
+                    raw[p:p + 4 * n_ch] = struct.pack(order + "%dI" % n_ch, *chars)
+                elif ts[1] == "S":
+                    n_b = int(ts[2:])
+                    # no NULs: NumPy's tolist strips trailing NULs, memview keeps them (struct)
+                    raw[p:p + n_b] = bytes(rng.randrange(1, 256) for _ in range(n_b))
+                elif ts[1] == "b":
+                    raw[p] = rng.randrange(2)
+        arr = np.frombuffer(bytes(raw), dt).reshape(shape)
+        if rng.random() < 0.3:
+            arr = arr[::-1]
+        m = memoryview(arr)
+        try:
+            back = internal._dtype_from_pep3118(m.format)
+        except Exception:
+            continue
+        if back != dt or back.itemsize != m.itemsize:
+            continue  # NumPy's export does not describe the item (its export bugs)
+        buf = bytes(raw)
+        offset = (arr.__array_interface__["data"][0] -
+                  np.frombuffer(raw_holder(arr), "u1").__array_interface__["data"][0])
+        # raw item bytes, padding included (NumPy's structured copies skip padding; memoryview
+        # and memview copy whole items)
+        raw_items = arr.view(np.dtype(("V", dt.itemsize)))
+        c = raw_items.tobytes(order="C")
+        f = raw_items.tobytes(order="F")
+        contig = py_contig(list(arr.shape), list(arr.strides), dt.itemsize)
+        a = c if "C" in contig else (f if "F" in contig else c)
+        rec = {"id": len(views), "src": "numpy-struct", "fmt": m.format, "dialect": "numpy",
+               "itemsize": m.itemsize, "buf": buf.hex(), "shape": list(arr.shape),
+               "strides": list(arr.strides), "offset": offset,
+               "tolist": repr(plain(arr.tolist())), "tolist_src": "numpy", "c": c.hex(),
+               "contig": contig}
+        if f != c:
+            rec["f"] = f.hex()
+        if a != c:
+            rec["a"] = a.hex()
+        views.append(rec)
+        made += 1
+
+
+def plain(x):
+    """ndarray.tolist() of a structured array leaves sub-array fields as ndarrays: make them
+    lists (what NumPy's tolist gives for a plain sub-array dtype, and what DESIGN.md §2 says)."""
+    import numpy as np
+
+    if isinstance(x, np.ndarray):
+        return plain(x.tolist())
+    if isinstance(x, tuple):
+        return tuple(plain(y) for y in x)
+    if isinstance(x, list):
+        return [plain(y) for y in x]
+    if isinstance(x, np.generic):
+        return plain(x.item())
+    return x
+
+
+def raw_holder(arr):
+    """The bytes object an ndarray made by frombuffer (possibly sliced) is a view of."""
+    b = arr
+    while b.base is not None and not isinstance(b.base, (bytes, bytearray)):
+        b = b.base
+    return b.base
 
 
 REQUEST_FLAGS_MAIN = [

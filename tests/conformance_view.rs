@@ -19,6 +19,7 @@ mod reader;
 
 use std::collections::HashMap;
 
+use memview::format::{Dialect, Format};
 use memview::{BufferFlags, MemoryView, MemoryViewMut, Order};
 use reader::{guarded, hex, to_hex, Failures, Record};
 
@@ -47,6 +48,8 @@ fn list<T: ToString>(xs: &[T]) -> String {
 /// The geometry of one `view` record.
 struct Spec {
     fmt: String,
+    /// NumPy's exports (`dialect=numpy`) are read in the NumPy dialect with their itemsize.
+    numpy: Option<usize>,
     buf: Vec<u8>,
     shape: Vec<usize>,
     strides: Vec<isize>,
@@ -57,6 +60,7 @@ impl Spec {
     fn new(r: &Record) -> Spec {
         Spec {
             fmt: r.req("fmt").to_string(),
+            numpy: (r.get("dialect") == Some("numpy")).then(|| r.num("itemsize").unwrap()),
             buf: hex(r.req("buf")),
             shape: ints(r.req("shape")),
             strides: ints(r.req("strides")),
@@ -64,15 +68,29 @@ impl Spec {
         }
     }
 
+    fn try_view(&self) -> Result<MemoryView<'_>, memview::ViewError> {
+        match self.numpy {
+            None => MemoryView::from_parts(
+                &self.buf,
+                &self.fmt,
+                &self.shape,
+                Some(&self.strides),
+                self.offset,
+            ),
+            Some(itemsize) => MemoryView::from_format(
+                &self.buf,
+                Format::parse_with(&self.fmt, Dialect::NumPy)?,
+                Some(itemsize),
+                &self.shape,
+                Some(&self.strides),
+                self.offset,
+            ),
+        }
+    }
+
     fn view(&self) -> MemoryView<'_> {
-        MemoryView::from_parts(
-            &self.buf,
-            &self.fmt,
-            &self.shape,
-            Some(&self.strides),
-            self.offset,
-        )
-        .unwrap_or_else(|e| panic!("from_parts({:?}, ...): {e}", self.fmt))
+        self.try_view()
+            .unwrap_or_else(|e| panic!("view of {:?}: {e}", self.fmt))
     }
 }
 
@@ -97,13 +115,7 @@ fn request_text(r: Result<memview::BufferInfo, memview::ViewError>) -> String {
 
 fn check_view(r: &Record, spec: &Spec, fails: &mut Failures) {
     let loc = format!("{} view {} {:?}", r.loc, r.req("id"), spec.fmt);
-    let v = match MemoryView::from_parts(
-        &spec.buf,
-        &spec.fmt,
-        &spec.shape,
-        Some(&spec.strides),
-        spec.offset,
-    ) {
+    let v = match spec.try_view() {
         Ok(v) => v,
         Err(e) => return fails.fail(format!("{loc}: from_parts failed: {e}")),
     };
