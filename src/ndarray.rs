@@ -1,6 +1,118 @@
 //! # From NumPy / to ndarray
 //!
-//! MODULE DOCS: written at the end (see the bottom of this file's history).
+//! A [`MemoryView`] whose format is one scalar becomes an [`ndarray`] array in one
+//! of two ways, named in a pair:
+//!
+//! | method | copies? | works when |
+//! |---|---|---|
+//! | [`as_array::<T>()`](MemoryView::as_array) / [`as_array_mut`](MemoryViewMut::as_array_mut) | no: the array borrows the view's bytes | the format is `T` in native byte order, the itemsize is `size_of::<T>()`, element `[0,…,0]` is aligned for `T`, and every axis of length > 1 steps a multiple of `size_of::<T>()` (mutable: elements also may not overlap) |
+//! | [`to_array::<T>()`](MemoryView::to_array) | yes | the format's kind converts to `T` (below): any byte order, alignment and strides |
+//!
+//! and a typed view, [`typed::<T>()`](MemoryView::typed), reads (and
+//! [`typed_mut`](MemoryViewMut::typed_mut) writes) single elements as `T` in any layout
+//! without building an array. When `as_array` refuses, the error names the fact, e.g.
+//! `stride 12 on axis 0 is not a multiple of the element size 8` or
+//! `format '>d' is big-endian, this host is little-endian: zero-copy needs native byte order`
+//! (see [`ElementError`]); `to_array` then still gives the right values.
+//!
+//! This is where `memview` differs from the crates before it: PyO3's `PyBuffer<f32>` accepts a
+//! big-endian `>f` buffer on a little-endian host and returns garbage, and rust-numpy turns the
+//! byte stride 12 of a `complex64` field of a packed struct into an element stride of 1 and
+//! reads wrong values. Here neither can happen: a zero-copy array is only made when byte order,
+//! size, alignment and every stride fit `T`.
+//!
+//! ## From NumPy
+//!
+//! NumPy exports (through the buffer protocol, or a `.npy` file's header) a format, shape,
+//! byte strides and a data pointer. Build a view from them and ask for an array:
+//!
+//! ```
+//! use memview::MemoryView;
+//!
+//! // np.arange(6, dtype='<f8').reshape(2, 3).T  -> format 'd', shape (3, 2), strides (8, 24)
+//! let data: Vec<f64> = (0..6).map(f64::from).collect();
+//! let bytes: &[u8] = bytemuck::cast_slice(&data);
+//! let view = MemoryView::from_parts(bytes, "d", &[3, 2], Some(&[8, 24]), 0)?;
+//! let a = view.as_array::<f64>()?; // ArrayViewD<f64> over `data`, no copy
+//! assert_eq!(a.as_ptr(), data.as_ptr());
+//! assert_eq!(a.strides(), &[1, 3]);
+//! assert_eq!(a[[2, 1]], 5.0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Data that cannot be borrowed as `T` is refused with the reason, and copied on request:
+//!
+//! ```
+//! use memview::element::ElementError;
+//! use memview::MemoryView;
+//!
+//! // np.array([1.5, 2.5], dtype='>f4').tobytes()
+//! let bytes = [0x3f, 0xc0, 0, 0, 0x40, 0x20, 0, 0];
+//! let view = MemoryView::from_parts(&bytes, ">f", &[2], None, 0)?;
+//! # if cfg!(target_endian = "little") {
+//! assert!(matches!(view.as_array::<f32>(), Err(ElementError::ByteOrderNotNative { .. })));
+//! # }
+//! assert_eq!(view.to_array::<f32>()?.into_raw_vec_and_offset().0, vec![1.5, 2.5]);
+//! assert_eq!(view.typed::<f32>()?.get(&[1])?, 2.5);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A field of a record array is a strided view of its own
+//! ([`field`](MemoryView::field)); the example program `examples/npy_to_ndarray.rs` turns a
+//! `.npy` file into an `ArrayViewD<f64>` without copying.
+//!
+//! ## To NumPy (from ndarray)
+//!
+//! [`MemoryView::from_array`] and [`MemoryViewMut::from_array_mut`] describe an array's memory
+//! as a view: format [`Element::FORMAT`] (native order, e.g. `"d"`, `"q"`, `"Zf"`), byte strides
+//! = element strides × `size_of::<T>()`, offset of the first element. Standard and Fortran
+//! layouts, transposed and reversed axes, row slices and broadcast (zero-stride) axes work; the
+//! round trip `array → view → as_array` gives back the same pointer, shape and strides:
+//!
+//! ```
+//! use memview::MemoryView;
+//! use ndarray::{array, s};
+//!
+//! let a = array![[1i64, 2, 3], [4, 5, 6]];
+//! let r = a.slice(s![.., ..;-1]);
+//! let view = MemoryView::from_array(&r)?;
+//! assert_eq!((view.format().as_str(), view.strides()), ("q", &[24isize, -8][..]));
+//! let back = view.as_array::<i64>()?;
+//! assert_eq!((back.as_ptr(), back.strides()), (r.as_ptr(), r.strides()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! An array whose elements leave gaps (a stepped slice such as `s![.., ..;2]`) is refused
+//! ([`ElementError::ArrayHasGaps`]): a `&[u8]` spanning it would also cover memory the array
+//! does not borrow, which another `ArrayViewMut` may be writing. View the whole array and
+//! [`select`](MemoryView::select) from the view instead. This keeps the module free of
+//! `unsafe`.
+//!
+//! ## Which formats match which types
+//!
+//! `T` matches a format that is one scalar of the same kind and size, in any byte order
+//! (native ones for zero-copy): `i8 i16 i32 i64 isize` ↔ `b h i q n` (and `l` of that size),
+//! unsigned likewise with `B H I Q N L`, `f16 f32 f64` ↔ `e f d`, `bool` ↔ `?`,
+//! `Complex<f32>`/`Complex<f64>` ↔ `Zf`/`Zd`. `c` (a one-byte string) does not match `u8`.
+//! A `bool` is only read from bytes 0 and 1; any other byte is an error naming its offset.
+//!
+//! ## Converting copies
+//!
+//! `to_array::<T>()` converts between numeric formats by value, never by wrap-around, like
+//! NumPy's `astype` followed by a check that nothing was lost beyond float rounding:
+//!
+//! * integer → integer: the value must fit (`value 40000 at index [1, 0] does not fit in i16`);
+//! * integer or float → float: rounded to nearest; a finite value that would become infinite
+//!   is an error (`1e300` to `f32`, `70000` to `f16`); NaN and infinities carry over;
+//! * float → integer: only integral values in range (`2.0` → `2`; `2.5`, NaN and inf are
+//!   errors naming the value and index);
+//! * bool → any number (0 or 1); real → complex (imaginary part 0); complex → complex by
+//!   parts;
+//! * refused ([`ElementError::NotConvertible`]): complex → real, number → bool, and
+//!   non-numeric formats (`c`, `s`, `w`, pointers, `g`, structs).
+//!
+//! [`Element`]: crate::element::Element
+//! [`Element::FORMAT`]: crate::element::Element::FORMAT
 
 #![forbid(unsafe_code)]
 
@@ -66,12 +178,12 @@ fn zero_copy_layout<T: Element>(
             strides: es.iter().map(|&s| s * size as isize).collect(),
         };
         if let Ok(Some((lo, hi))) = full.span(size, buf_len) {
-            if (buf_addr.wrapping_add(lo)) % align == 0 {
+            if buf_addr.wrapping_add(lo).is_multiple_of(align) {
                 return Ok((es, Some((lo, hi))));
             }
         }
         // Zero strides over the empty range at the offset keep the pointer when possible.
-        let at = (geo.offset <= buf_len && buf_addr.wrapping_add(geo.offset) % align == 0)
+        let at = (geo.offset <= buf_len && buf_addr.wrapping_add(geo.offset).is_multiple_of(align))
             .then_some((geo.offset, geo.offset));
         return Ok((vec![0; geo.shape.len()], at));
     }
