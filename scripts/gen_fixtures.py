@@ -594,6 +594,9 @@ def worker_views(req):
         err = cpython_build(fmt, bytes(n * size), shape, strides, offset)
         builds.append({"fmt": fmt, "buflen": n * size, "shape": shape, "strides": strides,
                        "offset": offset, "err": err or "none"})
+    for r in derived:
+        if "args" in r:
+            r["args"] = " ".join(arg_text(a) for a in r["args"])
     return {"views": views, "derived": derived, "builds": builds}
 
 
@@ -630,6 +633,60 @@ def view_extras(rng, vid, m, views, derived, new_view):
                 derived.append({"kind": "get", "id": vid, "index": idx, "ok": repr(val)})
             except IndexError as e:
                 derived.append({"kind": "get", "id": vid, "index": idx, "err": exc_text(e)})
+    # item assignment m[index] = value and 1-D slice assignment m[a:b:c] = src
+    if native and 0 not in shape and rng.random() < 0.5:
+        data = bytes.fromhex(v["buf"])
+        size = v["itemsize"]
+        items = [_item_value(fmt, data, k * size) for k in range(len(data) // size)]
+        code = fmt.lstrip("@")
+
+        def writable():
+            if not shape:
+                return memoryview(tb.ndarray(items[0], shape=[], format=fmt,
+                                             flags=tb.ND_WRITABLE))
+            return memoryview(tb.ndarray(items, shape=shape, strides=v["strides"],
+                                         offset=v["offset"], format=fmt,
+                                         flags=tb.ND_WRITABLE))
+        for _ in range(2):
+            w = writable()
+            idx = [rng.randrange(d) - (d if rng.random() < 0.3 else 0) for d in shape]
+            if rng.random() < 0.5:
+                val = sample_value(rng, "@", code, 1)
+            else:
+                val = rng.choice(bad_values("@", code))
+            if isinstance(val, bytearray):
+                val = bytes(val)
+            rec = {"kind": "set", "id": vid, "index": idx, "args": [val]}
+            try:
+                w[tuple(idx)] = val
+                rec["ok"] = repr(w.tolist())
+                if (code == "f" and isinstance(val, (int, float)) and not isinstance(val, bool)
+                        and not math.isinf(val) and abs(float(val)) > 3.4028234663852886e38):
+                    try:
+                        struct.pack("<f", val)
+                    except OverflowError:
+                        rec["note"] = ("deviation: CPython <= 3.13 stores inf when a finite "
+                                       "value overflows 'f'; memview refuses (DESIGN.md §1)")
+            except (TypeError, ValueError, OverflowError) as e:
+                rec["err"] = exc_text(e)
+            derived.append(rec)
+        if len(shape) == 1 and rng.random() < 0.7:
+            w = writable()
+            parts = [rng.choice(["", str(rng.randint(-4, 4))]) for _ in range(2)]
+            step = rng.choice(["", "2", "-1", "-2"])
+            text = ":".join(parts) + (":" + step if step else "")
+            sl = slice(*[int(p) if p else None for p in parts + [step]])
+            n = len(range(*sl.indices(shape[0])))
+            n_src = n if rng.random() < 0.8 else n + 1
+            src = [items[rng.randrange(len(items))] for _ in range(n_src)]
+            rec = {"kind": "assign", "id": vid, "sel": text,
+                   "src": b"".join(struct.pack(fmt, x) for x in src).hex()}
+            try:
+                w[sl] = memoryview(tb.ndarray(src or items, shape=[n_src], format=fmt))
+                rec["ok"] = repr(w.tolist())
+            except (TypeError, ValueError) as e:
+                rec["err"] = exc_text(e)
+            derived.append(rec)
     # casts
     if rng.random() < 0.6:
         for _ in range(rng.randint(1, 3)):
@@ -2005,6 +2062,11 @@ Record kinds and keys:
           reinterpretation (C-contiguous source, byte counts match), cross-checked against
           CPython's cast('B').cast(fmt, shape) where that is possible (ours_checked).
   eq      id, other -> result (memoryview(id) == memoryview(other))
+  set     id, index, args (one typed value, as in struct.tsv) -> ok (repr of tolist() of a
+          writable copy after `m[index] = value`) | err; note=deviation: ... where memview
+          refuses what CPython <= 3.13 stores silently (native 'f' overflow)
+  assign  id, sel (a 1-D slice), src (hex of items of the same format, 1-D) -> ok (repr of
+          tolist() after `m[sel] = src`) | err
   build   fmt, buflen, shape, strides, offset -> err (_testbuffer.ndarray's message, or
           `none`), ours (ok | err: whether every reachable byte is inside the buffer; memview
           does not require strides to be multiples of the itemsize)

@@ -349,6 +349,87 @@ fn check_cast(r: &Record, spec: &Spec, fails: &mut Failures) {
     }
 }
 
+/// A writable copy of the view's buffer.
+fn writable<'b>(spec: &Spec, buf: &'b mut [u8]) -> MemoryViewMut<'b> {
+    MemoryViewMut::from_parts(
+        buf,
+        &spec.fmt,
+        &spec.shape,
+        Some(&spec.strides),
+        spec.offset,
+    )
+    .unwrap_or_else(|e| panic!("writable view of {:?}: {e}", spec.fmt))
+}
+
+/// `ok` (or, for a deviation, the error memview must give) against what happened.
+fn check_write(
+    r: &Record,
+    loc: &str,
+    got: Result<String, memview::ViewError>,
+    fails: &mut Failures,
+) {
+    if let Some(note) = r.get("note") {
+        // Deliberate: CPython <= 3.13 stores inf for a finite value that overflows 'f'.
+        assert!(
+            note.starts_with("deviation: CPython <= 3.13 stores inf"),
+            "{loc}: {note}"
+        );
+        return fails.expect(
+            got.as_ref()
+                .is_err_and(|e| e.to_string().contains("invalid value for format")),
+            || format!("{loc}: {got:?}, expected an overflow error ({note})"),
+        );
+    }
+    match (r.get("ok"), r.get("err")) {
+        (Some(want), _) => fails.expect(got.as_deref() == Ok(want), || {
+            format!("{loc}: {got:?}, expected {want}")
+        }),
+        (None, Some(err)) => {
+            // CPython's message ("memoryview: invalid type for format 'B'") is part of ours.
+            let msg = err.split_once(": ").map_or(err, |(_, m)| m);
+            fails.expect(
+                got.as_ref().is_err_and(|e| e.to_string().contains(msg)),
+                || format!("{loc}: {got:?}, expected an error containing {msg:?}"),
+            )
+        }
+        _ => panic!("{loc}: needs ok or err"),
+    }
+}
+
+fn check_set(r: &Record, spec: &Spec, fails: &mut Failures) {
+    let index: Vec<isize> = ints(r.req("index"));
+    let value = reader::args(r.req("args")).remove(0);
+    let loc = format!(
+        "{} set {index:?} = {value} on {:?} shape {:?}",
+        r.loc, spec.fmt, spec.shape
+    );
+    let mut buf = spec.buf.clone();
+    let mut w = writable(spec, &mut buf);
+    let got = w
+        .set(&index, value)
+        .and_then(|()| w.to_list())
+        .map(|l| l.to_string());
+    check_write(r, &loc, got, fails);
+}
+
+fn check_assign(r: &Record, spec: &Spec, fails: &mut Failures) {
+    let sel = r.req("sel");
+    let src_buf = hex(r.req("src"));
+    let loc = format!(
+        "{} assign {sel:?} on {:?} shape {:?} strides {:?}",
+        r.loc, spec.fmt, spec.shape, spec.strides
+    );
+    let n = src_buf.len() / Format::parse(&spec.fmt).unwrap().itemsize();
+    let src = MemoryView::from_parts(&src_buf, &spec.fmt, &[n], None, 0).unwrap();
+    let mut buf = spec.buf.clone();
+    let mut w = writable(spec, &mut buf);
+    let got = w
+        .assign(sel, &src)
+        .and_then(|()| w.to_list())
+        .map(|l| l.to_string());
+    check_write(r, &loc, got, fails);
+}
+
 fn check_build(r: &Record, fails: &mut Failures) {
     let fmt = r.req("fmt");
     let buf = vec![0u8; r.num("buflen").unwrap()];
@@ -391,6 +472,8 @@ fn views_agree_with_memoryview_and_numpy() {
                 ("select", Some(s)) => check_select(r, s, &mut f),
                 ("get", Some(s)) => check_get(r, s, &mut f),
                 ("cast", Some(s)) => check_cast(r, s, &mut f),
+                ("set", Some(s)) => check_set(r, s, &mut f),
+                ("assign", Some(s)) => check_assign(r, s, &mut f),
                 ("eq", Some(a)) => {
                     let b = &specs[r.req("other")];
                     let want = r.req("result") == "True";
