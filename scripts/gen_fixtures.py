@@ -957,6 +957,8 @@ HAND = [
     'i:(2):', 'i:a:b:c:', 'b?', '?b', 'bB?hHiIlLqQnNefdspP', '=bB?hHiIlLqQefds',
     '<bB?hHiIlLqQefdsp', '>bB?hHiIlLqQefdsp', '!bB?hHiIlLqQefdsp', '4s4p', '0s0p0c',
     'c0e', 'b0d0b', '0q', '0q0q', 'b0q', '0i', 'i0i', '0ii', '00i', '01i', '007s',
+    # many top-level repeats: struct sizes them without materialising anything
+    '65536B', '65537B', '100000i', '1000000x', '70000s', 'T{100000i}', '(100000)i',
 ]
 
 CODES_ALL = ["x", "c", "b", "B", "?", "h", "H", "i", "I", "l", "L", "q", "Q", "n", "N", "e",
