@@ -833,7 +833,8 @@ pub fn encode_scalar(s: &Scalar, value: &Value, out: &mut [u8]) -> Result<(), Pa
         ScalarKind::Pascal => {
             let b = value.as_bytes().ok_or(PackError::NotBytes { code: 'p' })?;
             if let Some((len_byte, data)) = out.split_first_mut() {
-                let n = b.len().min(data.len()).min(255);
+                // CPython copies min(len, N-1) bytes but stores at most 255 as the length.
+                let n = b.len().min(data.len());
                 *len_byte = u8::try_from(n).unwrap_or(u8::MAX);
                 data[..n].copy_from_slice(&b[..n]);
                 data[n..].fill(0);

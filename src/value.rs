@@ -284,11 +284,7 @@ fn write_float(out: &mut String, x: f64, add_dot_0: bool, force_sign: bool) {
         out.push_str("inf");
         return;
     }
-    // Rust's `{:e}` gives the shortest digits that round-trip: "1.2345e-5", "0e0", "1e16".
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exp_text) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let exp = parse_exponent(exp_text);
+    let (digits, exp) = shortest_digits(x.abs());
     if (-4..16).contains(&exp) {
         let decpt = exp + 1; // digits[..decpt] is the integer part
         if decpt <= 0 {
@@ -329,6 +325,71 @@ fn write_float(out: &mut String, x: f64, add_dot_0: bool, force_sign: bool) {
             exp.unsigned_abs()
         );
     }
+}
+
+/// Split Rust's `{:e}` output ("1.2345e-5") into its digits ("12345") and exponent (-5).
+fn split_sci(sci: &str) -> (String, i32) {
+    let (mantissa, exp_text) = sci.split_once('e').unwrap_or((sci, "0"));
+    let digits = mantissa.chars().filter(char::is_ascii_digit).collect();
+    (digits, parse_exponent(exp_text))
+}
+
+/// The shortest digits that round-trip to `a` (finite, non-negative) and the decimal exponent
+/// of the first digit, as CPython's `repr` chooses them.
+///
+/// Rust's `{:e}` already gives the shortest round-tripping digits closest to `a`. The two
+/// differ only when `a` lies exactly halfway between two equally short candidates that both
+/// round-trip: CPython's dtoa picks the even one (`-0.00052356719970703125` prints as
+/// `...0312`), Rust the one above.
+fn shortest_digits(a: f64) -> (String, i32) {
+    let (digits, exp) = split_sci(&format!("{a:e}"));
+    let odd = digits.bytes().last().is_some_and(|d| (d - b'0') % 2 == 1);
+    if !odd {
+        return (digits, exp);
+    }
+    let n = digits.len();
+    // Necessary for a tie: correctly rounded to n+1 digits, the value ends in 5.
+    let (longer, _) = split_sci(&format!("{a:.n$e}"));
+    if !longer.ends_with('5') {
+        return (digits, exp);
+    }
+    // Exact decimal expansion (1100 digits cover every double exactly).
+    let (exact, exact_exp) = split_sci(&format!("{a:.1100e}"));
+    let exact = exact.trim_end_matches('0');
+    if exact_exp != exp || exact.len() != n + 1 || !exact.ends_with('5') {
+        return (digits, exp);
+    }
+    // The two candidates are `truncated` and `truncated + 1`; take the even one.
+    let truncated = &exact[..n];
+    let alternative = if truncated == digits {
+        increment(truncated)
+    } else {
+        Some(truncated.to_owned())
+    };
+    match alternative {
+        Some(alt) if alt.len() == n && round_trips(&alt, exp, a) => (alt, exp),
+        _ => (digits, exp),
+    }
+}
+
+/// `digits + 1` in the last place, `None` on a carry out of the first digit.
+fn increment(digits: &str) -> Option<String> {
+    let mut bytes = digits.as_bytes().to_vec();
+    for b in bytes.iter_mut().rev() {
+        if *b == b'9' {
+            *b = b'0';
+        } else {
+            *b += 1;
+            return String::from_utf8(bytes).ok();
+        }
+    }
+    None
+}
+
+/// Whether `0.d1d2... * 10^(exp+1)` parses back to exactly `a`.
+fn round_trips(digits: &str, exp: i32, a: f64) -> bool {
+    let (first, rest) = digits.split_at(digits.len().min(1));
+    format!("{first}.{rest}e{exp}").parse::<f64>() == Ok(a)
 }
 
 /// Parse the exponent Rust's `{:e}` printed (an optional `-` and decimal digits).
@@ -615,6 +676,8 @@ mod tests {
             (100.0, "100.0"),
             (1e15, "1000000000000000.0"),
             (9999999999999998.0, "9999999999999998.0"),
+            // Exact ties between two shortest candidates go to the even digit, like CPython.
+            (-0.00052356719970703125, "-0.0005235671997070312"),
             (0.00012345, "0.00012345"),
             (0.000012345, "1.2345e-05"),
             (5e-324, "5e-324"),

@@ -195,6 +195,8 @@ fn unpack_special_cases() {
     let long = enc("300p", vec![b'a'; 300]).unwrap();
     assert_eq!(&long[..3], b"\xffaa");
     assert_eq!(long.len(), 300);
+    // All 299 data bytes are copied even though the length byte says 255 (CPython).
+    assert_eq!(long[299], b'a');
     assert_eq!(dec("300p", &long), Value::Bytes(vec![b'a'; 255]));
     // The `e` NaN sign is kept, as CPython does (`pack('<e', -nan) == b'\x00\xfe'`).
     assert_eq!(enc("<e", -f64::NAN).unwrap(), hex("00fe"));
