@@ -692,3 +692,82 @@ fn hand_built_layout() {
     bad.top.fields[0].shape = vec![usize::MAX, 2];
     assert!(decode(&bad, &out).is_err());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Formats covering every kind, nesting, shapes, padding and both byte orders.
+    const FORMATS: &[&str] = &[
+        "<bBhHiIlLqQ",
+        ">bBhHiIlLqQ",
+        "@nNP",
+        "<e>e<f>f<d>d",
+        "<g",
+        ">g",
+        "<Zf>Zd<Zg",
+        "?c",
+        "5s",
+        "5p",
+        "p",
+        "0p",
+        "<3u",
+        ">3u",
+        "<2w",
+        ">2w",
+        "T{<i:a:(2,2)>h:b:T{c:x:?}:c:}",
+        "(2)T{B3x}",
+        "<i3xq",
+        "&i X{} O",
+        "(0)i",
+        "",
+    ];
+
+    proptest! {
+        /// Decoding arbitrary bytes never panics, and whatever decodes encodes back without
+        /// panicking.
+        #[test]
+        fn decode_any_bytes(idx in 0..FORMATS.len(), seed in proptest::collection::vec(any::<u8>(), 0..96)) {
+            let l = layout(FORMATS[idx]);
+            let mut bytes = seed;
+            bytes.resize(l.size(), 0x5A);
+            if let Ok(v) = decode(&l, &bytes) {
+                let mut out = vec![0u8; l.size()];
+                let _ = encode(&l, &v, &mut out);
+            }
+            // Too-short buffers are errors.
+            if l.size() > 0 {
+                prop_assert!(decode(&l, &bytes[..l.size() - 1]).is_err());
+            }
+        }
+
+        /// Integer formats round-trip bytes exactly.
+        #[test]
+        fn integer_bytes_round_trip(big in any::<bool>(), bytes in proptest::collection::vec(any::<u8>(), 32)) {
+            let fmt = if big { ">bBhHiIqQ?c" } else { "<bBhHiIqQ?c" };
+            let l = layout(fmt);
+            let mut b = bytes;
+            b[30] &= 1; // the bool stores 0 or 1
+            let v = decode(&l, &b).unwrap();
+            let mut out = vec![0u8; l.size()];
+            encode(&l, &v, &mut out).unwrap();
+            prop_assert_eq!(out, b);
+        }
+
+        /// Any value, for any format, encodes to an error or to bytes, never a panic.
+        #[test]
+        fn encode_any_value(idx in 0..FORMATS.len(), i in any::<i128>(), f in any::<f64>(), pick in 0..6u8) {
+            let l = layout(FORMATS[idx]);
+            let v = match pick {
+                0 => Value::Int(i),
+                1 => Value::Float(f),
+                2 => Value::Bytes(i.to_le_bytes().to_vec()),
+                3 => Value::Str(format!("{f}")),
+                4 => Value::Tuple(vec![Value::Int(i); l.top.fields.len()]),
+                _ => Value::List(vec![Value::Float(f); 2]),
+            };
+            let mut out = vec![0u8; l.size()];
+            let _ = encode(&l, &v, &mut out);
+        }
+    }
+}
