@@ -258,8 +258,8 @@ pub fn meaning(s: &Scalar, shape: &[usize]) -> String {
         ScalarKind::Pascal => format!("Pascal string[{}]", s.size),
         ScalarKind::Ucs2 => format!("UCS-2 text of {} chars", s.size / 2),
         ScalarKind::Ucs4 => format!("UCS-4 text of {} chars", s.size / 4),
-        ScalarKind::Pointer => format!("address ({bits}-bit)"),
-        ScalarKind::Object => format!("object address ({bits}-bit)"),
+        ScalarKind::Pointer => format!("{bits}-bit address"),
+        ScalarKind::Object => format!("{bits}-bit object address"),
         ScalarKind::Pad => "padding".into(),
     };
     let base = match c_name(s.code) {

@@ -16,9 +16,9 @@
 //! | `\|V4` | `4s` (`4x` for an unnamed padding field) | | `<M8[ns]` `<m8[s]` | `<q` (int64 ticks) |
 //! | `[('x', '<i4'), ('y', '>f8', (2,))]` | `T{<i:x:(2)>d:y:}` | | `\|O` | refused (pickled objects) |
 //!
-//! Inside a struct every item carries its own byte-order prefix, and `|` becomes `=`, so no
-//! native alignment is added: the descriptor's fields are already laid out with explicit
-//! padding entries.
+//! Inside a struct every multi-byte item carries its own byte-order prefix (`=` for native), so
+//! no native alignment is added: the descriptor's fields are already laid out with explicit
+//! padding entries. One-byte items need no prefix (their alignment is 1 in every mode).
 
 use std::fmt::Write as _;
 
@@ -149,7 +149,7 @@ pub fn parse_header(bytes: &[u8]) -> Result<NpyHeader, String> {
 /// The PEP 3118 format for a `descr` value (a type string or a list of fields).
 pub fn descr_to_format(descr: &Lit, note: &mut Option<String>) -> Result<String, String> {
     match descr {
-        Lit::Str(s) => typestr_to_format(s, false, note),
+        Lit::Str(s) => typestr_to_format(s, note),
         Lit::List(fields) => {
             let mut out = String::from("T{");
             fields_to_format(fields, &mut out, note)?;
@@ -244,7 +244,7 @@ fn fields_to_format(
                     let _ = write!(out, "{n}x");
                     continue;
                 }
-                out.push_str(&typestr_to_format(t, true, note)?);
+                out.push_str(&typestr_to_format(t, note)?);
             }
             Lit::List(sub) => {
                 out.push_str("T{");
@@ -271,13 +271,9 @@ fn parse_size(digits: &str, whole: &str) -> Result<usize, String> {
         .map_err(|_| format!("dtype {whole:?}: size {digits:?} is not a number"))
 }
 
-/// Translate one NumPy type string (`'<f8'`, `'|S5'`, `'<M8[ns]'`). `in_struct` makes the
-/// byte order explicit so no native alignment applies.
-pub fn typestr_to_format(
-    t: &str,
-    in_struct: bool,
-    note: &mut Option<String>,
-) -> Result<String, String> {
+/// Translate one NumPy type string (`'<f8'`, `'|S5'`, `'<M8[ns]'`). Multi-byte types keep an
+/// explicit byte order (`=` for native), so no native alignment applies.
+pub fn typestr_to_format(t: &str, note: &mut Option<String>) -> Result<String, String> {
     let mut chars = t.chars();
     let (order, rest) = match chars.next() {
         Some(c @ ('<' | '>' | '|' | '=')) => (c, chars.as_str()),
@@ -342,7 +338,7 @@ pub fn typestr_to_format(
         '<' if !one_byte => "<",
         '>' if !one_byte => ">",
         '=' if !one_byte => "=",
-        _ if in_struct => "=",
+        // One-byte items need no byte order, and take no alignment in any mode.
         _ => "",
     };
     Ok(format!("{prefix}{code}"))
@@ -412,7 +408,7 @@ mod tests {
         );
         assert_eq!(
             fmt_of("[('a', '|i1'), ('', '|V3'), ('b', '<i4'), ('', '|V4')]").unwrap(),
-            "T{=b:a:3x<i:b:4x}"
+            "T{b:a:3x<i:b:4x}"
         );
         assert!(fmt_of("'|O'").is_err());
         assert!(fmt_of("'<f3'").is_err());

@@ -128,7 +128,23 @@ impl Parser<'_> {
             message: "only numbers can be added (as in 1+2j)".into(),
             pos: start,
         })?;
-        Ok(Lit::Complex(re1 + sign * re2, im1 + sign * im2))
+        Ok(match (first, second) {
+            (Lit::Int(a), Lit::Int(b)) => {
+                let sum = if sign > 0.0 {
+                    a.checked_add(b)
+                } else {
+                    a.checked_sub(b)
+                };
+                Lit::Int(sum.ok_or_else(|| LitError {
+                    message: "integer too large".into(),
+                    pos: start,
+                })?)
+            }
+            (Lit::Complex(..), _) | (_, Lit::Complex(..)) => {
+                Lit::Complex(re1 + sign * re2, im1 + sign * im2)
+            }
+            _ => Lit::Float(re1 + sign * re2),
+        })
     }
 
     /// A value with optional leading `-`/`+` signs.
@@ -296,6 +312,15 @@ impl Parser<'_> {
                 return Ok(out);
             }
             if c != '\\' {
+                if bytes && !c.is_ascii() {
+                    return Err(LitError {
+                        message: format!(
+                            "bytes can only contain ASCII characters (write \\x{:02x}.. escapes for {c:?})",
+                            u32::from(c)
+                        ),
+                        pos: self.pos - c.len_utf8(),
+                    });
+                }
                 out.push(c);
                 continue;
             }

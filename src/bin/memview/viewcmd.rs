@@ -32,10 +32,13 @@ pub enum OutputKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OrderArg {
     /// Row-major (the last index varies fastest).
+    #[value(name = "C")]
     C,
     /// Column-major (the first index varies fastest).
+    #[value(name = "F")]
     F,
     /// The physical order when the view is contiguous, else C.
+    #[value(name = "A")]
     A,
 }
 
@@ -73,7 +76,7 @@ pub struct ViewArgs {
     #[arg(long = "as", value_enum, default_value_t = OutputKind::List)]
     pub output: OutputKind,
     /// Element order of --as hex and --as bytes.
-    #[arg(long, value_enum, default_value_t = OrderArg::C)]
+    #[arg(long, value_enum, default_value_t = OrderArg::C, ignore_case = true)]
     pub order: OrderArg,
     /// Abbreviate views with more elements than this (0: never), as NumPy does.
     #[arg(long, default_value_t = 1000)]

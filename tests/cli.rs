@@ -1,0 +1,802 @@
+//! Tests of the `memview` command-line tool: outputs compared with what Python and NumPy print
+//! for the same data (fixtures written by `scripts/gen_cli_fixtures.py`), every error path's
+//! exit code and message, and every example in the `--help` texts run through `sh`.
+#![cfg(feature = "cli")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_memview");
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli")
+}
+
+/// Run the binary with `args`, feeding `stdin`.
+fn run_with(args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn memview");
+    let mut pipe = child.stdin.take().expect("stdin");
+    // The child may exit before reading everything; ignore a broken pipe.
+    let _ = pipe.write_all(stdin);
+    drop(pipe);
+    child.wait_with_output().expect("wait for memview")
+}
+
+fn run(args: &[&str]) -> Output {
+    run_with(args, b"")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Run, expect success, return stdout.
+fn ok(args: &[&str]) -> String {
+    let o = run(args);
+    assert!(
+        o.status.success(),
+        "memview {args:?} failed ({:?}):\n{}",
+        o.status.code(),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// Run, expect exit `code` and a stderr containing each of `needles`; no panic, no backtrace.
+fn fails(args: &[&str], code: i32, needles: &[&str]) {
+    fails_with(args, b"", code, needles)
+}
+
+fn fails_with(args: &[&str], stdin: &[u8], code: i32, needles: &[&str]) {
+    let o = run_with(args, stdin);
+    let err = stderr(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "memview {args:?}: expected exit {code}, stderr:\n{err}"
+    );
+    assert!(
+        !err.contains("panicked")
+            && !err.contains("RUST_BACKTRACE")
+            && !err.contains("stack backtrace"),
+        "memview {args:?} panicked:\n{err}"
+    );
+    for needle in needles {
+        assert!(
+            err.contains(needle),
+            "memview {args:?}: stderr lacks {needle:?}:\n{err}"
+        );
+    }
+}
+
+// ----- the fixture cases -------------------------------------------------------------------
+
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Split POSIX shell words (what Python's `shlex.join` writes): single and double quotes,
+/// backslash escapes, adjacent quoted parts joined.
+fn shell_words(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    cur.push(c);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => {
+                            cur.push(chars.next().unwrap_or('\\'))
+                        }
+                        c => cur.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    words
+}
+
+struct Case {
+    kind: String,
+    loc: String,
+    fields: Vec<(String, String)>,
+}
+
+impl Case {
+    fn get(&self, key: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("{}: no {key}", self.loc))
+    }
+
+    fn args(&self) -> Vec<String> {
+        let dir = fixture_dir();
+        shell_words(self.get("args"))
+            .into_iter()
+            .map(|w| w.replace("{dir}", &dir.to_string_lossy()))
+            .collect()
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let path = fixture_dir().join("cases.tsv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run python3 scripts/gen_cli_fixtures.py)",
+            path.display()
+        )
+    });
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .map(|(i, l)| {
+            let mut parts = l.split('\t');
+            let kind = parts.next().unwrap_or_default().to_string();
+            let fields = parts
+                .map(|p| {
+                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                    (k.to_string(), unescape(v))
+                })
+                .collect();
+            Case {
+                kind,
+                loc: format!("cases.tsv:{}", i + 1),
+                fields,
+            }
+        })
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every `run`, `hex` and `bytes` case: our output against Python's.
+#[test]
+fn fixture_cases_match_python() {
+    let dir = fixture_dir().to_string_lossy().into_owned();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for case in cases() {
+        if !matches!(case.kind.as_str(), "run" | "hex" | "bytes") {
+            continue;
+        }
+        count += 1;
+        let args = case.args();
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&argv);
+        if !o.status.success() {
+            failures.push(format!(
+                "{}: memview {argv:?} failed:\n{}",
+                case.loc,
+                stderr(&o)
+            ));
+            continue;
+        }
+        let (got, want) = match case.kind.as_str() {
+            "run" => (stdout(&o), case.get("stdout").replace("{dir}", &dir)),
+            "bytes" => (hex(&o.stdout), case.get("hex").to_string()),
+            _ => {
+                // `N: hex hex ...` lines: drop the prefixes and the spaces.
+                let joined: String = stdout(&o)
+                    .lines()
+                    .skip_while(|l| !l.trim_start().starts_with("0:"))
+                    .filter_map(|l| l.split_once(": ").map(|(_, h)| h.replace(' ', "")))
+                    .collect();
+                (joined, case.get("hex").to_string())
+            }
+        };
+        if got != want {
+            failures.push(format!(
+                "{}: memview {argv:?}\n  python: {want:?}\n  memview: {got:?}",
+                case.loc
+            ));
+        }
+    }
+    assert!(count > 80, "only {count} cases read");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The tour's Python lines and what Python prints for them.
+#[test]
+fn tour_shows_what_python_prints() {
+    let out = ok(&[]);
+    let lines: Vec<(String, String)> = out
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix(">>> "))
+        .map(|l| {
+            // The Python is separated from the result by at least two spaces.
+            match l.split_once("  ") {
+                Some((py, res)) => (py.trim().to_string(), res.trim().to_string()),
+                None => (l.trim().to_string(), String::new()),
+            }
+        })
+        .collect();
+    let mut seen = 0;
+    for case in cases().iter().filter(|c| c.kind == "tour") {
+        let py = case.get("python");
+        let want = case.get("result");
+        let found = lines.iter().find(|(p, _)| p == py);
+        match found {
+            Some((_, got)) => assert_eq!(got, want, "tour line {py:?}"),
+            None => panic!("the tour lacks the line >>> {py}\n{out}"),
+        }
+        seen += 1;
+    }
+    assert!(seen >= 15);
+    assert!(out.contains("the same memory, nothing copied"), "{out}");
+    assert!(
+        out.contains("   the whole record: (7, 21.5, [1.5, -2.0], b'ABCD')"),
+        "{out}"
+    );
+    assert!(
+        out.lines().count() <= 45,
+        "the tour should fit one screen:\n{out}"
+    );
+}
+
+// ----- explain ---------------------------------------------------------------------------------
+
+#[test]
+fn explain_named_struct() {
+    assert_eq!(
+        ok(&["explain", "T{<i:x:<d:y:}"]),
+        "\
+format 'T{<i:x:<d:y:}'
+(the NumPy dialect gives the same layout)
+
+offset  size  order   type  meaning             name
+     0    12          T{}   struct of 12 bytes  #0
+     0     4  little  i     int32 (int)           x
+     4     8  little  d     float64 (double)      y
+itemsize 12, alignment 1; one item unpacks to one record (tuple)
+"
+    );
+}
+
+#[test]
+fn explain_shows_padding_and_both_dialects() {
+    let out = ok(&["explain", "ib"]);
+    assert!(out.contains("struct dialect"), "{out}");
+    assert!(out.contains("NumPy dialect"), "{out}");
+    assert!(
+        out.contains("     5     3  -       x     padding (3 bytes)   -"),
+        "{out}"
+    );
+    assert!(out.contains("itemsize 5, alignment 4"), "{out}");
+    assert!(out.contains("itemsize 8, alignment 4"), "{out}");
+
+    let out = ok(&["explain", "@hT{i:x:d:y:}:pt:3s:tag:"]);
+    for row in [
+        "     2     6  -       x     padding (6 bytes)   -",
+        "     8    16          T{}   struct of 16 bytes  pt",
+        "    12     4  -       x     padding (4 bytes)     -",
+        "    16     8  little  d     float64 (double)      pt.y",
+        "    24     3  -       3s    bytes[3]            tag",
+    ] {
+        assert!(out.contains(row), "missing {row:?} in\n{out}");
+    }
+}
+
+#[test]
+fn explain_byte_orders_and_kinds() {
+    let out = ok(&["explain", ">h<q=?(2,3)d4w"]);
+    let squeezed: Vec<String> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    for row in [
+        "0 2 big h int16 (short) #0",
+        "2 8 little q int64 (long long) #1",
+        "10 1 - ? bool (_Bool) #2",
+        "11 48 little (2,3)d 6 x float64 (double) #3",
+        "59 16 little 4w UCS-4 text of 4 chars #4",
+        "itemsize 75, alignment 1; one item unpacks to a tuple of 5 values",
+    ] {
+        assert!(
+            squeezed.iter().any(|l| l == row),
+            "missing {row:?} in\n{out}"
+        );
+    }
+}
+
+#[test]
+fn explain_bad_format_draws_carets() {
+    let o = run(&["explain", "T{i"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "memview: error: bad format string: unclosed struct: expected '}' to close this 'T{'\nT{i\n^^\n"
+    );
+    fails(&["explain", "<hq!"], 2, &["bad format string", "<hq!"]);
+    fails(&["calcsize", "3 i"], 2, &["bad format string", "^"]);
+}
+
+// ----- view --------------------------------------------------------------------------------
+
+fn fx(name: &str) -> String {
+    fixture_dir().join(name).to_string_lossy().into_owned()
+}
+
+#[test]
+fn view_header_line() {
+    let out = ok(&["view", &fx("f4_fortran.npy")]);
+    let mut lines = out.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .ends_with(".npy v1.0, dtype '<f4', shape (2, 3), Fortran order"));
+    assert_eq!(
+        lines.next().unwrap(),
+        "format '<f', itemsize 4, shape (2, 3), strides (4, 8), offset 128"
+    );
+    let out = ok(&["view", &fx("records_aligned.npy")]);
+    assert!(
+        out.contains("format 'T{<H:id:2x<f:temp:(2)<d:pos:4s:tag:4x}', itemsize 32"),
+        "{out}"
+    );
+}
+
+#[test]
+fn view_table() {
+    let out = ok(&["view", &fx("records.npy"), "--as", "table", "--no-header"]);
+    assert_eq!(
+        out,
+        "\
+index  offset  bytes                               x            y     tag
+[0]       192  01000000000000000000f83f00000000…   1   [1.5, 2.5]  b'abc'
+[1]       215  feffffff000000000000000000000000…  -2  [0.0, -1.0]  b'xyz'
+"
+    );
+    let out = ok(&[
+        "view",
+        &fx("big.npy"),
+        "--as",
+        "table",
+        "--limit",
+        "4",
+        "--no-header",
+    ]);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 8, "{out}");
+    assert_eq!(rows[4], "...");
+    assert!(rows[7].starts_with("[199]"), "{out}");
+}
+
+#[test]
+fn view_stdin_and_raw_npy() {
+    let o = run_with(&["view", "-", "--format", "c", "--no-header"], b"QUANT");
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "[b'Q', b'U', b'A', b'N', b'T']\n");
+    // --raw ignores the .npy header.
+    let out = ok(&[
+        "view",
+        &fx("u1.npy"),
+        "--raw",
+        "--no-header",
+        "--select",
+        ":6",
+        "--format",
+        "c",
+    ]);
+    assert_eq!(out, "[b'\\x93', b'N', b'U', b'M', b'P', b'Y']\n");
+}
+
+#[test]
+fn view_trailing_bytes_note() {
+    let o = run(&["view", &fx("quantrimang.bin"), "--format", "<i"]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("the last 3 bytes"), "{}", stderr(&o));
+}
+
+// ----- error paths -----------------------------------------------------------------------
+
+#[test]
+fn view_errors() {
+    fails(&["view", &fx("empty.bin")], 1, &["is empty"]);
+    fails(
+        &["view", &fx("no-such-file.bin")],
+        1,
+        &["cannot open", "no-such-file.bin"],
+    );
+    fails(
+        &["view", &fixture_dir().to_string_lossy()],
+        1,
+        &["is a directory"],
+    );
+    fails(
+        &["view", &fx("truncated_data.npy")],
+        1,
+        &[
+            "truncated .npy file",
+            "shape (3, 4)",
+            "48 bytes of data",
+            "only 20 bytes",
+        ],
+    );
+    fails(
+        &["view", &fx("truncated_header.npy")],
+        1,
+        &["truncated .npy file"],
+    );
+    fails(
+        &["view", &fx("bad_header.npy")],
+        1,
+        &["not a Python dict literal"],
+    );
+    fails(&["view", &fx("object.npy")], 1, &["object array"]);
+    fails(
+        &[
+            "view",
+            &fx("quantrimang.bin"),
+            "--shape",
+            "4",
+            "--format",
+            "<i",
+        ],
+        1,
+        &["cannot view", "buffer"],
+    );
+    fails(
+        &["view", &fx("quantrimang.bin"), "--offset", "100"],
+        1,
+        &["past the end"],
+    );
+    fails(
+        &[
+            "view",
+            &fx("quantrimang.bin"),
+            "--format",
+            "<d",
+            "--offset",
+            "8",
+        ],
+        1,
+        &["less than one item"],
+    );
+    fails(
+        &["view", &fx("quantrimang.bin"), "--format", "T{i"],
+        2,
+        &["bad format string", "^^"],
+    );
+    fails(
+        &["view", &fx("quantrimang.bin"), "--shape", "3,x"],
+        2,
+        &["bad shape", "\"x\""],
+    );
+    fails(
+        &["view", &fx("quantrimang.bin"), "--strides", "1"],
+        2,
+        &["--strides needs --shape"],
+    );
+    fails(
+        &[
+            "view",
+            &fx("quantrimang.bin"),
+            "--shape",
+            "2,2",
+            "--strides",
+            "1",
+        ],
+        2,
+        &["strides"],
+    );
+    fails(
+        &["view", &fx("quantrimang.bin"), "--select", "20"],
+        2,
+        &["cannot select", "out of bounds"],
+    );
+    fails(
+        &["view", &fx("quantrimang.bin"), "--select", "1:2:0"],
+        2,
+        &["cannot select"],
+    );
+    fails(
+        &["view", &fx("quantrimang.bin"), "--select", "[1"],
+        2,
+        &["cannot select"],
+    );
+    fails(
+        &["view", &fx("quantrimang.bin"), "--cast", "d"],
+        2,
+        &["cannot cast"],
+    );
+    fails(
+        &["view", &fx("quantrimang.bin"), "--itemsize", "0"],
+        2,
+        &["itemsize"],
+    );
+    fails(
+        &["view", &fx("quantrimang.bin"), "--as", "yaml"],
+        2,
+        &["invalid value 'yaml'"],
+    );
+    fails(
+        &[
+            "view",
+            &fx("quantrimang.bin"),
+            "--format",
+            "",
+            "--shape",
+            "3",
+        ],
+        2,
+        &["itemsize 0"],
+    );
+    fails(&["view", "-", "--format", "<q"], 1, &["- is empty"]);
+    fails_with(
+        &["view", "-", "--format", "<q"],
+        b"abc",
+        1,
+        &["less than one item"],
+    );
+    fails(
+        &[
+            "view",
+            &fx("f8_16.bin"),
+            "--format",
+            "<d",
+            "--shape",
+            "99999999999999,99999999999999",
+        ],
+        2,
+        &["cannot view"],
+    );
+}
+
+#[test]
+fn struct_errors() {
+    fails(
+        &["unpack", "<hd?", "feff"],
+        1,
+        &["unpack requires a buffer of 11 bytes", "got 2 bytes"],
+    );
+    fails(&["unpack", "<h", "fef"], 2, &["odd number"]);
+    fails(&["unpack", "<h", "zz00"], 2, &["'z'", "not a hex digit"]);
+    fails(&["unpack", "<h"], 2, &["no data"]);
+    fails(&["unpack", "<h", "0000", "--file", "x"], 2, &["not both"]);
+    fails(&["unpack", "T{", "00"], 2, &["bad format string"]);
+    fails(
+        &["unpack", "<h", "--file", &fx("no-such")],
+        1,
+        &["cannot open"],
+    );
+    fails(
+        &["pack", "b", "300"],
+        1,
+        &["'b' format requires -128 <= number <= 127"],
+    );
+    fails(
+        &["pack", "<hd?", "1"],
+        2,
+        &["pack expected 3 items for packing (got 1)"],
+    );
+    fails(
+        &["pack", "<h", "abc"],
+        2,
+        &["not a Python literal", "unknown name"],
+    );
+    fails(
+        &["pack", "<h", "'unterminated"],
+        2,
+        &["unterminated string"],
+    );
+    fails(
+        &["pack", "<h", "1.5"],
+        1,
+        &["required argument is not an integer"],
+    );
+    fails(
+        &["pack", "<4s", "'text'"],
+        1,
+        &["argument for 's' must be a bytes object"],
+    );
+    fails(&["pack", "<h", "None"], 2, &["None cannot be packed"]);
+    fails(&["calcsize", "Q{"], 2, &["bad format string"]);
+    fails(&["frobnicate"], 2, &["unrecognized subcommand"]);
+    fails(&["view"], 2, &["FILE"]);
+}
+
+#[test]
+fn pack_raw_and_literals() {
+    let o = run(&["pack", "<hd?", "-2", "1.5", "True", "--raw"]);
+    assert!(o.status.success());
+    assert_eq!(hex(&o.stdout), "feff000000000000f83f01");
+    assert_eq!(
+        ok(&["pack", "T{<i:x:<d:y:}", "(1, 2.5)"]),
+        "010000000000000000000440\n"
+    );
+    assert_eq!(ok(&["pack", "<(2)h", "[1, -1]"]), "0100ffff\n");
+    assert_eq!(
+        ok(&["pack", "<Zd", "1+2j"]),
+        "000000000000f03f0000000000000040\n"
+    );
+    assert_eq!(ok(&["pack", "<2w", "'é'"]), "e900000000000000\n");
+    fails_with(
+        &["unpack", "<Zd", "--file", "-"],
+        b"",
+        1,
+        &["requires a buffer of 16 bytes", "got 0 bytes"],
+    );
+}
+
+#[test]
+fn help_is_available_for_every_subcommand() {
+    for sub in ["view", "explain", "calcsize", "pack", "unpack"] {
+        let out = ok(&[sub, "--help"]);
+        assert!(
+            out.contains("Examples:"),
+            "{sub} --help has no examples:\n{out}"
+        );
+    }
+    assert!(ok(&["--help"]).contains("Exit codes"));
+    assert!(ok(&["--version"]).starts_with("memview "));
+}
+
+// ----- the --help examples, run as written ------------------------------------------------
+
+/// A scratch directory with the files the help examples name.
+fn example_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("memview-cli-examples-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(fixture_dir().join(from), dir.join(to)).expect("copy fixture");
+    };
+    copy("i4_2d.npy", "data.npy");
+    copy("f8_16.bin", "dump.bin");
+    std::fs::write(
+        dir.join("record.bin"),
+        [0xfe, 0xff, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f, 1],
+    )
+    .expect("record.bin");
+    dir
+}
+
+/// The example commands of a help text: lines `  memview ...` or `  printf ... | memview ...`,
+/// with the expected output when a `# comment` gives one.
+fn examples(help: &str) -> Vec<(String, Option<String>)> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Examples:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| {
+            let l = l.trim();
+            match l.split_once("  #") {
+                Some((cmd, comment)) => (cmd.trim().to_string(), Some(comment.trim().to_string())),
+                None => (l.to_string(), None),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn help_examples_work_when_copied() {
+    let dir = example_dir();
+    let bin_dir = Path::new(BIN).parent().expect("bin dir");
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut total = 0;
+    for sub in [
+        None,
+        Some("view"),
+        Some("explain"),
+        Some("calcsize"),
+        Some("pack"),
+        Some("unpack"),
+    ] {
+        let help = match sub {
+            None => ok(&["--help"]),
+            Some(s) => ok(&[s, "--help"]),
+        };
+        let found = examples(&help);
+        assert!(!found.is_empty(), "{sub:?}: no examples in\n{help}");
+        for (cmd, expect) in found {
+            total += 1;
+            let o = Command::new("sh")
+                .arg("-c")
+                .arg(format!("set -e; {cmd}"))
+                .current_dir(&dir)
+                .env("PATH", &path)
+                .output()
+                .expect("sh");
+            assert!(
+                o.status.success(),
+                "example `{cmd}` failed ({:?}):\n{}",
+                o.status.code(),
+                stderr(&o)
+            );
+            let out = stdout(&o);
+            if let Some(expect) = expect {
+                let first_word = expect
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(',');
+                if !expect.contains(' ') || expect.starts_with('(') {
+                    assert_eq!(out.trim(), expect, "example `{cmd}`");
+                } else if first_word.parse::<usize>().is_ok() {
+                    assert!(
+                        out.starts_with(first_word),
+                        "example `{cmd}` printed {out:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(total >= 20, "only {total} examples");
+    let _ = std::fs::remove_dir_all(&dir);
+}
