@@ -50,7 +50,11 @@ impl fmt::Display for LitError {
 
 /// Parse one literal that must make up the whole of `text` (surrounding spaces allowed).
 pub fn parse(text: &str) -> Result<Lit, LitError> {
-    let mut p = Parser { s: text, pos: 0 };
+    let mut p = Parser {
+        s: text,
+        pos: 0,
+        depth: 0,
+    };
     p.ws();
     let lit = p.expr()?;
     p.ws();
@@ -60,9 +64,13 @@ pub fn parse(text: &str) -> Result<Lit, LitError> {
     Ok(lit)
 }
 
+/// How deeply `(`, `[` and `{` may nest (deeper input is an error, never a stack overflow).
+pub const MAX_DEPTH: usize = 64;
+
 struct Parser<'a> {
     s: &'a str,
     pos: usize,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -147,30 +155,56 @@ impl Parser<'_> {
         })
     }
 
-    /// A value with optional leading `-`/`+` signs.
+    /// A value with optional leading `-`/`+` signs (counted in a loop, so any number of them
+    /// is fine).
     fn unary(&mut self) -> Result<Lit, LitError> {
-        if self.eat('-') {
+        let mut negative = false;
+        let mut signs = 0usize;
+        loop {
+            if self.eat('-') {
+                negative = !negative;
+            } else if !self.eat('+') {
+                break;
+            }
+            signs += 1;
             self.ws();
-            let pos = self.pos;
-            return match self.unary()? {
-                Lit::Int(i) => Ok(Lit::Int(-i)),
-                Lit::Float(f) => Ok(Lit::Float(-f)),
-                Lit::Complex(re, im) => Ok(Lit::Complex(-re, -im)),
-                Lit::Bool(b) => Ok(Lit::Int(-i128::from(b))),
-                _ => Err(LitError {
-                    message: "'-' can only stand before a number".into(),
-                    pos,
-                }),
-            };
         }
-        if self.eat('+') {
-            self.ws();
-            return self.unary();
+        let pos = self.pos;
+        let value = self.atom()?;
+        if signs == 0 {
+            return Ok(value);
         }
-        self.atom()
+        match value {
+            Lit::Int(i) if negative => Ok(Lit::Int(-i)),
+            Lit::Float(f) if negative => Ok(Lit::Float(-f)),
+            Lit::Complex(re, im) if negative => Ok(Lit::Complex(-re, -im)),
+            Lit::Bool(b) => Ok(Lit::Int(if negative {
+                -i128::from(b)
+            } else {
+                i128::from(b)
+            })),
+            v @ (Lit::Int(_) | Lit::Float(_) | Lit::Complex(..)) => Ok(v),
+            _ => Err(LitError {
+                message: "'-' and '+' can only stand before a number".into(),
+                pos,
+            }),
+        }
     }
 
     fn atom(&mut self) -> Result<Lit, LitError> {
+        if matches!(self.peek(), Some('(' | '[' | '{')) {
+            if self.depth >= MAX_DEPTH {
+                return Err(self.err(format!("brackets nest more than {MAX_DEPTH} deep")));
+            }
+            self.depth += 1;
+            let result = self.atom_inner();
+            self.depth -= 1;
+            return result;
+        }
+        self.atom_inner()
+    }
+
+    fn atom_inner(&mut self) -> Result<Lit, LitError> {
         match self.peek() {
             None => Err(self.err("expected a value, found the end of the text")),
             Some('(') => {
@@ -527,6 +561,8 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(parse("(1, 2").is_err());
+        assert!(parse(&"[".repeat(100_000)).is_err());
+        assert!(parse(&"-".repeat(100_000)).is_err());
         assert!(parse("[1 2]").is_err());
     }
 }
