@@ -52,7 +52,13 @@ pub fn open(path: &str) -> Result<Input, CliError> {
     // print them once; such concurrent modification is the same hazard every mmap-based
     // viewer accepts (and is documented in `--help`).
     match unsafe { Mmap::map(&file) } {
-        Ok(m) => Ok(Input::Mapped(m)),
+        Ok(m) => {
+            // Views jump around the file (strides, selections, abbreviation): ask the kernel
+            // not to read ahead. Only a hint; ignore failure.
+            #[cfg(unix)]
+            let _ = m.advise(memmap2::Advice::Random);
+            Ok(Input::Mapped(m))
+        }
         // Not mappable (a pipe, /proc file...): read it instead.
         Err(_) => {
             let mut buf = Vec::new();
