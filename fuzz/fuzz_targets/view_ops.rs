@@ -1,0 +1,4 @@
+//! Fuzz target `view_ops`: see `memview_fuzz::view_ops` (fuzz/src/lib.rs) for what it checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| memview_fuzz::view_ops(data));

@@ -1,0 +1,958 @@
+//! Hostile inputs: one table, each row an input built to break something (overflowing shapes,
+//! extreme strides, offsets past the end, deep nesting, huge repeat counts, unterminated
+//! syntax, NUL and non-ASCII text, zero itemsizes, bad selections, overlapping mutable arrays,
+//! unstorable values) with the error variant it must produce and a piece of text its message
+//! must contain (the offending value, as written). No row may panic.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use memview::element::ElementError;
+use memview::format::{Format, FormatError, FormatErrorKind};
+use memview::{MemoryView, MemoryViewMut, Order, PackError, SliceArg, Value, ViewError};
+
+/// Any of the crate's error types.
+#[derive(Debug)]
+enum AnyError {
+    View(ViewError),
+    Format(FormatError),
+    Pack(PackError),
+    Element(ElementError),
+}
+
+impl std::fmt::Display for AnyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AnyError::View(e) => e.fmt(f),
+            AnyError::Format(e) => e.fmt(f),
+            AnyError::Pack(e) => e.fmt(f),
+            AnyError::Element(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<ViewError> for AnyError {
+    fn from(e: ViewError) -> Self {
+        AnyError::View(e)
+    }
+}
+impl From<FormatError> for AnyError {
+    fn from(e: FormatError) -> Self {
+        AnyError::Format(e)
+    }
+}
+impl From<PackError> for AnyError {
+    fn from(e: PackError) -> Self {
+        AnyError::Pack(e)
+    }
+}
+impl From<ElementError> for AnyError {
+    fn from(e: ElementError) -> Self {
+        AnyError::Element(e)
+    }
+}
+
+/// The format error kind inside any error that carries one.
+fn format_kind(e: &AnyError) -> Option<&FormatErrorKind> {
+    match e {
+        AnyError::Format(e) | AnyError::View(ViewError::Format(e)) => Some(e.kind()),
+        AnyError::Pack(PackError::Format(e)) => Some(e.kind()),
+        _ => None,
+    }
+}
+
+/// The codec error inside a failed `set`/`fill`.
+fn invalid_value(e: &AnyError) -> Option<&PackError> {
+    match e {
+        AnyError::View(ViewError::InvalidValue { error, .. }) => Some(error),
+        _ => None,
+    }
+}
+
+struct Case {
+    name: &'static str,
+    run: fn() -> Result<(), AnyError>,
+    expect: fn(&AnyError) -> bool,
+    /// Text the message must contain: the offending value as the user wrote it.
+    needle: &'static str,
+}
+
+/// `case!(name, expression returning Result<_, E>, pattern on AnyError, needle)`.
+macro_rules! case {
+    ($name:expr, $run:expr, $pat:pat, $needle:expr) => {
+        Case {
+            name: $name,
+            run: || {
+                $run.map(drop)?;
+                Ok(())
+            },
+            expect: |e| matches!(e, $pat),
+            needle: $needle,
+        }
+    };
+}
+
+/// As [`case!`] for errors that carry a `FormatErrorKind` (directly or wrapped).
+macro_rules! fcase {
+    ($name:expr, $text:expr, $kind:pat, $needle:expr) => {
+        Case {
+            name: $name,
+            run: || {
+                Format::parse(&$text).map(drop)?;
+                Ok(())
+            },
+            expect: |e| matches!(format_kind(e), Some($kind)),
+            needle: $needle,
+        }
+    };
+}
+
+/// As [`case!`] for a failed `set` whose codec error matches the pattern.
+macro_rules! set_case {
+    ($name:expr, $format:expr, $value:expr, $pat:pat, $needle:expr) => {
+        Case {
+            name: $name,
+            run: || {
+                let mut buf = [0u8; 64];
+                let mut v = MemoryViewMut::from_parts(&mut buf, $format, &[1], None, 0)?;
+                v.set(&[0], $value)?;
+                Ok(())
+            },
+            expect: |e| matches!(invalid_value(e), Some($pat)),
+            needle: $needle,
+        }
+    };
+}
+
+const B4: &[u8] = &[1, 2, 3, 4];
+const B24: &[u8] = &[7; 24];
+
+/// `"T{"` nested `n` deep around one `i`.
+fn nested(open: &str, close: &str, n: usize) -> String {
+    format!("{}i{}", open.repeat(n), close.repeat(n))
+}
+
+/// A format byte order that is not this host's.
+const NON_NATIVE_I: &str = if cfg!(target_endian = "little") {
+    ">i"
+} else {
+    "<i"
+};
+
+fn cases() -> Vec<Case> {
+    use FormatErrorKind as K;
+    use ViewError as V;
+    vec![
+        // ---- view construction: shapes, strides, offsets, ndim, itemsize ----
+        case!(
+            "shape product overflows usize",
+            MemoryView::from_parts(&[], "B", &[usize::MAX, 2], None, 0),
+            AnyError::View(V::SizeOverflow { .. }),
+            "18446744073709551615"
+        ),
+        case!(
+            "shape 2^32 x 2^32",
+            MemoryView::from_parts(&[], "B", &[1 << 32, 1 << 32], None, 0),
+            AnyError::View(V::SizeOverflow { .. }),
+            "4294967296"
+        ),
+        case!(
+            "shape past isize::MAX",
+            MemoryView::from_parts(&[], "B", &[1 << 63], Some(&[1]), 0),
+            AnyError::View(V::SizeOverflow { .. }),
+            "9223372036854775808"
+        ),
+        case!(
+            "element count fits isize, bytes do not",
+            MemoryView::from_parts(&[], "i", &[1 << 62], Some(&[4]), 0),
+            AnyError::View(V::SizeOverflow { .. }),
+            "4611686018427387904"
+        ),
+        case!(
+            "itemsize usize::MAX",
+            MemoryView::from_parts_with_itemsize(B4, "B", usize::MAX, &[1], None, 0),
+            AnyError::View(V::SizeOverflow { .. }),
+            "18446744073709551615"
+        ),
+        case!(
+            "stride isize::MIN reaches below the buffer",
+            MemoryView::from_parts(B4, "B", &[2], Some(&[isize::MIN]), 0),
+            AnyError::View(V::OutOfBounds { .. }),
+            "-9223372036854775808"
+        ),
+        case!(
+            "stride isize::MIN times 2 overflows",
+            MemoryView::from_parts(B4, "B", &[3], Some(&[isize::MIN]), 0),
+            AnyError::View(V::StrideOverflow { .. }),
+            "-9223372036854775808"
+        ),
+        case!(
+            "stride isize::MAX past the end",
+            MemoryView::from_parts(B4, "B", &[2], Some(&[isize::MAX]), 0),
+            AnyError::View(V::OutOfBounds { .. }),
+            "9223372036854775808"
+        ),
+        case!(
+            "stride isize::MAX times 2 overflows",
+            MemoryView::from_parts(B4, "B", &[3], Some(&[isize::MAX]), 0),
+            AnyError::View(V::StrideOverflow { .. }),
+            "9223372036854775807"
+        ),
+        case!(
+            "sum of two in-range stride terms overflows",
+            MemoryView::from_parts(B4, "B", &[2, 2], Some(&[1 << 62, 1 << 62]), 0),
+            AnyError::View(V::StrideOverflow { axis: 1, .. }),
+            "4611686018427387904"
+        ),
+        case!(
+            "negative stride reaches byte -1",
+            MemoryView::from_parts(B4, "B", &[2], Some(&[-1]), 0),
+            AnyError::View(V::OutOfBounds { start: -1, .. }),
+            "-1..1"
+        ),
+        case!(
+            "offset past the end",
+            MemoryView::from_parts(B4, "B", &[0], None, 100),
+            AnyError::View(V::OffsetOutOfBounds { offset: 100, .. }),
+            "offset 100"
+        ),
+        case!(
+            "offset usize::MAX",
+            MemoryView::from_parts(B4, "B", &[1], None, usize::MAX),
+            AnyError::View(V::OffsetOutOfBounds { .. }),
+            "18446744073709551615"
+        ),
+        case!(
+            "offset at the end with one element",
+            MemoryView::from_parts(B4, "B", &[1], None, 4),
+            AnyError::View(V::OutOfBounds { .. }),
+            "4..5"
+        ),
+        case!(
+            "offset near the end with a 4-byte item",
+            MemoryView::from_parts(B4, "i", &[], None, 1),
+            AnyError::View(V::OutOfBounds { .. }),
+            "1..5"
+        ),
+        case!(
+            "ndim 65",
+            MemoryView::from_parts(B4, "B", &[1; 65], None, 0),
+            AnyError::View(V::TooManyDimensions { ndim: 65 }),
+            "65"
+        ),
+        case!(
+            "ndim 65 with strides",
+            MemoryView::from_parts(B4, "B", &[1; 65], Some(&[0; 65]), 0),
+            AnyError::View(V::TooManyDimensions { ndim: 65 }),
+            "65"
+        ),
+        case!(
+            "strides shorter than shape",
+            MemoryView::from_parts(B4, "B", &[2, 2], Some(&[1]), 0),
+            AnyError::View(V::StridesMismatch { .. }),
+            "1 entry"
+        ),
+        case!(
+            "empty buffer, shape [1]",
+            MemoryView::from_parts(&[], "B", &[1], None, 0),
+            AnyError::View(V::OutOfBounds { len: 0, .. }),
+            "0..1"
+        ),
+        case!(
+            "empty buffer, shape [2, 3] of 'i'",
+            MemoryView::from_parts(&[], "i", &[2, 3], None, 0),
+            AnyError::View(V::OutOfBounds { len: 0, .. }),
+            "0..24"
+        ),
+        case!(
+            "empty buffer, 0-dim 'd'",
+            MemoryView::from_parts(&[], "d", &[], None, 0),
+            AnyError::View(V::OutOfBounds { len: 0, .. }),
+            "0..8"
+        ),
+        case!(
+            "itemsize 0 from the empty format",
+            MemoryView::from_parts(B4, "", &[1], None, 0),
+            AnyError::View(V::ItemsizeZero),
+            "zero"
+        ),
+        case!(
+            "itemsize 0 from '0i'",
+            MemoryView::from_parts(B4, "0i", &[4], None, 0),
+            AnyError::View(V::ItemsizeZero),
+            "zero"
+        ),
+        case!(
+            "explicit itemsize below the format's",
+            MemoryView::from_parts_with_itemsize(B4, "i", 2, &[1], None, 0),
+            AnyError::View(V::ItemsizeTooSmall {
+                itemsize: 2,
+                format_size: 4
+            }),
+            "itemsize 2"
+        ),
+        // ---- formats ----
+        fcase!(
+            "T{ nested 10,000 deep",
+            nested("T{", "}", 10_000),
+            K::NestingTooDeep { limit: 64 },
+            "64"
+        ),
+        fcase!(
+            "& nested 10,000 deep",
+            nested("&", "", 10_000),
+            K::NestingTooDeep { .. },
+            "64"
+        ),
+        fcase!(
+            "X{ nested 10,000 deep",
+            nested("X{", "}", 10_000),
+            K::NestingTooDeep { .. },
+            "64"
+        ),
+        fcase!(
+            "T{ opened 10,000 times, never closed",
+            "T{".repeat(10_000),
+            K::NestingTooDeep { .. },
+            "64"
+        ),
+        fcase!(
+            "repeat count 2^64",
+            "18446744073709551616i",
+            K::RepeatCountOverflow,
+            "18446744073709551616"
+        ),
+        fcase!(
+            "string count 2^64",
+            "18446744073709551616s",
+            K::RepeatCountOverflow,
+            "18446744073709551616"
+        ),
+        fcase!(
+            "repeat count of 100 digits",
+            "9".repeat(100) + "x",
+            K::RepeatCountOverflow,
+            "9999999999"
+        ),
+        fcase!(
+            "shape dimension 2^64",
+            "(18446744073709551616)i",
+            K::ShapeDimensionOverflow,
+            "18446744073709551616"
+        ),
+        fcase!(
+            "itemsize past isize::MAX",
+            "4611686018427387904h",
+            K::SizeOverflow,
+            "4611686018427387904"
+        ),
+        fcase!(
+            "sub-array bytes overflow",
+            "(4294967296,4294967296)x",
+            K::SizeOverflow,
+            "4294967296"
+        ),
+        fcase!(
+            "struct padding overflows",
+            "T{9223372036854775807xi}",
+            K::SizeOverflow,
+            "9223372036854775807"
+        ),
+        fcase!("unterminated T{", "T{", K::StructUnclosed, "T{"),
+        fcase!(
+            "unterminated T{ with a field",
+            "T{i:a:",
+            K::StructUnclosed,
+            "T{"
+        ),
+        fcase!("unterminated (", "(", K::ShapeUnclosed, "("),
+        fcase!("unterminated (2,", "(2,", K::ShapeUnclosed, "(2,"),
+        fcase!("unterminated :name", "i:name", K::FieldNameUnclosed, "name"),
+        fcase!(
+            "unterminated :name in a struct",
+            "T{i:name}",
+            K::FieldNameUnclosed,
+            "name"
+        ),
+        fcase!("NUL after an item", "i\0", K::NulEmbedded, "NUL"),
+        fcase!("NUL in a field name", "i:a\0b:", K::NulEmbedded, "NUL"),
+        fcase!("NUL alone", "\0", K::NulEmbedded, "NUL"),
+        fcase!(
+            "non-ASCII type code",
+            "é",
+            K::TypeCodeUnknown { found: 'é' },
+            "'é'"
+        ),
+        fcase!(
+            "emoji after an item",
+            "i😀",
+            K::TypeCodeUnknown { found: '😀' },
+            "'😀'"
+        ),
+        fcase!(
+            "byte-order mark",
+            "\u{feff}i",
+            K::TypeCodeUnknown { .. },
+            "\u{feff}"
+        ),
+        fcase!(
+            "unknown code",
+            "k",
+            K::TypeCodeUnknown { found: 'k' },
+            "'k'"
+        ),
+        fcase!(
+            "bit fields",
+            "t",
+            K::TypeCodeUnsupported { found: 't' },
+            "'t'"
+        ),
+        fcase!(
+            "Z without a float code",
+            "Ze",
+            K::ComplexCodeInvalid { found: Some('e') },
+            "'e'"
+        ),
+        fcase!(
+            "T without a brace",
+            "Ti",
+            K::BraceMissing { code: 'T' },
+            "'T'"
+        ),
+        fcase!("dangling count", "3", K::RepeatCountDangling, "3"),
+        fcase!("spaced count", "3 i", K::RepeatCountSpaced, "3 i"),
+        fcase!("dangling byte order", "i<", K::ByteOrderDangling, "i<"),
+        fcase!("dangling shape", "(2)", K::ShapeDangling, "(2)"),
+        fcase!("dangling pointer", "&", K::PointerDangling, "&"),
+        fcase!("empty shape", "()i", K::ShapeEmpty, "()"),
+        fcase!(
+            "trailing comma in a shape",
+            "(2,)i",
+            K::ShapeDimensionMissing { found: ')' },
+            "')'"
+        ),
+        fcase!("stray }", "i}", K::StructUnopened, "}"),
+        fcase!("unterminated X{", "X{i", K::FunctionUnclosed, "X{"),
+        fcase!(
+            "X{ -> without a return",
+            "X{i->}",
+            K::FunctionReturnMissing,
+            "->"
+        ),
+        fcase!(
+            "duplicate field name",
+            "T{i:dup:i:dup:}",
+            K::FieldNameDuplicate { .. },
+            "\"dup\""
+        ),
+        fcase!("misplaced name", ":a:i", K::FieldNameMisplaced, ":a:"),
+        case!(
+            "from_parts with an unterminated T{",
+            MemoryView::from_parts(B4, "T{i", &[1], None, 0),
+            AnyError::View(V::Format(_)),
+            "T{i"
+        ),
+        // ---- the struct API ----
+        case!(
+            "pack 256 as 'B'",
+            memview::pack("B", &[Value::Int(256)]),
+            AnyError::Pack(PackError::IntegerRange { .. }),
+            "255"
+        ),
+        case!(
+            "pack with a 2^64 repeat count",
+            memview::pack("18446744073709551616i", &[]),
+            AnyError::Pack(PackError::Format(_)),
+            "18446744073709551616"
+        ),
+        case!(
+            "unpack 3 bytes as 'i'",
+            memview::unpack("i", &[1, 2, 3]),
+            AnyError::Pack(PackError::UnpackSize { size: 4 }),
+            "4 bytes"
+        ),
+        case!(
+            "unpack_from at offset isize::MIN",
+            memview::unpack_from("i", &[0; 8], isize::MIN),
+            AnyError::Pack(PackError::OffsetOutOfRange { .. }),
+            "-9223372036854775808"
+        ),
+        case!(
+            "pack_into at offset isize::MAX",
+            memview::pack_into("i", &mut [0; 8], isize::MAX, &[Value::Int(1)]),
+            AnyError::Pack(PackError::BufferTooShort { .. }),
+            "9223372036854775807"
+        ),
+        case!(
+            "iter_unpack with the empty format",
+            memview::iter_unpack("", &[0; 8]),
+            AnyError::Pack(PackError::IterZeroSize),
+            "length 0"
+        ),
+        case!(
+            "pack 1e300 as 'f'",
+            memview::pack("f", &[Value::Float(1e300)]),
+            AnyError::Pack(PackError::FloatOverflow { .. }),
+            "f format"
+        ),
+        case!(
+            "pack too few values",
+            memview::pack("2i", &[Value::Int(1)]),
+            AnyError::Pack(PackError::ItemCount {
+                expected: 2,
+                got: 1,
+                ..
+            }),
+            "got 1"
+        ),
+        // ---- casts ----
+        case!(
+            "cast to itemsize 0 ('')",
+            MemoryView::new(B4).cast("", None),
+            AnyError::View(V::ItemsizeZero),
+            "zero"
+        ),
+        case!(
+            "cast to itemsize 0 ('0i')",
+            MemoryView::new(B4).cast("0i", None),
+            AnyError::View(V::ItemsizeZero),
+            "zero"
+        ),
+        case!(
+            "cast 6 bytes to 'i'",
+            MemoryView::new(&B24[..6]).cast("i", None),
+            AnyError::View(V::CastLengthNotMultiple {
+                nbytes: 6,
+                itemsize: 4
+            }),
+            "6 bytes"
+        ),
+        case!(
+            "cast to an overflowing shape",
+            MemoryView::new(B4).cast("B", Some(&[usize::MAX, 2])),
+            AnyError::View(V::CastShapeMismatch { .. }),
+            "18446744073709551615"
+        ),
+        case!(
+            "cast to a 65-dimensional shape",
+            MemoryView::new(B4).cast("B", Some(&[1; 65])),
+            AnyError::View(V::TooManyDimensions { ndim: 65 }),
+            "65"
+        ),
+        case!(
+            "cast of a strided view",
+            MemoryView::new(B4).select("::2")?.cast("h", None),
+            AnyError::View(V::CastNotContiguous),
+            "C-contiguous"
+        ),
+        case!(
+            "cast to an unterminated format",
+            MemoryView::new(B4).cast("(", None),
+            AnyError::View(V::Format(_)),
+            "("
+        ),
+        // ---- selections and indexing ----
+        case!(
+            "index 5 of 3",
+            MemoryView::new(&B24[..3]).select("5"),
+            AnyError::View(V::IndexOutOfBounds { index: 5, .. }),
+            "index 5"
+        ),
+        case!(
+            "index -4 of 3",
+            MemoryView::new(&B24[..3]).select("-4"),
+            AnyError::View(V::IndexOutOfBounds { index: -4, .. }),
+            "-4"
+        ),
+        case!(
+            "index isize::MIN",
+            MemoryView::new(B4).select_with(&[SliceArg::Index(isize::MIN)]),
+            AnyError::View(V::IndexOutOfBounds { .. }),
+            "-9223372036854775808"
+        ),
+        case!(
+            "index isize::MAX",
+            MemoryView::new(B4).select_with(&[SliceArg::Index(isize::MAX)]),
+            AnyError::View(V::IndexOutOfBounds { .. }),
+            "9223372036854775807"
+        ),
+        case!(
+            "index past isize in text",
+            MemoryView::new(B4).select("99999999999999999999"),
+            AnyError::View(V::IndexOverflow { .. }),
+            "99999999999999999999"
+        ),
+        case!(
+            "step 0",
+            MemoryView::new(B4).select("::0"),
+            AnyError::View(V::SliceStepZero),
+            "zero"
+        ),
+        case!(
+            "step 0, typed",
+            MemoryView::new(B4).select_with(&[SliceArg::slice(None, None, Some(0))]),
+            AnyError::View(V::SliceStepZero),
+            "zero"
+        ),
+        case!(
+            "too many indices",
+            MemoryView::new(B4).select("0, 0"),
+            AnyError::View(V::TooManyIndices { ndim: 1, given: 2 }),
+            "2 were indexed"
+        ),
+        case!(
+            "two ellipses",
+            MemoryView::new(B4).select("..., ..."),
+            AnyError::View(V::MultipleEllipsis),
+            "ellipsis"
+        ),
+        case!(
+            "65 new axes",
+            MemoryView::new(B4).select(&"None, ".repeat(65)),
+            AnyError::View(V::TooManyDimensions { ndim: 66 }),
+            "66"
+        ),
+        case!(
+            "garbage subscript",
+            MemoryView::new(B4).select("1:2:3:4"),
+            AnyError::View(V::Subscript { .. }),
+            "1:2:3:4"
+        ),
+        case!(
+            "NUL in a subscript",
+            MemoryView::new(B4).select("0\0"),
+            AnyError::View(V::Subscript { .. }),
+            "\\0"
+        ),
+        case!(
+            "get with two indices on a 1-D view",
+            MemoryView::new(B4).get(&[0, 0]),
+            AnyError::View(V::IndexCount { ndim: 1, given: 2 }),
+            "2 indices"
+        ),
+        case!(
+            "get at isize::MAX",
+            MemoryView::new(B4).get(&[isize::MAX]),
+            AnyError::View(V::IndexOutOfBounds { .. }),
+            "9223372036854775807"
+        ),
+        case!(
+            "permute with a repeated axis",
+            MemoryView::from_parts(B4, "B", &[2, 2], None, 0)?.permute_axes(&[0, 0]),
+            AnyError::View(V::AxesNotPermutation { .. }),
+            "[0, 0]"
+        ),
+        case!(
+            "reshape to an overflowing shape",
+            MemoryView::new(B4).reshape(&[usize::MAX, 2]),
+            AnyError::View(V::ReshapeSize { .. }),
+            "18446744073709551615"
+        ),
+        case!(
+            "len of a 0-dim view",
+            MemoryView::new(B4).select("0")?.len(),
+            AnyError::View(V::NoLength),
+            "0-dim"
+        ),
+        case!(
+            "hex separator not ASCII",
+            MemoryView::new(B4).hex(Some('é'), 1),
+            AnyError::View(V::HexSeparatorNotAscii { sep: 'é' }),
+            "'é'"
+        ),
+        case!(
+            "order 'X'",
+            "X".parse::<Order>(),
+            AnyError::View(V::OrderInvalid { .. }),
+            "\"X\""
+        ),
+        // ---- writes ----
+        set_case!(
+            "set 256 into 'B'",
+            "B",
+            256,
+            PackError::IntegerRange { .. },
+            "256"
+        ),
+        set_case!(
+            "set -1 into 'Q'",
+            "Q",
+            -1,
+            PackError::IntegerRange { .. },
+            "-1"
+        ),
+        set_case!(
+            "set 2^100 into 'q'",
+            "q",
+            Value::Int(1 << 100),
+            PackError::IntegerRange { .. } | PackError::IntTooLarge,
+            "1267650600228229401496703205376"
+        ),
+        set_case!(
+            "set NaN into 'i'",
+            "i",
+            f64::NAN,
+            PackError::NotAnInteger,
+            "nan"
+        ),
+        set_case!(
+            "set a str into 'i'",
+            "i",
+            Value::Str("seven".into()),
+            PackError::NotAnInteger,
+            "str"
+        ),
+        set_case!(
+            "set bytes into 'd'",
+            "d",
+            Value::Bytes(b"ab".to_vec()),
+            PackError::NotAFloat,
+            "bytes"
+        ),
+        set_case!(
+            "set 1e300 into 'f'",
+            "f",
+            1e300,
+            PackError::FloatOverflow { .. },
+            "1e+300"
+        ),
+        set_case!(
+            "set 70000.0 into 'e'",
+            "e",
+            70000.0,
+            PackError::FloatOverflow { .. },
+            "70000.0"
+        ),
+        set_case!(
+            "set two bytes into 'c'",
+            "c",
+            Value::Bytes(b"ab".to_vec()),
+            PackError::CharNotBytes1,
+            "b'ab'"
+        ),
+        set_case!(
+            "set a str into '3s'",
+            "3s",
+            Value::Str("abc".into()),
+            PackError::NotBytes { .. },
+            "str"
+        ),
+        set_case!(
+            "set 3 characters into '2w'",
+            "2w",
+            Value::Str("abc".into()),
+            PackError::TextTooLong { len: 3, .. },
+            "got 3"
+        ),
+        set_case!(
+            "set an int into a struct",
+            "T{i:a:d:b:}",
+            1,
+            PackError::ExpectedTuple { len: 2, .. },
+            "int"
+        ),
+        case!(
+            "set out of range index",
+            MemoryViewMut::new(&mut [0; 3]).set(&[3], 1),
+            AnyError::View(V::IndexOutOfBounds { index: 3, .. }),
+            "index 3"
+        ),
+        case!(
+            "set with no index on a 1-D view",
+            MemoryViewMut::new(&mut [0; 3]).set(&[], 1),
+            AnyError::View(V::IndexCount { given: 0, .. }),
+            "0 indices"
+        ),
+        case!(
+            "assign of another shape",
+            MemoryViewMut::new(&mut [0; 4]).assign("0:2", &MemoryView::new(&[1, 2, 3])),
+            AnyError::View(V::AssignShapeMismatch { .. }),
+            "[3]"
+        ),
+        case!(
+            "assign of another format",
+            MemoryViewMut::new(&mut [0; 4])
+                .copy_from(&MemoryView::from_parts(B4, "i", &[1], None, 0)?.cast("b", None)?),
+            AnyError::View(V::AssignFormatMismatch { .. }),
+            "\"b\""
+        ),
+        case!(
+            "assign_within with step 0",
+            MemoryViewMut::new(&mut [0; 4]).assign_within("::0", ":"),
+            AnyError::View(V::SliceStepZero),
+            "zero"
+        ),
+        // ---- typed access and ndarray ----
+        case!(
+            "as_array_mut over a zero stride",
+            MemoryViewMut::from_parts(&mut [0; 4], "B", &[3], Some(&[0]), 0)?
+                .as_array_mut::<u8>()
+                .map(drop),
+            AnyError::Element(ElementError::Overlap { stride: 0, .. }),
+            "stride 0"
+        ),
+        case!(
+            "as_array_mut over overlapping rows",
+            MemoryViewMut::from_parts(&mut [0; 16], "B", &[3, 2], Some(&[1, 1]), 0)?
+                .as_array_mut::<u8>()
+                .map(drop),
+            AnyError::Element(ElementError::Overlap { .. }),
+            "stride 1"
+        ),
+        case!(
+            "typed f64 on 'i'",
+            MemoryView::from_parts(B4, "i", &[1], None, 0)?.typed::<f64>(),
+            AnyError::Element(ElementError::FormatMismatch { .. }),
+            "'i'"
+        ),
+        case!(
+            "as_array on a non-native byte order",
+            MemoryView::from_parts(B4, NON_NATIVE_I, &[1], None, 0)?.as_array::<i32>(),
+            AnyError::Element(ElementError::ByteOrderNotNative { .. }),
+            NON_NATIVE_I
+        ),
+        case!(
+            "as_array with a stride of 2 bytes for u32",
+            MemoryView::from_parts(&[0; 16], "I", &[2], Some(&[2]), 0)?.as_array::<u32>(),
+            AnyError::Element(ElementError::StrideNotMultiple { stride: 2, .. }),
+            "stride 2"
+        ),
+        case!(
+            "as_array misaligned",
+            MemoryView::from_parts(
+                bytemuck::cast_slice::<u32, u8>(&[0u32; 4]),
+                "I",
+                &[2],
+                None,
+                1
+            )?
+            .as_array::<u32>(),
+            AnyError::Element(ElementError::Misaligned { remainder: 1, .. }),
+            "1"
+        ),
+        case!(
+            "to_array u8 of 300",
+            MemoryView::from_parts(&300i32.to_ne_bytes(), "i", &[1], None, 0)?.to_array::<u8>(),
+            AnyError::Element(ElementError::ValueOutOfRange { .. }),
+            "300"
+        ),
+        case!(
+            "to_array i32 of NaN",
+            MemoryView::from_parts(&f64::NAN.to_ne_bytes(), "d", &[1], None, 0)?.to_array::<i32>(),
+            AnyError::Element(ElementError::ValueNotInteger { .. }),
+            "nan"
+        ),
+        case!(
+            "to_array i32 of 1.5",
+            MemoryView::from_parts(&1.5f64.to_ne_bytes(), "d", &[1], None, 0)?.to_array::<i32>(),
+            AnyError::Element(ElementError::ValueNotInteger { .. }),
+            "1.5"
+        ),
+        case!(
+            "typed bool over byte 2",
+            MemoryView::from_parts(&[0, 2], "?", &[2], None, 0)?.typed::<bool>(),
+            AnyError::Element(ElementError::InvalidBool { byte: 2, .. }),
+            "2"
+        ),
+        case!(
+            "field that does not exist",
+            MemoryView::from_parts(&[0; 16], "T{i:a:d:b:}", &[], None, 0)?.field("zz"),
+            AnyError::Element(ElementError::FieldNotFound { .. }),
+            "zz"
+        ),
+    ]
+}
+
+/// Cases whose message does not (yet) name the offending value; reported to the owners.
+/// The main test checks their kind; `known_message_gaps` (ignored) checks the text.
+///
+/// All are `set`: `ViewError::InvalidValue` carries the format and the codec's reason
+/// (CPython's text, which names the range or the expected type) but not the value given.
+const MESSAGE_GAPS: &[&str] = &[
+    "set 256 into 'B'",
+    "set -1 into 'Q'",
+    "set 2^100 into 'q'",
+    "set NaN into 'i'",
+    "set a str into 'i'",
+    "set bytes into 'd'",
+    "set 1e300 into 'f'",
+    "set 70000.0 into 'e'",
+    "set two bytes into 'c'",
+    "set a str into '3s'",
+];
+
+fn run_case(c: &Case) -> Result<(), String> {
+    let outcome =
+        catch_unwind(AssertUnwindSafe(c.run)).map_err(|_| format!("{}: panicked", c.name))?;
+    let err = match outcome {
+        Ok(()) => return Err(format!("{}: accepted, expected an error", c.name)),
+        Err(e) => e,
+    };
+    if !(c.expect)(&err) {
+        return Err(format!("{}: wrong error {err:?} ({err})", c.name));
+    }
+    let msg = err.to_string();
+    if !MESSAGE_GAPS.contains(&c.name) && !msg.contains(c.needle) {
+        return Err(format!(
+            "{}: message {msg:?} does not name {:?}",
+            c.name, c.needle
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn hostile_inputs_give_typed_errors_that_name_the_value() {
+    let cases = cases();
+    assert!(cases.len() >= 60, "the table has {} rows", cases.len());
+    let failures: Vec<String> = cases.iter().filter_map(|c| run_case(c).err()).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} hostile cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn case_names_are_unique() {
+    let cases = cases();
+    let mut names: Vec<&str> = cases.iter().map(|c| c.name).collect();
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(names.len(), before);
+    for gap in MESSAGE_GAPS {
+        assert!(
+            names.contains(gap),
+            "MESSAGE_GAPS names an unknown case {gap:?}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "messages that do not name the offending value yet (reported)"]
+fn known_message_gaps() {
+    let cases = cases();
+    let failures: Vec<String> = cases
+        .iter()
+        .filter(|c| MESSAGE_GAPS.contains(&c.name))
+        .filter_map(|c| {
+            let err = (c.run)().err()?;
+            let msg = err.to_string();
+            (!msg.contains(c.needle)).then(|| format!("{}: {msg:?} lacks {:?}", c.name, c.needle))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A failed write leaves the buffer as it was (no partial struct writes).
+#[test]
+fn failed_writes_change_nothing() {
+    let mut buf = [0xAAu8; 16];
+    let mut v = MemoryViewMut::from_parts(&mut buf, "T{i:a:d:b:}", &[1], None, 0).unwrap();
+    let bad = Value::Tuple(vec![Value::Int(1), Value::Str("x".into())]);
+    assert!(v.set(&[0], bad.clone()).is_err());
+    assert!(v.fill(bad).is_err());
+    assert_eq!(buf, [0xAA; 16]);
+}
