@@ -984,8 +984,8 @@ where
     let mut p = [T::zero(); 8];
     let mut blocks = bytes.chunks_exact(8 * size);
     for block in &mut blocks {
-        for (k, acc_k) in p.iter_mut().enumerate() {
-            *acc_k = *acc_k + T::load(&block[k * size..], SWAP);
+        for (acc_k, raw) in p.iter_mut().zip(block.chunks_exact(size)) {
+            *acc_k = *acc_k + T::load(raw, SWAP);
         }
     }
     acc = acc + (p[0] + p[4]);
