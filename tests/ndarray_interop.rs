@@ -792,3 +792,71 @@ fn empty_and_zero_dim_views() {
     assert_eq!(zero_dim.as_array::<f64>().unwrap().ndim(), 0);
     assert_eq!(zero_dim.typed::<f64>().unwrap().get(&[]).unwrap(), 0.0);
 }
+
+// ------------------------------------------------------------------------------------------
+// Element: matching and single reads/writes in both byte orders.
+// ------------------------------------------------------------------------------------------
+
+fn write_read<T: Element>(x: T) {
+    use memview::format::Endian;
+    for endian in [Endian::Little, Endian::Big] {
+        let mut buf = [0u8; 17];
+        x.write(&mut buf[1..], endian).unwrap();
+        assert_eq!(
+            T::read(&buf[1..], endian).unwrap(),
+            x,
+            "{} {endian:?}",
+            T::NAME
+        );
+    }
+    assert!(matches!(
+        T::read(&[], Endian::Little),
+        Err(ElementError::BytesTooShort { got: 0, .. })
+    ));
+}
+
+#[test]
+fn elements_round_trip_and_match_formats() {
+    write_read(0x12u8);
+    write_read(-5i8);
+    write_read(0x1234u16);
+    write_read(-1234i16);
+    write_read(0x1234_5678u32);
+    write_read(-12_345_678i32);
+    write_read(u64::MAX - 7);
+    write_read(i64::MIN + 3);
+    write_read(usize::MAX);
+    write_read(isize::MIN);
+    write_read(1.25f32);
+    write_read(-0.1f64);
+    write_read(f16::from_f32(0.333));
+    write_read(true);
+    write_read(Complex::new(1.5f32, -2.0));
+    write_read(Complex::new(1e300f64, -0.0));
+    let scalar = |t: &str| {
+        memview::format::Format::parse(t)
+            .unwrap()
+            .layout()
+            .single_scalar()
+            .cloned()
+            .unwrap()
+    };
+    for t in ["q", "<q", ">q", "=q", "!q"] {
+        assert!(i64::matches(&scalar(t)), "{t}");
+    }
+    assert_eq!(
+        i64::matches(&scalar("l")),
+        std::mem::size_of::<std::ffi::c_long>() == 8
+    );
+    assert!(!i64::matches(&scalar("Q")));
+    assert!(u8::matches(&scalar("B")));
+    assert!(!u8::matches(&scalar("c")));
+    assert!(bool::matches(&scalar("?")));
+    assert!(f16::matches(&scalar("e")));
+    assert!(C32::matches(&scalar(">Zf")));
+    assert!(!C32::matches(&scalar("Zd")));
+    assert_eq!(
+        (i64::FORMAT, f64::FORMAT, C32::FORMAT, bool::FORMAT),
+        ("q", "d", "Zf", "?")
+    );
+}
