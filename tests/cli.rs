@@ -800,3 +800,50 @@ fn help_examples_work_when_copied() {
     assert!(total >= 20, "only {total} examples");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn view_struct_formats_cast_and_numpy_dialect() {
+    // A format with ':' in it, then a cast shape after the last ':'.
+    assert_eq!(
+        ok(&[
+            "view",
+            &fx("f8_16.bin"),
+            "--cast",
+            "T{<d:x:<d:y:}:2,4",
+            "--no-header"
+        ]),
+        "[[(0.0, 1.0), (2.0, 3.0), (4.0, 5.0), (6.0, 7.0)], \
+         [(8.0, 9.0), (10.0, 11.0), (12.0, 13.0), (14.0, 15.0)]]\n"
+    );
+    assert_eq!(
+        ok(&["view", &fx("f8_16.bin"), "--format", "T{<d:x:<d:y:}", "--select", "::3", "--as", "json"]),
+        "{\"format\": \"T{<d:x:<d:y:}\", \"itemsize\": 16, \"shape\": [3], \"strides\": [48], \
+         \"data\": [{\"x\": 0.0, \"y\": 1.0}, {\"x\": 6.0, \"y\": 7.0}, {\"x\": 12.0, \"y\": 13.0}]}\n"
+    );
+    assert_eq!(ok(&["calcsize", "ib"]), "5\n");
+    assert_eq!(ok(&["calcsize", "ib", "--numpy"]), "8\n");
+    let out = ok(&["view", &fx("quantrimang.bin"), "--format", "ib", "--numpy"]);
+    assert!(
+        out.starts_with("format 'ib', itemsize 8, shape (1,), strides (8,), offset 0\n"),
+        "{out}"
+    );
+    // A strided selection in a table: byte offsets in the file.
+    assert_eq!(
+        ok(&[
+            "view",
+            &fx("i4_2d.npy"),
+            "--as",
+            "table",
+            "--select",
+            "::2, ::3",
+            "--no-header"
+        ]),
+        "\
+index   offset  bytes     value
+[0, 0]     128  00000000      0
+[0, 1]     140  03000000      3
+[1, 0]     160  08000000      8
+[1, 1]     172  0b000000     11
+"
+    );
+}
