@@ -150,6 +150,29 @@ def main():
     rn = np.array([(1, (0.5, -0.5), [1, 2, 3]), (2, (1.5, 2.5), [4, 5, 6])], dtype=nested)
     view_case(save("records_nested.npy", rn), rn)
 
+    titled = np.dtype({"names": ["a", "b"], "formats": ["<i4", "<f2"], "titles": ["A title", None]})
+    rt = np.array([(1, 0.5), (2, -1.5)], dtype=titled)
+    view_case(save("records_titled.npy", rt), rt)
+
+    # Format versions 2.0 and 3.0 (3.0: UTF-8 field names).
+    v2 = np.arange(5, dtype="<u4")
+    with open(os.path.join(OUT, "v2.npy"), "wb") as fh:
+        np.lib.format.write_array(fh, v2, version=(2, 0))
+    view_case(f"{D}/v2.npy", v2)
+    utf = np.array([(20.5, 3)], dtype=[("température", "<f8"), ("n°", "<i2")])
+    with open(os.path.join(OUT, "v3_utf8.npy"), "wb") as fh:
+        np.lib.format.write_array(fh, utf, version=(3, 0))
+    view_case(f"{D}/v3_utf8.npy", utf)
+
+    if np.dtype(np.longdouble).itemsize == 16:
+        ld = np.array([1.5, 1 / 3, -2.0**-16400], dtype=np.longdouble)
+        view_case(save("f16_longdouble.npy", ld), ld, expect=[float(v) for v in ld])
+
+    f3 = np.arange(24, dtype=">i4").reshape(2, 3, 4)
+    p = save("i4_be_fortran_3d.npy", f3, fortran=True)
+    view_case(p, f3)
+    view_case(p, f3[:, ::-1, 1::2], "--select", ":, ::-1, 1::2")
+
     dt = np.array([0, 86400, -1], dtype="<M8[s]")
     view_case(save("datetime.npy", dt), dt, expect=dt.view("<i8").tolist())
 
