@@ -166,7 +166,8 @@ def main():
     view_case(f"{D}/v3_utf8.npy", utf)
 
     if np.dtype(np.longdouble).itemsize == 16:
-        ld = np.array([1.5, 1 / 3, -2.0**-16400], dtype=np.longdouble)
+        ld = np.zeros(3, dtype=np.longdouble)  # zeroed: 6 of the 16 bytes are padding
+        ld[:] = [1.5, 1 / 3, -(2.0**-1000)]
         view_case(save("f16_longdouble.npy", ld), ld, expect=[float(v) for v in ld])
 
     f3 = np.arange(24, dtype=">i4").reshape(2, 3, 4)
