@@ -166,8 +166,12 @@ def main():
     view_case(f"{D}/v3_utf8.npy", utf)
 
     if np.dtype(np.longdouble).itemsize == 16:
-        ld = np.zeros(3, dtype=np.longdouble)  # zeroed: 6 of the 16 bytes are padding
-        ld[:] = [1.5, 1 / 3, -(2.0**-1000)]
+        # x87 80-bit values written byte by byte (NumPy leaves the 6 padding bytes of each
+        # element uninitialised when it converts): 1.5, float(1/3), -2**-1000.
+        x87 = [(0xC000000000000000, 0x3FFF), (0xAAAAAAAAAAAAA800, 0x3FFD), (0x8000000000000000, 0xBC17)]
+        raw_ld = b"".join(struct.pack("<QH6x", m, se) for m, se in x87)
+        ld = np.frombuffer(raw_ld, dtype=np.longdouble)
+        assert [float(v) for v in ld] == [1.5, 1 / 3, -(2.0**-1000)]
         view_case(save("f16_longdouble.npy", ld), ld, expect=[float(v) for v in ld])
 
     f3 = np.arange(24, dtype=">i4").reshape(2, 3, 4)
