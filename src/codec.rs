@@ -945,12 +945,21 @@ pub(crate) fn decode_fields(layout: &Layout, bytes: &[u8]) -> Result<Vec<Value>,
     let bytes = bytes
         .get(..layout.size())
         .ok_or(too_small(layout.size(), bytes.len()))?;
-    layout
-        .top
-        .fields
-        .iter()
-        .map(|f| decode_field(f, bytes))
-        .collect()
+    let mut values = Vec::with_capacity(layout.value_count().min(bytes.len().max(1)));
+    for f in &layout.top.fields {
+        for offset in f.copy_offsets() {
+            let b = bytes.get(offset..).ok_or(too_small(offset, bytes.len()))?;
+            values.push(decode_field_at0(f, b)?);
+        }
+    }
+    Ok(values)
+}
+
+/// Decode one copy of `f` that starts at the beginning of `bytes`.
+fn decode_field_at0(f: &Field, bytes: &[u8]) -> Result<Value, PackError> {
+    let size = f.size();
+    let b = bytes.get(..size).ok_or(too_small(size, bytes.len()))?;
+    decode_array(&f.ty, &f.shape, b)
 }
 
 /// Decode one element of `layout` from the start of `bytes` (`bytes.len() >= layout.size()`):
@@ -1039,10 +1048,10 @@ pub(crate) fn encode_fields(
     values: &[Value],
     out: &mut [u8],
 ) -> Result<(), PackError> {
-    let fields = &layout.top.fields;
-    if values.len() != fields.len() {
+    let count = layout.value_count();
+    if values.len() != count {
         return Err(PackError::ExpectedTuple {
-            len: fields.len(),
+            len: count,
             found: format!("tuple of {} items", values.len()),
         });
     }
@@ -1051,8 +1060,18 @@ pub(crate) fn encode_fields(
         .get_mut(..layout.size())
         .ok_or(too_small(layout.size(), actual))?;
     out.fill(0);
-    for (f, v) in fields.iter().zip(values) {
-        encode_field(f, v, out)?;
+    let copies = layout
+        .top
+        .fields
+        .iter()
+        .flat_map(|f| f.copy_offsets().map(move |offset| (f, offset)));
+    for ((f, offset), v) in copies.zip(values) {
+        let size = f.size();
+        let b = offset
+            .checked_add(size)
+            .and_then(|end| out.get_mut(offset..end))
+            .ok_or(too_small(offset.saturating_add(size), actual))?;
+        encode_array(&f.ty, &f.shape, v, b)?;
     }
     Ok(())
 }
@@ -1077,7 +1096,7 @@ pub fn encode(layout: &Layout, value: &Value, out: &mut [u8]) -> Result<(), Pack
                 encode_fields(layout, &items, out)
             }
             _ => Err(PackError::ExpectedTuple {
-                len: layout.top.fields.len(),
+                len: layout.value_count(),
                 found: describe(value),
             }),
         },

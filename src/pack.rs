@@ -22,6 +22,9 @@
 
 #![forbid(unsafe_code)]
 
+/// The most values a record may have for the precomputed per-value decoding plan.
+const FAST_PLAN_MAX: usize = 1 << 16;
+
 use std::borrow::Cow;
 
 use crate::codec::{self, FastScalar, PackError};
@@ -115,18 +118,26 @@ impl Struct {
     /// Use an already parsed format (in any dialect).
     pub fn from_format(format: Format) -> Struct {
         let size = format.itemsize();
-        let fast: Option<Vec<(usize, FastScalar)>> = format
-            .fields()
-            .iter()
-            .map(|f| match &f.ty {
-                FieldType::Scalar(s)
-                    if f.shape.is_empty() && f.offset.checked_add(s.size)? <= size =>
-                {
-                    Some((f.offset, FastScalar::of(s)?))
-                }
-                _ => None,
+        // The fast plan lists every value; a huge top-level count (`'100000000i'`) stays on
+        // the general path rather than allocating a plan as long as the record.
+        let fast: Option<Vec<(usize, FastScalar)>> = (format.layout().value_count()
+            <= FAST_PLAN_MAX)
+            .then(|| {
+                format
+                    .fields()
+                    .iter()
+                    .flat_map(|f| f.copy_offsets().map(move |offset| (f, offset)))
+                    .map(|(f, offset)| match &f.ty {
+                        FieldType::Scalar(s)
+                            if f.shape.is_empty() && offset.checked_add(s.size)? <= size =>
+                        {
+                            Some((offset, FastScalar::of(s)?))
+                        }
+                        _ => None,
+                    })
+                    .collect()
             })
-            .collect();
+            .flatten();
         let plan = fast.map_or(Plan::General, Plan::Fast);
         Struct { format, plan }
     }
@@ -149,7 +160,7 @@ impl Struct {
     /// How many values [`pack`](Struct::pack) takes and [`unpack`](Struct::unpack) returns
     /// (one per top-level field; `s`/`p` count as one, `x` as none).
     pub fn value_count(&self) -> usize {
-        self.format.fields().len()
+        self.format.layout().value_count()
     }
 
     fn check_count(&self, function: &'static str, got: usize) -> Result<(), PackError> {

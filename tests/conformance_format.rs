@@ -53,7 +53,7 @@ fn typestr(s: &Scalar) -> Option<String> {
 fn leaves(fields: &[Field], base: usize, out: &mut Vec<String>, limit: usize) {
     for f in fields {
         let size = f.ty.size();
-        for k in 0..f.count() {
+        for k in 0..f.count().saturating_mul(f.repeat) {
             if out.len() > limit {
                 return;
             }

@@ -673,6 +673,7 @@ fn hand_built_layout() {
                 offset: 2,
                 shape: vec![],
                 ty: FieldType::Scalar(s),
+                repeat: 1,
             }],
         },
         tuple: false,
@@ -763,7 +764,7 @@ mod properties {
                 1 => Value::Float(f),
                 2 => Value::Bytes(i.to_le_bytes().to_vec()),
                 3 => Value::Str(format!("{f}")),
-                4 => Value::Tuple(vec![Value::Int(i); l.top.fields.len()]),
+                4 => Value::Tuple(vec![Value::Int(i); l.value_count()]),
                 _ => Value::List(vec![Value::Float(f); 2]),
             };
             let mut out = vec![0u8; l.size()];

@@ -150,13 +150,6 @@ pub enum FormatErrorKind {
     },
     /// The item size exceeds `isize::MAX` bytes: `"4611686018427387904h"`.
     SizeOverflow,
-    /// A top-level repeat count makes more separate fields than the limit
-    /// ([`MAX_FIELDS`](super::MAX_FIELDS)): `"100000i"`. Use a shape (`"(100000)i"`) or a view
-    /// over the data instead.
-    FieldCountTooLarge {
-        /// The maximum number of fields.
-        limit: usize,
-    },
 }
 
 fn describe(found: char) -> String {
@@ -238,11 +231,6 @@ impl fmt::Display for FormatErrorKind {
                 "nesting too deep: at most {limit} levels of 'T{{', 'X{{' and '&'"
             ),
             SizeOverflow => f.write_str("total size too large (more than isize::MAX bytes)"),
-            FieldCountTooLarge { limit } => write!(
-                f,
-                "too many fields: a top-level repeat count may make at most {limit} separate \
-                 values (a shape such as '(n)i' makes one sub-array instead)"
-            ),
         }
     }
 }

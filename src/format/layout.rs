@@ -104,6 +104,12 @@ pub struct Field {
     pub shape: Vec<usize>,
     /// The element type; elements of a sub-array are packed at `ty.size()` apart, C order.
     pub ty: FieldType,
+    /// How many consecutive copies of this field there are: a top-level repeat count
+    /// (`'3i'`) is stored once with `repeat == 3` rather than as three fields, so that
+    /// `'4611686018427387903h'` costs one field, not 4.6e18. Copy `k` starts at
+    /// `offset + k * size()` and is its own value in the tuple `struct.unpack` returns.
+    /// Always 1 inside `T{...}` and for items without a top-level count.
+    pub repeat: usize,
 }
 
 impl Field {
@@ -112,9 +118,15 @@ impl Field {
         self.shape.iter().product()
     }
 
-    /// Total bytes this field spans (`count * ty.size()`).
+    /// Total bytes one copy of this field spans (`count * ty.size()`).
     pub fn size(&self) -> usize {
         self.count() * self.ty.size()
+    }
+
+    /// Byte offsets of the [`repeat`](Field::repeat) copies of this field, in order.
+    pub fn copy_offsets(&self) -> impl ExactSizeIterator<Item = usize> + '_ {
+        let size = self.size();
+        (0..self.repeat).map(move |k| self.offset + k * size)
     }
 }
 
@@ -151,6 +163,16 @@ impl Layout {
     /// Alignment in bytes.
     pub fn align(&self) -> usize {
         self.top.align
+    }
+
+    /// How many values one element has at top level: the number of top-level fields with
+    /// each [`repeat`](Field::repeat) counted (what `struct.pack` takes and `struct.unpack`
+    /// returns). Saturates at `usize::MAX`.
+    pub fn value_count(&self) -> usize {
+        self.top
+            .fields
+            .iter()
+            .fold(0usize, |n, f| n.saturating_add(f.repeat))
     }
 
     /// The single scalar this format consists of, if it is exactly one scalar without shape,

@@ -32,11 +32,6 @@ use std::collections::HashSet;
 use std::ffi::{c_int, c_long, c_longlong, c_short};
 use std::mem::{align_of, size_of};
 
-/// The most fields one struct level may have. Only a top-level repeat count can produce many
-/// (`100000i` is 100,000 separate fields, as `struct` unpacks it to 100,000 values); each field
-/// is materialised, so this bounds the memory a short format string can demand.
-pub const MAX_FIELDS: usize = 1 << 16;
-
 /// Size and alignment of C `long double` on this host.
 const LONG_DOUBLE: (usize, usize) = if cfg!(all(
     any(target_arch = "x86_64", target_arch = "aarch64"),
@@ -233,7 +228,7 @@ impl Lowerer<'_> {
                 .checked_add(total)
                 .filter(|&e| e <= isize::MAX as usize)
                 .ok_or_else(overflow)?;
-            if let Some(ty) = elem_ty {
+            if let Some(ty) = elem_ty.filter(|_| copies > 0) {
                 let name = item.name.as_ref().map(|n| n.text.clone());
                 if let Some(n) = &item.name {
                     if !names.insert(n.text.as_str()) {
@@ -246,23 +241,13 @@ impl Lowerer<'_> {
                         ));
                     }
                 }
-                if fields.len().saturating_add(copies) > MAX_FIELDS {
-                    let span = item.count.map_or(item.span, |c| c.span);
-                    return Err(FormatError::new(
-                        FormatErrorKind::FieldCountTooLarge { limit: MAX_FIELDS },
-                        self.input,
-                        span.range(),
-                    ));
-                }
-                let per_copy = total / copies.max(1);
-                for k in 0..copies {
-                    fields.push(Field {
-                        name: name.clone(),
-                        offset: offset + k * per_copy,
-                        shape: shape.clone(),
-                        ty: ty.clone(),
-                    });
-                }
+                fields.push(Field {
+                    name,
+                    offset,
+                    shape,
+                    ty,
+                    repeat: copies,
+                });
             }
             offset = end;
         }

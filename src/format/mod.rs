@@ -60,9 +60,8 @@
 //!   (`2i` is two `i` fields, as `struct.unpack` returns two values); inside `T{...}`, or after
 //!   a shape, it is a sub-array dimension (`T{2i}` has one field of shape `[2]`). For
 //!   `s p u w` the count is the length of one value; for `x` it is the number of pad bytes.
-//!   A top-level count may make at most [`MAX_FIELDS`] fields (65,536): every field is
-//!   materialised, so this bounds the memory a short format can demand. `struct` accepts more
-//!   (`calcsize('4611686018427387903h')`); here that is [`FormatErrorKind::FieldCountTooLarge`].
+//!   Such a count is stored once, as a [`Field`] with [`repeat`](Field::repeat) `n`, so
+//!   `calcsize('4611686018427387903h')` costs one field, as in `struct`.
 //! * `x` is padding, not a field, even when named (`x:pad:` keeps its name in the tree
 //!   only). NumPy turns named padding into a `V1` field; nothing reads one, so we do not.
 //! * `u` is UCS-2 (2 bytes per unit) as PEP 3118 says. ctypes exports `c_wchar` as `<u`
@@ -101,7 +100,6 @@ use std::fmt;
 pub use ast::Ast;
 pub use error::{FormatError, FormatErrorKind};
 pub use layout::{Endian, Field, FieldType, Layout, Scalar, ScalarKind, StructLayout};
-pub use lower::MAX_FIELDS;
 pub use parse::MAX_DEPTH;
 
 /// Which rules decide top-level trailing padding in native `@` mode.

@@ -469,27 +469,25 @@ fn structs_ending_in_native_mode_are_padded_to_their_alignment() {
 }
 
 #[test]
-fn top_level_field_count_is_bounded() {
-    assert_eq!(fmt("65536B").fields().len(), MAX_FIELDS);
-    assert_eq!(
-        err("65537B"),
-        FormatErrorKind::FieldCountTooLarge { limit: MAX_FIELDS }
-    );
-    assert_eq!(
-        err("4611686018427387903h"),
-        FormatErrorKind::FieldCountTooLarge { limit: MAX_FIELDS }
-    );
-    assert_eq!(
-        err("99999999999T{}"),
-        FormatErrorKind::FieldCountTooLarge { limit: MAX_FIELDS }
-    );
-    assert_eq!(
-        err("40000i40000i"),
-        FormatErrorKind::FieldCountTooLarge { limit: MAX_FIELDS }
-    );
-    // Shapes and counts inside structs make one field, whatever the count.
-    assert_eq!(fmt("(4611686018427387903)h").fields().len(), 1);
-    assert_eq!(fmt("T{4611686018427387903h}").fields().len(), 1);
+fn top_level_counts_are_stored_once() {
+    // struct sizes any count whose total fits; we store the count, not the copies.
+    let f = fmt("4611686018427387903h");
+    assert_eq!(f.fields().len(), 1);
+    assert_eq!(f.fields()[0].repeat, 4611686018427387903);
+    assert_eq!(f.layout().value_count(), 4611686018427387903);
+    assert_eq!(size("4611686018427387903h"), 9223372036854775806);
+    assert_eq!(size("65537B"), 65537);
+    assert_eq!(fmt("40000i40000i").layout().value_count(), 80000);
+    assert_eq!(fmt("99999999999T{}").layout().value_count(), 99999999999);
+    let f = fmt("b3i");
+    let offsets: Vec<usize> = f.fields()[1].copy_offsets().collect();
+    assert_eq!(offsets, [4, 8, 12]);
+    // A zero count makes no field but still aligns.
+    assert_eq!(fmt("c0q").fields().len(), 1);
+    assert_eq!(size("qc0q"), 16);
+    // Shapes and counts inside structs make one field with repeat 1, whatever the count.
+    assert_eq!(fmt("(4611686018427387903)h").fields()[0].repeat, 1);
+    assert_eq!(fmt("T{4611686018427387903h}").fields()[0].repeat, 1);
     assert_eq!(size("9223372036854775807x"), 9223372036854775807);
 }
 

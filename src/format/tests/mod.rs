@@ -28,16 +28,19 @@ fn np_size(text: &str) -> usize {
 }
 
 /// Top-level field offsets.
+/// Offsets of the top-level values (each copy of a repeated field counted).
 fn offsets(f: &Format) -> Vec<usize> {
-    f.fields().iter().map(|f| f.offset).collect()
+    f.fields().iter().flat_map(|f| f.copy_offsets()).collect()
 }
 
 /// Offsets of the leaves: nested structs (without a shape) are flattened to absolute offsets.
 fn leaves(fields: &[Field], base: usize, out: &mut Vec<usize>) {
     for f in fields {
-        match &f.ty {
-            FieldType::Struct(s) if f.shape.is_empty() => leaves(&s.fields, base + f.offset, out),
-            _ => out.push(base + f.offset),
+        for offset in f.copy_offsets() {
+            match &f.ty {
+                FieldType::Struct(s) if f.shape.is_empty() => leaves(&s.fields, base + offset, out),
+                _ => out.push(base + offset),
+            }
         }
     }
 }
