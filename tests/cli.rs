@@ -688,6 +688,9 @@ fn pack_raw_and_literals() {
         1,
         &["requires a buffer of 16 bytes", "got 0 bytes"],
     );
+    // `-` as the only HEX argument reads stdin.
+    let piped = run_with(&["unpack", "<hd?", "-"], &o.stdout);
+    assert_eq!(stdout(&piped), "(-2, 1.5, True)\n");
 }
 
 #[test]

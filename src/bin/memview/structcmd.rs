@@ -112,7 +112,7 @@ pub fn unpack(fmt: &str, data: &[u8], out: &mut dyn Write) -> Result<(), CliErro
     )))
 }
 
-/// The bytes to unpack: hex arguments, or a file (`-` = stdin).
+/// The bytes to unpack: hex arguments, or a file (`-` = stdin, also as the only HEX argument).
 pub fn unpack_input(hex: &[String], file: Option<&str>) -> Result<input::Input, CliError> {
     match (hex.is_empty(), file) {
         (false, Some(_)) => Err(CliError::usage(
@@ -122,6 +122,8 @@ pub fn unpack_input(hex: &[String], file: Option<&str>) -> Result<input::Input, 
             "no data: give hex bytes (e.g. 'fe ff 00 00') or --file FILE (- for stdin)",
         )),
         (_, Some(path)) => input::open(path),
+        // `-` alone means stdin, as for `view`.
+        (false, None) if hex.len() == 1 && hex[0] == "-" => input::open("-"),
         (false, None) => Ok(input::Input::Owned(input::parse_hex(&hex.join(" "))?)),
     }
 }
