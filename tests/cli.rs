@@ -371,6 +371,27 @@ fn explain_byte_orders_and_kinds() {
 }
 
 #[test]
+fn explain_repeat_counts() {
+    let out = ok(&["explain", "<2i3sh"]);
+    assert!(
+        out.contains("     4     4  little  i     int32 (int)    #1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    11     2  little  h     int16 (short)  #3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("one item unpacks to a tuple of 4 values"),
+        "{out}"
+    );
+    // Large repeats are one row, never one row per copy.
+    let out = ok(&["explain", "4611686018427387903h"]);
+    assert!(out.contains("#0..#4611686018427387902"), "{out}");
+    assert!(out.lines().count() < 10, "{out}");
+}
+
+#[test]
 fn explain_bad_format_draws_carets() {
     let o = run(&["explain", "T{i"]);
     assert_eq!(o.status.code(), Some(2));

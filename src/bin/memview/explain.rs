@@ -63,7 +63,7 @@ fn dialect_section(f: &Format) -> String {
 fn summary(f: &Format) -> String {
     let values = match (f.layout().tuple, f.fields()) {
         (false, [one]) => format!("one {}", value_kind(one)),
-        (true, fields) => format!("a tuple of {} values", fields.len()),
+        (true, _) => format!("a tuple of {} values", f.layout().value_count()),
         (false, _) => "nothing".to_string(),
     };
     format!(
@@ -125,16 +125,17 @@ fn pad_row(offset: usize, size: usize, depth: usize) -> Vec<String> {
     ]
 }
 
+/// Top-level repeat counts up to this many get one row per copy; larger ones one row in all.
+const EXPAND_REPEAT: usize = 16;
+
 fn walk(s: &StructLayout, base: usize, depth: usize, prefix: &str, rows: &mut Vec<Vec<String>>) {
     let mut cursor = 0usize;
-    for (index, field) in s.fields.iter().enumerate() {
+    // The index of the next value in what `struct.unpack` returns (repeats counted).
+    let mut value_index = 0usize;
+    for field in &s.fields {
         if field.offset > cursor {
             rows.push(pad_row(base + cursor, field.offset - cursor, depth));
         }
-        let name = match &field.name {
-            Some(n) => format!("{prefix}{n}"),
-            None => format!("{prefix}#{index}"),
-        };
         let shape = if field.shape.is_empty() {
             String::new()
         } else {
@@ -149,38 +150,75 @@ fn walk(s: &StructLayout, base: usize, depth: usize, prefix: &str, rows: &mut Ve
             )
         };
         let indent = "  ".repeat(depth);
+        let name_of = |k: usize| match &field.name {
+            Some(n) => format!("{prefix}{n}"),
+            None => format!("{prefix}#{k}"),
+        };
         match &field.ty {
-            FieldType::Scalar(sc) => rows.push(vec![
-                (base + field.offset).to_string(),
-                field.size().to_string(),
-                order(sc).into(),
-                format!("{shape}{}", code(sc)),
-                meaning(sc, &field.shape),
-                format!("{indent}{name}"),
-            ]),
+            FieldType::Scalar(sc) if field.repeat > EXPAND_REPEAT => {
+                // One row for all copies: `'1000i'` is 1000 values.
+                let last = value_index.saturating_add(field.repeat - 1);
+                rows.push(vec![
+                    (base + field.offset).to_string(),
+                    field.size().saturating_mul(field.repeat).to_string(),
+                    order(sc).into(),
+                    format!("{}{shape}{}", field.repeat, code(sc)),
+                    format!("{} x {}", field.repeat, meaning(sc, &field.shape)),
+                    format!("{indent}{}..{}", name_of(value_index), name_of(last)),
+                ]);
+            }
+            FieldType::Scalar(sc) => {
+                for (k, offset) in field.copy_offsets().enumerate() {
+                    rows.push(vec![
+                        (base + offset).to_string(),
+                        field.size().to_string(),
+                        order(sc).into(),
+                        format!("{shape}{}", code(sc)),
+                        meaning(sc, &field.shape),
+                        format!("{indent}{}", name_of(value_index + k)),
+                    ]);
+                }
+            }
             FieldType::Struct(inner) => {
                 let what = if field.shape.is_empty() {
                     format!("struct of {} bytes", inner.size)
                 } else {
                     format!("array {shape} of structs of {} bytes", inner.size)
                 };
-                rows.push(vec![
-                    (base + field.offset).to_string(),
-                    field.size().to_string(),
-                    "".into(),
-                    format!("{shape}T{{}}"),
-                    what,
-                    format!("{indent}{name}"),
-                ]);
-                let child_prefix = match (&field.name, field.shape.is_empty()) {
-                    (None, _) => prefix.to_string(),
-                    (Some(_), true) => format!("{name}."),
-                    (Some(_), false) => format!("{name}[0]."),
-                };
-                walk(inner, base + field.offset, depth + 1, &child_prefix, rows);
+                for (k, offset) in field.copy_offsets().take(EXPAND_REPEAT).enumerate() {
+                    let name = name_of(value_index + k);
+                    rows.push(vec![
+                        (base + offset).to_string(),
+                        field.size().to_string(),
+                        "".into(),
+                        format!("{shape}T{{}}"),
+                        what.clone(),
+                        format!("{indent}{name}"),
+                    ]);
+                    let child_prefix = match (&field.name, field.shape.is_empty()) {
+                        (None, _) => prefix.to_string(),
+                        (Some(_), true) => format!("{name}."),
+                        (Some(_), false) => format!("{name}[0]."),
+                    };
+                    walk(inner, base + offset, depth + 1, &child_prefix, rows);
+                }
+                if field.repeat > EXPAND_REPEAT {
+                    rows.push(vec![
+                        "...".into(),
+                        "".into(),
+                        "".into(),
+                        "".into(),
+                        format!("{} more copies", field.repeat - EXPAND_REPEAT),
+                        String::new(),
+                    ]);
+                }
             }
         }
-        cursor = cursor.max(field.offset + field.size());
+        value_index = value_index.saturating_add(field.repeat);
+        let end = field
+            .offset
+            .saturating_add(field.size().saturating_mul(field.repeat));
+        cursor = cursor.max(end);
     }
     if s.size > cursor {
         rows.push(pad_row(base + cursor, s.size - cursor, depth));
