@@ -523,3 +523,127 @@ fn requests() {
     assert_eq!(info.strides, Some(vec![8]));
     assert_eq!(info.len, 8);
 }
+
+mod no_panics {
+    //! Extreme inputs through the public API: every call returns, none panics.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    fn extreme_usize() -> impl Strategy<Value = usize> {
+        prop_oneof![
+            0usize..=4,
+            Just(usize::MAX),
+            Just(isize::MAX as usize),
+            Just(1 << 32),
+            Just((1 << 62) + 1),
+        ]
+    }
+
+    fn extreme_isize() -> impl Strategy<Value = isize> + Clone {
+        prop_oneof![
+            -9isize..=9,
+            Just(isize::MIN),
+            Just(isize::MAX),
+            Just(isize::MIN + 1),
+            Just(1 << 40),
+            Just(-(1 << 40)),
+        ]
+    }
+
+    fn arg() -> impl Strategy<Value = SliceArg> {
+        let b = || prop::option::of(extreme_isize());
+        prop_oneof![
+            extreme_isize().prop_map(SliceArg::Index),
+            (b(), b(), b()).prop_map(|(a, b, c)| SliceArg::slice(a, b, c)),
+            Just(SliceArg::Ellipsis),
+            Just(SliceArg::NewAxis),
+        ]
+    }
+
+    const FORMATS: &[&str] = &[
+        "B",
+        "i",
+        "<d",
+        "ii",
+        "T{i:a:h:b:}",
+        "",
+        "3s",
+        "?",
+        "e",
+        "Zd",
+    ];
+
+    fn exercise(
+        v: &MemoryView<'_>,
+        args: &[SliceArg],
+        shape: &[usize],
+        fmt: &str,
+        index: &[isize],
+    ) {
+        let small = v.nbytes() <= 4096 && v.num_elements() <= 1024;
+        let _ = v.len();
+        let _ = v.get(index);
+        let _ = v.permute_axes(&shape.iter().map(|&n| n % 4).collect::<Vec<_>>());
+        let _ = v.reshape(shape);
+        let _ = v.cast(fmt, Some(shape));
+        let _ = v.cast(fmt, None);
+        for bits in [0, 1, 4, 8, 0x18, 0x38, 0x58, 0x98, 0x118, 0x11d, 0x11c, 0xc] {
+            let _ = v.request(BufferFlags::from_bits(bits));
+        }
+        let t = v.transpose();
+        if small {
+            let _ = v.to_bytes(Order::A);
+            let _ = t.to_bytes(Order::C);
+            let _ = v.hex(Some(':'), -3);
+            let _ = v.to_list();
+            let _ = v == &t;
+        }
+        if let Ok(s) = v.select_with(args) {
+            if s.nbytes() <= 4096 && s.num_elements() <= 1024 {
+                assert_eq!(s.to_bytes(Order::C).len(), s.nbytes());
+                let _ = s.to_list();
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(crate::view::tests::config(256))]
+
+        #[test]
+        fn public_api_never_panics(
+            buflen in 0usize..64,
+            fmt in prop::sample::select(FORMATS),
+            shape in prop::collection::vec(extreme_usize(), 0..=66),
+            strides in prop::option::of(prop::collection::vec(extreme_isize(), 0..=66)),
+            offset in extreme_usize(),
+            itemsize in prop::option::of(extreme_usize()),
+            args in prop::collection::vec(arg(), 0..6),
+            new_shape in prop::collection::vec(extreme_usize(), 0..4),
+            new_fmt in prop::sample::select(FORMATS),
+            index in prop::collection::vec(extreme_isize(), 0..4),
+        ) {
+            let buf: Vec<u8> = (0..buflen as u8).collect();
+            let made = match itemsize {
+                Some(n) => MemoryView::from_parts_with_itemsize(&buf, fmt, n, &shape, strides.as_deref(), offset),
+                None => MemoryView::from_parts(&buf, fmt, &shape, strides.as_deref(), offset),
+            };
+            if let Ok(v) = made {
+                exercise(&v, &args, &new_shape, new_fmt, &index);
+            }
+            // Small, usually valid views too.
+            let v = MemoryView::new(&buf);
+            exercise(&v, &args, &new_shape, new_fmt, &index);
+            if let Ok(v) = v.cast("B", Some(&[2, buflen / 2])) {
+                exercise(&v, &args, &new_shape, new_fmt, &index);
+            }
+            let mut wbuf = buf.clone();
+            let mut w = MemoryViewMut::new(&mut wbuf);
+            if let Ok(mut s) = w.select_with_mut(&args) {
+                let _ = s.fill(7);
+                let _ = s.set(&index, 1);
+            }
+            let _ = w.assign_within(":", "::-1");
+        }
+    }
+}

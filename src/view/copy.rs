@@ -55,7 +55,7 @@ pub(crate) fn hex(
     let group = bytes_per_sep.unsigned_abs();
     let sep = sep.filter(|_| group > 0);
     let n = bytes.len();
-    let mut out = String::with_capacity(n * 3);
+    let mut out = String::with_capacity(n.saturating_mul(3));
     for (i, &b) in bytes.iter().enumerate() {
         if let Some(sep) = sep {
             let boundary = if bytes_per_sep > 0 {

@@ -251,8 +251,21 @@ fn model_select(g: &Geometry, args: &[SliceArg]) -> Option<(Vec<usize>, Vec<Vec<
     Some((out_shape, selected))
 }
 
+/// `cases` cases natively; a handful, without failure files (no file system), under Miri.
+pub(super) fn config(cases: u32) -> ProptestConfig {
+    if cfg!(miri) {
+        ProptestConfig {
+            cases: 4,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
+    } else {
+        ProptestConfig::with_cases(cases)
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(config(512))]
 
     #[test]
     fn validation_matches_model((g, len) in any_geometry()) {
