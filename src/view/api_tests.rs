@@ -455,6 +455,22 @@ fn writing() {
     assert_eq!(w.get(&[1]), Ok(Value::Int(9)));
     w.fill(-3).unwrap();
     assert_eq!(w.to_list(), Ok(list(&[-3, -3])));
+    // 'c' takes bytes of length 1: other bytes are a ValueError, anything else a TypeError;
+    // a leading '@' is not printed (CPython's adjust_fmt strips it).
+    let mut cbuf = *b"xy";
+    let mut cv = MemoryViewMut::from_parts(&mut cbuf, "@c", &[2], None, 0).unwrap();
+    let e = cv.set(&[0], 97).unwrap_err().to_string();
+    assert!(
+        e.starts_with("memoryview: invalid type for format 'c'"),
+        "{e}"
+    );
+    let e = cv.set(&[0], &b"ab"[..]).unwrap_err().to_string();
+    assert!(
+        e.starts_with("memoryview: invalid value for format 'c'"),
+        "{e}"
+    );
+    cv.set(&[1], &b"z"[..]).unwrap();
+    assert_eq!(cv.to_list().unwrap().to_string(), "[b'x', b'z']");
     // No silent float overflow.
     let mut f = [0u8; 4];
     let mut fv = MemoryViewMut::from_parts(&mut f, "f", &[1], None, 0).unwrap();

@@ -20,8 +20,11 @@ pub enum ViewError {
     /// The message says "invalid type" or "invalid value", as CPython's `TypeError` and
     /// `ValueError` do, followed by the codec's reason.
     InvalidValue {
-        /// The view's format.
+        /// The view's format (without a leading `'@'`, as CPython prints it).
         format: String,
+        /// Whether the value has the wrong type (CPython's `TypeError`) rather than a value out
+        /// of range (`ValueError`).
+        wrong_type: bool,
         /// Why the codec refused the value.
         error: PackError,
     },
@@ -227,17 +230,12 @@ impl fmt::Display for ViewError {
         match self {
             Format(e) => write!(f, "invalid format: {e}"),
             Pack(e) => write!(f, "cannot decode item: {e}"),
-            InvalidValue { format, error } => {
-                let kind = match error {
-                    PackError::NotAnInteger
-                    | PackError::NotAFloat
-                    | PackError::NotAComplex
-                    | PackError::NotBytes { .. }
-                    | PackError::NotAString { .. }
-                    | PackError::ExpectedTuple { .. }
-                    | PackError::ExpectedList { .. } => "type",
-                    _ => "value",
-                };
+            InvalidValue {
+                format,
+                wrong_type,
+                error,
+            } => {
+                let kind = if *wrong_type { "type" } else { "value" };
                 write!(f, "memoryview: invalid {kind} for format '{format}': {error}")
             }
             TooManyDimensions { ndim } => write!(

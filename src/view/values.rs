@@ -6,7 +6,7 @@
 
 #![forbid(unsafe_code)]
 
-use crate::codec;
+use crate::codec::{self, PackError};
 use crate::format::{Format, Layout, ScalarKind};
 use crate::value::Value;
 
@@ -139,9 +139,26 @@ pub(crate) fn equal<A: Bytes, B: Bytes>(
 /// Encode `value` as one item of `layout` into a fresh buffer of `layout.size()` bytes.
 pub(crate) fn encode_item(format: &Format, value: &Value) -> Result<Vec<u8>, ViewError> {
     let mut item = vec![0u8; format.layout().size()];
-    codec::encode(format.layout(), value, &mut item).map_err(|error| ViewError::InvalidValue {
-        format: format.as_str().to_string(),
-        error,
+    codec::encode(format.layout(), value, &mut item).map_err(|error| {
+        let wrong_type = match error {
+            PackError::NotAnInteger
+            | PackError::NotAFloat
+            | PackError::NotAComplex
+            | PackError::NotBytes { .. }
+            | PackError::NotAString { .. }
+            | PackError::ExpectedTuple { .. }
+            | PackError::ExpectedList { .. } => true,
+            // `'c'` takes bytes of length 1: other bytes are a wrong value, anything else a
+            // wrong type.
+            PackError::CharNotBytes1 => !matches!(value, Value::Bytes(_)),
+            _ => false,
+        };
+        let text = format.as_str();
+        ViewError::InvalidValue {
+            format: text.strip_prefix('@').unwrap_or(text).to_string(),
+            wrong_type,
+            error,
+        }
     })?;
     Ok(item)
 }
