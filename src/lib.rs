@@ -1,14 +1,86 @@
-//! memview: PEP 3118 buffers in Rust.
+//! PEP 3118 — Python's buffer protocol — in Rust: format strings, the `struct` API, and
+//! N-dimensional `memoryview`-style views over byte buffers, with zero-copy `ndarray` interop.
+//!
+//! The main types:
+//!
+//! * [`Format`](format::Format): a parsed PEP 3118 format string (`"<hT{i:x:d:y:}:pt:"`),
+//!   with its item size, alignment and field offsets, in `struct`'s or NumPy's dialect.
+//! * [`MemoryView`] / [`MemoryViewMut`]: a buffer seen as items of a format, with a shape and
+//!   byte strides — Python's `memoryview`, generalised to N dimensions and every format.
+//! * [`Value`]: one decoded element, printed exactly as Python's `repr` prints it.
+//!
+//! ```
+//! use memview::{pack, unpack, MemoryView, Value};
+//!
+//! // struct.pack / struct.unpack, with Python's answers.
+//! let bytes = pack("<hd?", &[Value::from(-2), Value::from(1.5), Value::from(true)])?;
+//! assert_eq!(Value::Tuple(unpack("<hd?", &bytes)?).to_string(), "(-2, 1.5, True)");
+//!
+//! // memoryview(b'QUANTRIMANG')[0], bytes(mv[0:2]), mv[0:3].tolist()
+//! let mv = MemoryView::new(b"QUANTRIMANG");
+//! assert_eq!(mv.get(&[0])?.to_string(), "81");
+//! assert_eq!(mv.select("0:2")?.to_bytes(memview::Order::C), b"QU");
+//! assert_eq!(mv.select("0:3")?.to_list()?.to_string(), "[81, 85, 65]");
+//!
+//! // Beyond CPython: cast to 2-D, slice both axes, and read it as an ndarray without copying.
+//! let data: Vec<u8> = (0..12).flat_map(|i| f64::from(i).to_le_bytes()).collect();
+//! let m = MemoryView::from_parts(&data, "<d", &[3, 4], None, 0)?;
+//! let sub = m.select("1:, ::-2")?;                    // NumPy: a[1:, ::-2]
+//! assert_eq!(sub.to_list()?.to_string(), "[[7.0, 5.0], [11.0, 9.0]]");
+//! # #[cfg(target_endian = "little")] {
+//! let a = sub.as_array::<f64>()?;                      // shares memory with `data`
+//! assert_eq!(a[[1, 0]], 11.0);
+//! # }
+//! # Ok::<(), memview::Error>(())
+//! ```
+//!
+//! # Where to read on
+//!
+//! | Python | memview | module |
+//! |---|---|---|
+//! | `struct.calcsize/pack/unpack/pack_into/unpack_from/iter_unpack`, `struct.Struct` | [`calcsize`], [`pack`], [`unpack`], [`pack_into`], [`unpack_from`], [`iter_unpack`], [`Struct`] | [`pack`](mod@pack) |
+//! | PEP 3118 format strings, `np.dtype` from a buffer format | [`Format::parse`](format::Format::parse), [`Format::parse_with`](format::Format::parse_with) | [`format`] |
+//! | `memoryview`: `m[i]`, `m[a:b:c]`, `cast`, `tobytes`, `hex`, `tolist`, `==`, `m[i] = v`, `PyObject_GetBuffer` flags | [`MemoryView`], [`MemoryViewMut`], [`BufferFlags`] | [`view`] |
+//! | NumPy basic indexing `a[1:, ::-2, ..., None]` | [`MemoryView::select`] | [`view`] |
+//! | `np.asarray(buf)` / `np.frombuffer` → `ArrayViewD`, and back | [`MemoryView::as_array`], [`MemoryView::to_array`], [`MemoryView::from_array`] | [`ndarray`](mod@ndarray) ("From NumPy / to ndarray") |
+//! | typed element access with any byte order and alignment | [`MemoryView::typed`], [`Element`](element::Element) | [`element`] |
+//!
+//! # Crate features
+//!
+//! * `cli` (default): the `memview` command-line tool (`cargo run --release` runs its tour).
+//!   A library user can turn it off with `default-features = false`.
+//!
+//! # Safety
+//!
+//! All `unsafe` code of the views lives in one private module whose type carries the view's
+//! invariants as a numbered list (every reachable byte inside the buffer, proven once with
+//! checked arithmetic when the view is made); every `unsafe` block cites those numbers. The
+//! other modules `#![forbid(unsafe_code)]`. Miri runs the tests, also as a big-endian machine
+//! (see the README's development section).
+//!
+//! # Errors
+//!
+//! Bad input never panics: every operation returns a precise error whose message names the
+//! numbers — [`FormatError`](format::FormatError) draws the format with carets under the
+//! culprit, [`PackError`] and [`ViewError`] use CPython's messages where CPython has one,
+//! [`ElementError`](element::ElementError) names the stride, axis or alignment that failed.
+//! [`Error`] wraps them all for `?`.
 
 pub mod codec;
 pub mod element;
+mod error;
+pub mod ffi;
 pub mod format;
 pub mod ndarray;
 pub mod pack;
+#[cfg(feature = "python")]
+pub mod python;
 pub mod value;
 pub mod view;
 
 pub use codec::PackError;
+pub use element::{Element, ElementError};
+pub use error::Error;
 pub use pack::{calcsize, iter_unpack, pack, pack_into, unpack, unpack_from, IterUnpack, Struct};
 pub use value::Value;
 pub use view::{BufferFlags, BufferInfo, MemoryView, MemoryViewMut, Order, SliceArg, ViewError};
