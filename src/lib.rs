@@ -38,12 +38,12 @@
 //!
 //! | Python | memview | module |
 //! |---|---|---|
-//! | `struct.calcsize/pack/unpack/pack_into/unpack_from/iter_unpack`, `struct.Struct` | [`calcsize`], [`pack`], [`unpack`], [`pack_into`], [`unpack_from`], [`iter_unpack`], [`Struct`] | [`pack`](mod@pack) |
+//! | `struct.calcsize/pack/unpack/pack_into/unpack_from/iter_unpack`, `struct.Struct` | [`calcsize`], [`pack()`], [`unpack`], [`pack_into`], [`unpack_from`], [`iter_unpack`], [`Struct`] | [`pack`](mod@pack) |
 //! | PEP 3118 format strings, `np.dtype` from a buffer format | [`Format::parse`](format::Format::parse), [`Format::parse_with`](format::Format::parse_with) | [`format`] |
 //! | `memoryview`: `m[i]`, `m[a:b:c]`, `cast`, `tobytes`, `hex`, `tolist`, `==`, `m[i] = v`, `PyObject_GetBuffer` flags | [`MemoryView`], [`MemoryViewMut`], [`BufferFlags`] | [`view`] |
 //! | NumPy basic indexing `a[1:, ::-2, ..., None]` | [`MemoryView::select`] | [`view`] |
 //! | `np.asarray(buf)` / `np.frombuffer` → `ArrayViewD`, and back | [`MemoryView::as_array`], [`MemoryView::to_array`], [`MemoryView::from_array`] | [`ndarray`](mod@ndarray) ("From NumPy / to ndarray") |
-//! | typed element access with any byte order and alignment | [`MemoryView::typed`], [`Element`](element::Element) | [`element`] |
+//! | typed element access with any byte order and alignment | [`MemoryView::typed`], [`Element`] | [`element`] |
 //!
 //! # Crate features
 //!
@@ -63,7 +63,7 @@
 //! Bad input never panics: every operation returns a precise error whose message names the
 //! numbers — [`FormatError`](format::FormatError) draws the format with carets under the
 //! culprit, [`PackError`] and [`ViewError`] use CPython's messages where CPython has one,
-//! [`ElementError`](element::ElementError) names the stride, axis or alignment that failed.
+//! [`ElementError`] names the stride, axis or alignment that failed.
 //! [`Error`] wraps them all for `?`.
 
 pub mod codec;
