@@ -39,11 +39,11 @@
 //! | Python | memview | module |
 //! |---|---|---|
 //! | `struct.calcsize/pack/unpack/pack_into/unpack_from/iter_unpack`, `struct.Struct` | [`calcsize`], [`pack()`], [`unpack`], [`pack_into`], [`unpack_from`], [`iter_unpack`], [`Struct`] | [`pack`](mod@pack) |
-//! | PEP 3118 format strings, `np.dtype` from a buffer format | [`Format::parse`](format::Format::parse), [`Format::parse_with`](format::Format::parse_with) | [`format`] |
-//! | `memoryview`: `m[i]`, `m[a:b:c]`, `cast`, `tobytes`, `hex`, `tolist`, `==`, `m[i] = v`, `PyObject_GetBuffer` flags | [`MemoryView`], [`MemoryViewMut`], [`BufferFlags`] | [`view`] |
-//! | NumPy basic indexing `a[1:, ::-2, ..., None]` | [`MemoryView::select`] | [`view`] |
+//! | PEP 3118 format strings, `np.dtype` from a buffer format | [`Format::parse`](format::Format::parse), [`Format::parse_with`](format::Format::parse_with) | [`format`](mod@format) |
+//! | `memoryview`: `m[i]`, `m[a:b:c]`, `cast`, `tobytes`, `hex`, `tolist`, `==`, `m[i] = v`, `PyObject_GetBuffer` flags | [`MemoryView`], [`MemoryViewMut`], [`BufferFlags`] | [`view`](mod@view) |
+//! | NumPy basic indexing `a[1:, ::-2, ..., None]` | [`MemoryView::select`] | [`view`](mod@view) |
 //! | `np.asarray(buf)` / `np.frombuffer` → `ArrayViewD`, and back | [`MemoryView::as_array`], [`MemoryView::to_array`], [`MemoryView::from_array`] | [`ndarray`](mod@ndarray) ("From NumPy / to ndarray") |
-//! | typed element access with any byte order and alignment | [`MemoryView::typed`], [`Element`] | [`element`] |
+//! | typed element access with any byte order and alignment | [`MemoryView::typed`], [`Element`] | [`element`](mod@element) |
 //!
 //! # Crate features
 //!
