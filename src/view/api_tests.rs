@@ -663,3 +663,43 @@ mod no_panics {
         }
     }
 }
+
+mod equality_model {
+    //! `==` (byte fast paths included) against comparing `to_list()` values.
+
+    use super::*;
+    use crate::view::tests::{config, valid_geometry};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(config(256))]
+
+        #[test]
+        fn eq_agrees_with_tolist((g, len) in valid_geometry(), flip in any::<prop::sample::Index>()) {
+            let fmt = match g.itemsize { 2 => "h", 4 => "i", _ => "B" };
+            let buf: Vec<u8> = (0..len).map(|i| (i % 3) as u8).collect();
+            let a = MemoryView::from_parts_with_itemsize(
+                &buf, fmt, g.itemsize, &g.shape, Some(&g.strides), g.offset,
+            ).unwrap();
+            let copy = a.to_bytes(Order::C);
+            let b = MemoryView::from_parts_with_itemsize(&copy, fmt, g.itemsize, &g.shape, None, 0).unwrap();
+            prop_assert!(a == b);
+            prop_assert!(b == a);
+            let mut changed = copy.clone();
+            if !changed.is_empty() {
+                let i = flip.index(changed.len());
+                changed[i] ^= 1;
+            }
+            let c = MemoryView::from_parts_with_itemsize(&changed, fmt, g.itemsize, &g.shape, None, 0).unwrap();
+            let same = a.to_list().unwrap() == c.to_list().unwrap();
+            prop_assert_eq!(a == c, same);
+            prop_assert_eq!(c == a, same);
+            // A different format with the same values compares equal too.
+            if fmt == "B" && g.itemsize == 1 {
+                let wide: Vec<u8> = copy.iter().flat_map(|&x| u16::from(x).to_ne_bytes()).collect();
+                let w = MemoryView::from_parts(&wide, "H", &g.shape, None, 0).unwrap();
+                prop_assert!(a == w);
+            }
+        }
+    }
+}

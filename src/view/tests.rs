@@ -101,7 +101,7 @@ fn any_geometry() -> impl Strategy<Value = (Geometry, usize)> {
 }
 
 /// A valid geometry: the buffer is sized to fit the reachable range plus some slack.
-fn valid_geometry() -> impl Strategy<Value = (Geometry, usize)> {
+pub(super) fn valid_geometry() -> impl Strategy<Value = (Geometry, usize)> {
     (0usize..=4, 1usize..=4, 0usize..=3, 0usize..=3)
         .prop_flat_map(|(ndim, itemsize, before, after)| {
             (

@@ -122,6 +122,12 @@ pub(crate) fn equal<A: Bytes, B: Bytes>(
         }
     }
     if let Some(n) = raw_comparable(fa, fb) {
+        if n == ga.itemsize && n == gb.itemsize {
+            if let (Some(x), Some(y)) = (c_bytes(a), c_bytes(b)) {
+                // Both C-contiguous without padding: one memcmp.
+                return x == y;
+            }
+        }
         return a
             .items(false)
             .zip(b.items(false))
@@ -134,6 +140,18 @@ pub(crate) fn equal<A: Bytes, B: Bytes>(
             _ => false,
         }
     })
+}
+
+/// The bytes of a C-contiguous view as one slice (C order), `None` otherwise.
+fn c_bytes<B: Bytes>(raw: &RawView<B>) -> Option<&[u8]> {
+    let g = raw.geom();
+    if !g.is_c_contiguous() {
+        return None;
+    }
+    if g.shape.contains(&0) {
+        return Some(&[]);
+    }
+    raw.buf().get(g.offset..g.offset + g.nbytes())
 }
 
 /// Encode `value` as one item of `layout` into a fresh buffer of `layout.size()` bytes.
