@@ -382,7 +382,8 @@ pub fn parse_subscript(text: &str) -> Result<Vec<SliceArg>, ViewError> {
     Ok(items)
 }
 
-/// An integer literal: its value (saturated to `i128`) and whether it fits `isize`.
+/// An integer literal: its value (clamped to `isize`, as Python clamps slice bounds), whether it
+/// fits without clamping, and its text.
 struct Int {
     value: isize,
     fits: bool,
