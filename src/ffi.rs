@@ -1,0 +1,890 @@
+//! The raw C interface of PEP 3118: [`RawBuffer`], laid out exactly like CPython's `Py_buffer`.
+//!
+//! This module needs no Python: any C library that speaks the buffer protocol (or Rust code that
+//! builds a `Py_buffer` by hand) can use it, and the optional `python` feature builds on it.
+//!
+//! * **Import**: [`RawBuffer::as_view`] / [`RawBuffer::as_view_mut`] turn a filled-in buffer into
+//!   a [`MemoryView`] / [`MemoryViewMut`] without copying. What the exporter left NULL is filled
+//!   in the way CPython's `PyMemoryView_FromBuffer` does (format `"B"`, C-contiguous strides, a
+//!   1-D shape from `len`), and everything that can be checked is checked (ndim, itemsize, `len`
+//!   against the shape, the format against the itemsize, overflow) with a typed [`BufferError`]
+//!   instead of a crash.
+//! * **Export**: [`Export::new`] answers a request with flags exactly as CPython's memoryview
+//!   exporter (`memory_getbuf`) would, using [`MemoryView::request`], and owns the `shape`,
+//!   `strides` and `format` arrays the filled [`RawBuffer`] points into; keep it alive until the
+//!   consumer releases the buffer.
+//!
+//! ```
+//! use memview::ffi::{Export, RawBuffer};
+//! use memview::{BufferFlags, MemoryView};
+//!
+//! let data: Vec<u8> = (0..12).collect();
+//! let view = MemoryView::from_parts(&data, "<h", &[2, 3], None, 0)?;
+//! // Export: what a C consumer asking for PyBUF_RECORDS_RO would receive.
+//! let export = Export::new(&view.select("::-1")?, BufferFlags::RECORDS_RO)?;
+//! let mut raw = RawBuffer::empty();
+//! export.fill(&mut raw, std::ptr::null_mut());
+//! assert_eq!((raw.ndim, raw.len, raw.itemsize, raw.readonly), (2, 12, 2, 1));
+//! // Import it again.
+//! // SAFETY: `raw` was filled by `export` from a view of `data`; both outlive `back`, and
+//! // nothing writes to `data` meanwhile.
+//! let back = unsafe { raw.as_view()? };
+//! assert_eq!(back.strides(), &[-6, 2]);
+//! assert_eq!(back.to_list()?.to_string(), "[[1798, 2312, 2826], [256, 770, 1284]]");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::fmt;
+use std::ptr;
+use std::sync::Arc;
+
+use crate::format::{Format, FormatError};
+use crate::view::{BufferFlags, BufferInfo, MemoryView, MemoryViewMut, ViewError, MAX_NDIM};
+
+/// CPython's `Py_buffer`, field for field (`Include/pybuffer.h`, CPython 3.x on every platform
+/// except PyPy). A pointer to one can be passed to and from C, and cast to and from
+/// `pyo3::ffi::Py_buffer`.
+///
+/// `obj` is an owned reference to the exporting Python object (`PyObject *`) when CPython made
+/// the buffer; this module never touches it.
+#[repr(C)]
+#[derive(Debug)]
+pub struct RawBuffer {
+    /// Pointer to element `[0, ..., 0]` (not necessarily the lowest address the buffer reaches).
+    pub buf: *mut c_void,
+    /// The exporting object (`PyObject *`), or NULL.
+    pub obj: *mut c_void,
+    /// `product(shape) * itemsize`.
+    pub len: isize,
+    /// Bytes per item.
+    pub itemsize: isize,
+    /// Non-zero when the consumer must not write.
+    pub readonly: c_int,
+    /// Number of dimensions (0 to 64).
+    pub ndim: c_int,
+    /// NUL-terminated `struct`-style format, or NULL for `"B"`.
+    pub format: *mut c_char,
+    /// `ndim` extents, or NULL (then `ndim` is 1 and the extent is `len / itemsize`).
+    pub shape: *mut isize,
+    /// `ndim` byte strides, or NULL (C-contiguous).
+    pub strides: *mut isize,
+    /// `ndim` suboffsets, or NULL (no indirection).
+    pub suboffsets: *mut isize,
+    /// Private to the exporter.
+    pub internal: *mut c_void,
+}
+
+impl RawBuffer {
+    /// A buffer with every pointer NULL and every number 0 (what CPython initialises before
+    /// calling an exporter).
+    pub const fn empty() -> RawBuffer {
+        RawBuffer {
+            buf: ptr::null_mut(),
+            obj: ptr::null_mut(),
+            len: 0,
+            itemsize: 0,
+            readonly: 0,
+            ndim: 0,
+            format: ptr::null_mut(),
+            shape: ptr::null_mut(),
+            strides: ptr::null_mut(),
+            suboffsets: ptr::null_mut(),
+            internal: ptr::null_mut(),
+        }
+    }
+}
+
+impl Default for RawBuffer {
+    fn default() -> Self {
+        RawBuffer::empty()
+    }
+}
+
+/// Why a [`RawBuffer`] could not become a view. Each variant names the offending numbers.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub enum BufferError {
+    /// `ndim` is negative or above 64.
+    NdimOutOfRange {
+        /// The exporter's `ndim`.
+        ndim: c_int,
+    },
+    /// `len` is negative.
+    LenNegative {
+        /// The exporter's `len`.
+        len: isize,
+    },
+    /// `itemsize` is zero or negative.
+    ItemsizeNotPositive {
+        /// The exporter's `itemsize`.
+        itemsize: isize,
+    },
+    /// `shape` is NULL although `ndim` is above 1.
+    ShapeNull {
+        /// The exporter's `ndim`.
+        ndim: usize,
+    },
+    /// A negative extent.
+    ShapeNegative {
+        /// The axis.
+        axis: usize,
+        /// Its extent.
+        extent: isize,
+    },
+    /// `shape` is NULL and `len` is not a multiple of `itemsize`.
+    LenNotMultiple {
+        /// The exporter's `len`.
+        len: usize,
+        /// The exporter's `itemsize`.
+        itemsize: usize,
+    },
+    /// `len` differs from `product(shape) * itemsize` (or that product overflows).
+    LenMismatch {
+        /// The exporter's `len`.
+        len: usize,
+        /// The shape.
+        shape: Vec<usize>,
+        /// The itemsize.
+        itemsize: usize,
+    },
+    /// `buf` is NULL although the buffer has elements.
+    BufNull,
+    /// The format is not UTF-8.
+    FormatNotUtf8,
+    /// The format does not parse.
+    Format(FormatError),
+    /// The format's size differs from `itemsize` (and no known exporter quirk explains it).
+    FormatItemsizeMismatch {
+        /// The format text.
+        format: String,
+        /// The size of one item of the format.
+        format_size: usize,
+        /// The exporter's `itemsize`.
+        itemsize: usize,
+    },
+    /// The bytes the elements reach span more than `isize::MAX` bytes, or wrap around the
+    /// address space.
+    SpanOverflow,
+    /// A writable view was asked of a read-only buffer.
+    ReadOnly,
+    /// The buffer has non-negative suboffsets (an indirect, PIL-style layout) and this
+    /// constructor only takes direct buffers.
+    Suboffsets {
+        /// The suboffsets.
+        suboffsets: Vec<isize>,
+    },
+    /// The view layer refused the geometry.
+    View(ViewError),
+}
+
+impl fmt::Display for BufferError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BufferError::NdimOutOfRange { ndim } => {
+                write!(f, "ndim {ndim} is outside 0..={MAX_NDIM}")
+            }
+            BufferError::LenNegative { len } => write!(f, "len {len} is negative"),
+            BufferError::ItemsizeNotPositive { itemsize } => {
+                write!(f, "itemsize {itemsize} is not positive")
+            }
+            BufferError::ShapeNull { ndim } => {
+                write!(
+                    f,
+                    "shape is NULL but ndim is {ndim} (only 1-D buffers may omit it)"
+                )
+            }
+            BufferError::ShapeNegative { axis, extent } => {
+                write!(f, "extent {extent} of axis {axis} is negative")
+            }
+            BufferError::LenNotMultiple { len, itemsize } => {
+                write!(
+                    f,
+                    "shape is NULL and len {len} is not a multiple of itemsize {itemsize}"
+                )
+            }
+            BufferError::LenMismatch {
+                len,
+                shape,
+                itemsize,
+            } => write!(
+                f,
+                "len {len} is not product(shape {shape:?}) * itemsize {itemsize}"
+            ),
+            BufferError::BufNull => write!(f, "buf is NULL but the buffer has elements"),
+            BufferError::FormatNotUtf8 => write!(f, "the format is not UTF-8"),
+            BufferError::Format(e) => write!(f, "{e}"),
+            BufferError::FormatItemsizeMismatch {
+                format,
+                format_size,
+                itemsize,
+            } => write!(
+                f,
+                "format {format:?} describes {format_size}-byte items but itemsize is {itemsize}"
+            ),
+            BufferError::SpanOverflow => {
+                write!(
+                    f,
+                    "the bytes the elements reach do not fit the address space"
+                )
+            }
+            BufferError::ReadOnly => write!(f, "the buffer is read-only"),
+            BufferError::Suboffsets { suboffsets } => write!(
+                f,
+                "the buffer has suboffsets {suboffsets:?} (an indirect layout); use the \
+                 indirect constructor"
+            ),
+            BufferError::View(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for BufferError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BufferError::Format(e) => Some(e),
+            BufferError::View(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ViewError> for BufferError {
+    fn from(e: ViewError) -> Self {
+        BufferError::View(e)
+    }
+}
+
+impl From<FormatError> for BufferError {
+    fn from(e: FormatError) -> Self {
+        BufferError::Format(e)
+    }
+}
+
+/// A [`RawBuffer`] read out and checked: owned copies of what its pointers point to.
+#[derive(Clone, Debug)]
+pub(crate) struct Described {
+    pub(crate) format: Arc<Format>,
+    pub(crate) itemsize: usize,
+    pub(crate) shape: Vec<usize>,
+    pub(crate) strides: Vec<isize>,
+    /// `Some` only when some suboffset is non-negative.
+    pub(crate) suboffsets: Option<Vec<isize>>,
+    /// Whether some extent is zero (no element is reachable).
+    pub(crate) empty: bool,
+}
+
+/// Parse the exporter's format and reconcile it with its itemsize.
+///
+/// The format must describe items of exactly `itemsize` bytes, except for two exporter quirks
+/// that are recognised and repaired:
+/// * ctypes writes `<` (or `>`) for its native byte order but lays fields out with native
+///   alignment (`Structure(c_uint8, c_uint32)` exports `T{<B:a:<I:b:}` with itemsize 8); when
+///   the byte-order character is the host's, reading it as `@` gives the real layout;
+/// * NumPy drops the trailing padding of a struct with an explicit itemsize (`T{b:a:}` with
+///   itemsize 4, NumPy gh-7797); a single `T{...}` smaller than the itemsize is accepted with
+///   the itemsize as the item stride.
+fn reconcile_format(text: &str, itemsize: usize) -> Result<Format, BufferError> {
+    let format = Format::parse(text)?;
+    if format.itemsize() == itemsize {
+        return Ok(format);
+    }
+    let native = if cfg!(target_endian = "little") {
+        '<'
+    } else {
+        '>'
+    };
+    if text.contains(native) {
+        let repaired = text.replace(native, "@");
+        if let Ok(f) = Format::parse(&repaired) {
+            if f.itemsize() == itemsize {
+                return Ok(f);
+            }
+        }
+    }
+    let single_struct = text.starts_with("T{") && text.ends_with('}');
+    if single_struct && format.itemsize() < itemsize {
+        return Ok(format);
+    }
+    Err(BufferError::FormatItemsizeMismatch {
+        format: text.to_string(),
+        format_size: format.itemsize(),
+        itemsize,
+    })
+}
+
+/// Read `n` values from `p`.
+///
+/// # Safety
+/// `p` must be valid for reads of `n` `isize`s (it need not be aligned).
+unsafe fn read_array(p: *const isize, n: usize) -> Vec<isize> {
+    // SAFETY: the caller guarantees `p .. p + n` is readable; `read_unaligned` tolerates any
+    // alignment.
+    (0..n)
+        .map(|k| unsafe { ptr::read_unaligned(p.add(k)) })
+        .collect()
+}
+
+/// The shared part of every import: read the header of `raw`, fill in what is NULL as CPython
+/// does, and check everything that does not need the data.
+///
+/// # Safety
+/// The pointer fields of `raw` must be as [`RawBuffer::as_view`] requires: `format` NULL or a
+/// readable NUL-terminated string; `shape`, `strides`, `suboffsets` NULL or readable for `ndim`
+/// values whenever `0 <= ndim <= 64` (they are not read otherwise).
+pub(crate) unsafe fn describe(raw: &RawBuffer) -> Result<Described, BufferError> {
+    let ndim = usize::try_from(raw.ndim)
+        .ok()
+        .filter(|&n| n <= MAX_NDIM)
+        .ok_or(BufferError::NdimOutOfRange { ndim: raw.ndim })?;
+    let len = usize::try_from(raw.len).map_err(|_| BufferError::LenNegative { len: raw.len })?;
+    let itemsize = usize::try_from(raw.itemsize)
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or(BufferError::ItemsizeNotPositive {
+            itemsize: raw.itemsize,
+        })?;
+    let format_text = if raw.format.is_null() {
+        // CPython's "B"; for wider items (a request without PyBUF_FORMAT keeps the itemsize)
+        // the items are opaque bytes, read as `'<itemsize>s'`.
+        if itemsize == 1 {
+            "B".to_string()
+        } else {
+            format!("{itemsize}s")
+        }
+    } else {
+        // SAFETY: the caller guarantees a non-NULL `format` is a readable C string.
+        let c = unsafe { CStr::from_ptr(raw.format) };
+        c.to_str()
+            .map_err(|_| BufferError::FormatNotUtf8)?
+            .to_string()
+    };
+    let format = Arc::new(reconcile_format(&format_text, itemsize)?);
+
+    let shape: Vec<usize> = if raw.shape.is_null() {
+        match ndim {
+            0 => Vec::new(),
+            1 => {
+                if len % itemsize != 0 {
+                    return Err(BufferError::LenNotMultiple { len, itemsize });
+                }
+                vec![len / itemsize]
+            }
+            _ => return Err(BufferError::ShapeNull { ndim }),
+        }
+    } else {
+        // SAFETY: non-NULL `shape` is readable for `ndim <= 64` values (caller contract).
+        let raw_shape = unsafe { read_array(raw.shape, ndim) };
+        raw_shape
+            .iter()
+            .enumerate()
+            .map(|(axis, &extent)| {
+                usize::try_from(extent).map_err(|_| BufferError::ShapeNegative { axis, extent })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let mismatch = || BufferError::LenMismatch {
+        len,
+        shape: shape.clone(),
+        itemsize,
+    };
+    let nbytes = shape
+        .iter()
+        .try_fold(itemsize, |a, &n| a.checked_mul(n))
+        .filter(|&n| isize::try_from(n).is_ok())
+        .ok_or_else(mismatch)?;
+    if nbytes != len {
+        return Err(mismatch());
+    }
+    let strides = if raw.strides.is_null() {
+        // C-contiguous strides; cannot overflow since the product fits isize.
+        let mut strides = vec![0isize; ndim];
+        let mut step = itemsize as isize;
+        for (s, &n) in strides.iter_mut().zip(&shape).rev() {
+            *s = step;
+            step = step.saturating_mul(n.max(1) as isize);
+        }
+        strides
+    } else {
+        // SAFETY: non-NULL `strides` is readable for `ndim` values (caller contract).
+        unsafe { read_array(raw.strides, ndim) }
+    };
+    let suboffsets = if raw.suboffsets.is_null() {
+        None
+    } else {
+        // SAFETY: non-NULL `suboffsets` is readable for `ndim` values (caller contract).
+        let s = unsafe { read_array(raw.suboffsets, ndim) };
+        // All negative means no indirection at all (CPython would still call the view PIL
+        // and non-contiguous; the layout is the same as without them).
+        s.iter().any(|&x| x >= 0).then_some(s)
+    };
+    let empty = shape.contains(&0);
+    if raw.buf.is_null() && !empty {
+        return Err(BufferError::BufNull);
+    }
+    Ok(Described {
+        format,
+        itemsize,
+        shape,
+        strides,
+        suboffsets,
+        empty,
+    })
+}
+
+impl Described {
+    /// `(lo, hi_end)`: the bytes the elements reach, relative to `buf`, as `lo ..= hi_end - 1`
+    /// (`lo <= 0 < hi_end`), for a direct buffer with elements.
+    pub(crate) fn span(&self) -> Result<(isize, isize), BufferError> {
+        let (mut lo, mut hi) = (0isize, 0isize);
+        for (&n, &s) in self.shape.iter().zip(&self.strides) {
+            let n = isize::try_from(n).map_err(|_| BufferError::SpanOverflow)?;
+            let term = (n - 1).checked_mul(s).ok_or(BufferError::SpanOverflow)?;
+            if term < 0 {
+                lo = lo.checked_add(term).ok_or(BufferError::SpanOverflow)?;
+            } else {
+                hi = hi.checked_add(term).ok_or(BufferError::SpanOverflow)?;
+            }
+        }
+        let end = hi
+            .checked_add(self.itemsize as isize)
+            .ok_or(BufferError::SpanOverflow)?;
+        // The span length must fit isize too (a slice's length never exceeds isize::MAX).
+        end.checked_sub(lo).ok_or(BufferError::SpanOverflow)?;
+        Ok((lo, end))
+    }
+
+    /// The address range of the span starting at `buf`, checked not to wrap.
+    fn span_start(&self, buf: *mut c_void) -> Result<(*mut u8, usize, usize), BufferError> {
+        if self.empty {
+            return Ok((ptr::NonNull::<u8>::dangling().as_ptr(), 0, 0));
+        }
+        let (lo, end) = self.span()?;
+        let addr = buf as usize;
+        let start = addr
+            .checked_add_signed(lo)
+            .ok_or(BufferError::SpanOverflow)?;
+        let span = (end - lo) as usize;
+        start.checked_add(span).ok_or(BufferError::SpanOverflow)?;
+        // `wrapping_offset` keeps `buf`'s provenance; the contract makes the result in bounds.
+        let start = (buf as *mut u8).wrapping_offset(lo);
+        Ok((start, span, lo.unsigned_abs()))
+    }
+}
+
+impl RawBuffer {
+    /// A read-only view of a direct (no suboffsets) buffer, without copying.
+    ///
+    /// NULL fields are filled in as CPython does: `format` NULL means `"B"` (for items wider
+    /// than one byte, which CPython would misread one byte per item, `'<itemsize>s'`); `strides` NULL
+    /// means C-contiguous; `shape` NULL is allowed for `ndim` 0 and 1 (then the extent is
+    /// `len / itemsize`). Checked: `0 <= ndim <= 64`, `itemsize > 0`, `len >= 0`, extents
+    /// `>= 0`, `len == product(shape) * itemsize`, the format parses and its size matches
+    /// `itemsize` (see the ctypes and NumPy quirks it repairs in the crate docs), `buf` not NULL
+    /// when there are elements, and no arithmetic overflow when computing which bytes the
+    /// elements reach. All-negative suboffsets are ignored; a non-negative one gives
+    /// [`BufferError::Suboffsets`].
+    ///
+    /// # Safety
+    ///
+    /// For the whole lifetime `'a`:
+    /// 1. `format` is NULL or points to a NUL-terminated string readable until this call
+    ///    returns; `shape`, `strides` and `suboffsets` are NULL or point to `ndim` readable
+    ///    `isize`s (not read unless `0 <= ndim <= 64`).
+    /// 2. The *span* of the elements — from the lowest byte any element covers,
+    ///    `buf + Σ_{strides[k] < 0} (shape[k] - 1) * strides[k]`, to the highest,
+    ///    `buf + Σ_{strides[k] > 0} (shape[k] - 1) * strides[k] + itemsize - 1` — lies in one
+    ///    allocation and is valid for reads for `'a` (nothing is required when some extent is
+    ///    0). This is what every correct exporter guarantees, and what `len` does *not* say
+    ///    for strided buffers.
+    /// 3. No one writes to those bytes during `'a` (for a Python exporter: no Python code or
+    ///    other thread mutates the object while the view lives).
+    pub unsafe fn as_view<'a>(&self) -> Result<MemoryView<'a>, BufferError> {
+        // SAFETY: point 1 of this function's contract is `describe`'s contract.
+        let d = unsafe { describe(self) }?;
+        if let Some(suboffsets) = d.suboffsets {
+            return Err(BufferError::Suboffsets { suboffsets });
+        }
+        let (start, span, offset) = d.span_start(self.buf)?;
+        // SAFETY: by point 2 the `span` bytes from `start` are one readable allocation for
+        // `'a` (for an empty view `start` is dangling and `span` 0); by point 3 nothing
+        // mutates them meanwhile.
+        let bytes: &'a [u8] = unsafe { std::slice::from_raw_parts(start, span) };
+        Ok(MemoryView::from_format(
+            bytes,
+            d.format,
+            Some(d.itemsize),
+            &d.shape,
+            Some(&d.strides),
+            offset,
+        )?)
+    }
+
+    /// A writable view of a direct buffer, without copying; as [`as_view`](Self::as_view), and
+    /// [`BufferError::ReadOnly`] when `readonly` is non-zero.
+    ///
+    /// # Safety
+    ///
+    /// As for [`as_view`](Self::as_view), and in point 2 the span must also be valid for
+    /// writes; point 3 becomes: during `'a` no one else reads or writes those bytes (no other
+    /// view, Rust reference or Python object is used to access them).
+    pub unsafe fn as_view_mut<'a>(&self) -> Result<MemoryViewMut<'a>, BufferError> {
+        if self.readonly != 0 {
+            return Err(BufferError::ReadOnly);
+        }
+        // SAFETY: point 1 of this function's contract is `describe`'s contract.
+        let d = unsafe { describe(self) }?;
+        if let Some(suboffsets) = d.suboffsets {
+            return Err(BufferError::Suboffsets { suboffsets });
+        }
+        let (start, span, offset) = d.span_start(self.buf)?;
+        // SAFETY: by point 2 the span is one allocation valid for reads and writes for `'a`;
+        // by point 3 this is the only access to it meanwhile.
+        let bytes: &'a mut [u8] = unsafe { std::slice::from_raw_parts_mut(start, span) };
+        Ok(MemoryViewMut::from_format(
+            bytes,
+            d.format,
+            Some(d.itemsize),
+            &d.shape,
+            Some(&d.strides),
+            offset,
+        )?)
+    }
+}
+
+/// The exporter's side of one buffer request: the answer to the flags (CPython's
+/// `memory_getbuf`), and the heap storage that the filled [`RawBuffer`] points into.
+///
+/// The arrays live in their own heap allocations, so moving the `Export` (into a `Box`, into
+/// `RawBuffer::internal`, ...) does not move them. Drop it only after the consumer has released
+/// the buffer.
+#[derive(Debug)]
+pub struct Export {
+    buf: *mut c_void,
+    info: BufferInfo,
+    format: Option<CString>,
+    shape: Option<Box<[isize]>>,
+    strides: Option<Box<[isize]>>,
+    suboffsets: Option<Box<[isize]>>,
+}
+
+// SAFETY: `Export` holds a data pointer only to hand it to a consumer; it never dereferences
+// it, and the arrays it owns are plain heap data.
+unsafe impl Send for Export {}
+// SAFETY: as for `Send`: no method reads through `buf`.
+unsafe impl Sync for Export {}
+
+fn to_isize(v: &[usize]) -> Box<[isize]> {
+    // Extents of a validated view fit isize (their product does).
+    v.iter().map(|&n| n as isize).collect()
+}
+
+impl Export {
+    /// Answer `flags` for a read-only view, with CPython's errors (`WRITABLE` always fails).
+    pub fn new(view: &MemoryView<'_>, flags: BufferFlags) -> Result<Export, ViewError> {
+        let info = view.request(flags)?;
+        let buf = view.buffer().as_ptr().wrapping_add(info.offset) as *mut c_void;
+        Ok(Export::from_info(buf, info))
+    }
+
+    /// Answer `flags` for a writable view; the consumer may write through the pointer for as
+    /// long as the view's borrow lasts.
+    pub fn new_mut(view: &mut MemoryViewMut<'_>, flags: BufferFlags) -> Result<Export, ViewError> {
+        let info = view.request(flags)?;
+        let buf = view.buffer_mut().as_mut_ptr().wrapping_add(info.offset) as *mut c_void;
+        Ok(Export::from_info(buf, info))
+    }
+
+    fn from_info(buf: *mut c_void, info: BufferInfo) -> Export {
+        Export {
+            buf,
+            // A format never contains NUL: the parser rejects it.
+            format: info.format.as_deref().and_then(|f| CString::new(f).ok()),
+            shape: info.shape.as_deref().map(to_isize),
+            strides: info.strides.as_deref().map(|s| s.into()),
+            suboffsets: info.suboffsets.as_deref().map(|s| s.into()),
+            info,
+        }
+    }
+
+    /// The answer, as plain values.
+    pub fn info(&self) -> &BufferInfo {
+        &self.info
+    }
+
+    /// Fill `out` as the exporter must: `buf`, `len`, `itemsize`, `readonly`, `ndim`, and the
+    /// `format`/`shape`/`strides`/`suboffsets` pointers (NULL where the request left them out)
+    /// into storage owned by `self`. `obj` is set to `obj`; `internal` is left as it is.
+    pub fn fill(&self, out: &mut RawBuffer, obj: *mut c_void) {
+        fn ptr_of(b: &Option<Box<[isize]>>) -> *mut isize {
+            b.as_ref()
+                .map_or(ptr::null_mut(), |b| b.as_ptr() as *mut isize)
+        }
+        out.buf = self.buf;
+        out.obj = obj;
+        out.len = self.info.len as isize;
+        out.itemsize = self.info.itemsize as isize;
+        out.readonly = c_int::from(self.info.readonly);
+        out.ndim = self.info.ndim as c_int;
+        out.format = self
+            .format
+            .as_ref()
+            .map_or(ptr::null_mut(), |f| f.as_ptr() as *mut c_char);
+        out.shape = ptr_of(&self.shape);
+        out.strides = ptr_of(&self.strides);
+        out.suboffsets = ptr_of(&self.suboffsets);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::{align_of, offset_of, size_of};
+
+    /// Offsets of `Py_buffer`'s fields as `ctypes` computes them for CPython 3.11/3.12/3.13 on
+    /// x86-64 Linux (`Include/pybuffer.h`): buf 0, obj 8, len 16, itemsize 24, readonly 32,
+    /// ndim 36, format 40, shape 48, strides 56, suboffsets 64, internal 72; size 80.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn layout_is_cpythons() {
+        assert_eq!(size_of::<RawBuffer>(), 80);
+        assert_eq!(align_of::<RawBuffer>(), 8);
+        let offsets = [
+            offset_of!(RawBuffer, buf),
+            offset_of!(RawBuffer, obj),
+            offset_of!(RawBuffer, len),
+            offset_of!(RawBuffer, itemsize),
+            offset_of!(RawBuffer, readonly),
+            offset_of!(RawBuffer, ndim),
+            offset_of!(RawBuffer, format),
+            offset_of!(RawBuffer, shape),
+            offset_of!(RawBuffer, strides),
+            offset_of!(RawBuffer, suboffsets),
+            offset_of!(RawBuffer, internal),
+        ];
+        assert_eq!(offsets, [0, 8, 16, 24, 32, 36, 40, 48, 56, 64, 72]);
+    }
+
+    fn raw_for(buf: &[u8], len: isize, itemsize: isize, ndim: c_int) -> RawBuffer {
+        RawBuffer {
+            buf: buf.as_ptr() as *mut c_void,
+            len,
+            itemsize,
+            ndim,
+            readonly: 1,
+            ..RawBuffer::empty()
+        }
+    }
+
+    #[test]
+    fn nulls_are_filled_in_like_cpython() {
+        let data: Vec<u8> = (0..6).collect();
+        let raw = raw_for(&data, 6, 1, 1);
+        // SAFETY: `raw` points to `data` (6 readable bytes), no arrays.
+        let v = unsafe { raw.as_view() }.unwrap();
+        assert_eq!(
+            (v.format().as_str(), v.shape(), v.strides()),
+            ("B", &[6usize][..], &[1isize][..])
+        );
+        // 0-dim, shape NULL.
+        let raw = raw_for(&data, 1, 1, 0);
+        // SAFETY: as above.
+        let v = unsafe { raw.as_view() }.unwrap();
+        assert_eq!(v.ndim(), 0);
+        assert_eq!(v.to_list().unwrap().to_string(), "0");
+        // N-D with strides NULL: C strides.
+        let mut shape = [2isize, 3];
+        let mut raw = raw_for(&data, 6, 1, 2);
+        raw.shape = shape.as_mut_ptr();
+        // SAFETY: `shape` holds 2 values; the span is the 6 bytes of `data`.
+        let v = unsafe { raw.as_view() }.unwrap();
+        assert_eq!(v.strides(), &[3, 1]);
+    }
+
+    #[test]
+    fn negative_strides_reach_below_buf() {
+        let data: Vec<u8> = (0..6).collect();
+        let mut shape = [3isize];
+        let mut strides = [-2isize];
+        let mut raw = raw_for(&data[4..], 3, 1, 1);
+        raw.shape = shape.as_mut_ptr();
+        raw.strides = strides.as_mut_ptr();
+        // `buf` must keep the provenance of all of `data`.
+        raw.buf = data.as_ptr().wrapping_add(4) as *mut c_void;
+        // SAFETY: the span is bytes 0..5 of `data`.
+        let v = unsafe { raw.as_view() }.unwrap();
+        assert_eq!(v.to_bytes(crate::Order::C), [4, 2, 0]);
+        assert_eq!(v.buffer().len(), 5);
+    }
+
+    #[test]
+    fn hostile_headers_are_errors() {
+        let data = [0u8; 8];
+        let mut shape = [2isize, 2];
+        let mut neg = [-1isize, 2];
+        let cases: Vec<(RawBuffer, BufferError)> = vec![
+            (
+                raw_for(&data, 8, 1, 65),
+                BufferError::NdimOutOfRange { ndim: 65 },
+            ),
+            (
+                raw_for(&data, 8, 1, -1),
+                BufferError::NdimOutOfRange { ndim: -1 },
+            ),
+            (
+                raw_for(&data, -8, 1, 1),
+                BufferError::LenNegative { len: -8 },
+            ),
+            (
+                raw_for(&data, 8, 0, 1),
+                BufferError::ItemsizeNotPositive { itemsize: 0 },
+            ),
+            (
+                raw_for(&data, 8, -4, 1),
+                BufferError::ItemsizeNotPositive { itemsize: -4 },
+            ),
+            (raw_for(&data, 8, 1, 2), BufferError::ShapeNull { ndim: 2 }),
+            (
+                raw_for(&data, 7, 2, 1),
+                BufferError::LenNotMultiple {
+                    len: 7,
+                    itemsize: 2,
+                },
+            ),
+            (
+                RawBuffer {
+                    shape: neg.as_mut_ptr(),
+                    ..raw_for(&data, 8, 1, 2)
+                },
+                BufferError::ShapeNegative {
+                    axis: 0,
+                    extent: -1,
+                },
+            ),
+            (
+                RawBuffer {
+                    shape: shape.as_mut_ptr(),
+                    ..raw_for(&data, 8, 1, 2)
+                },
+                BufferError::LenMismatch {
+                    len: 8,
+                    shape: vec![2, 2],
+                    itemsize: 1,
+                },
+            ),
+            (
+                RawBuffer {
+                    buf: ptr::null_mut(),
+                    ..raw_for(&data, 8, 1, 1)
+                },
+                BufferError::BufNull,
+            ),
+        ];
+        for (raw, expected) in cases {
+            // SAFETY: every pointer is NULL or points to live arrays of `ndim` values (or is
+            // not read because the header is rejected first).
+            let got = unsafe { raw.as_view() }.unwrap_err();
+            assert_eq!(got, expected);
+            assert!(!got.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn huge_strides_are_overflow_errors() {
+        let data = [0u8; 8];
+        let mut shape = [2isize, 2];
+        let mut strides = [isize::MAX, isize::MAX];
+        let raw = RawBuffer {
+            shape: shape.as_mut_ptr(),
+            strides: strides.as_mut_ptr(),
+            ..raw_for(&data, 4, 1, 2)
+        };
+        // SAFETY: arrays of 2 values; the header is rejected before any data is read.
+        assert_eq!(
+            unsafe { raw.as_view() }.unwrap_err(),
+            BufferError::SpanOverflow
+        );
+    }
+
+    #[test]
+    fn formats_are_reconciled_with_itemsize() {
+        // ctypes: `Structure(c_uint8, c_uint32)` on a little-endian host.
+        #[cfg(target_endian = "little")]
+        {
+            let f = reconcile_format("T{<B:a:<I:b:}", 8).unwrap();
+            assert_eq!(f.itemsize(), 8);
+        }
+        // NumPy gh-7797: explicit itemsize, trailing padding missing.
+        assert_eq!(reconcile_format("T{b:a:}", 4).unwrap().itemsize(), 1);
+        assert_eq!(
+            reconcile_format("i", 8).unwrap_err(),
+            BufferError::FormatItemsizeMismatch {
+                format: "i".into(),
+                format_size: 4,
+                itemsize: 8
+            }
+        );
+        assert!(matches!(
+            reconcile_format("T{i", 4),
+            Err(BufferError::Format(_))
+        ));
+    }
+
+    #[test]
+    fn export_answers_like_memory_getbuf() {
+        let data: Vec<u8> = (0..12).collect();
+        let v = MemoryView::from_parts(&data, "i", &[3], None, 0).unwrap();
+        let e = Export::new(&v, BufferFlags::SIMPLE).unwrap();
+        let mut raw = RawBuffer::empty();
+        e.fill(&mut raw, ptr::null_mut());
+        assert_eq!((raw.ndim, raw.len, raw.itemsize), (1, 12, 4));
+        assert!(raw.shape.is_null() && raw.strides.is_null() && raw.format.is_null());
+        assert_eq!(
+            Export::new(&v, BufferFlags::FORMAT).unwrap_err(),
+            ViewError::FormatWithoutShape
+        );
+        assert_eq!(
+            Export::new(&v, BufferFlags::WRITABLE).unwrap_err(),
+            ViewError::NotWritable
+        );
+        let e = Export::new(&v.select("::-1").unwrap(), BufferFlags::FULL_RO).unwrap();
+        e.fill(&mut raw, ptr::null_mut());
+        assert_eq!(raw.buf as *const u8, data.as_ptr().wrapping_add(8));
+        // SAFETY: the exported arrays live in `e`, alive here.
+        let (fmt, strides) = unsafe { (CStr::from_ptr(raw.format), *raw.strides) };
+        assert_eq!((fmt.to_str().unwrap(), strides), ("i", -4));
+        // Round trip.
+        // SAFETY: `raw` describes a view of `data`, alive and unmodified.
+        let back = unsafe { raw.as_view() }.unwrap();
+        assert_eq!(
+            back.to_list().unwrap().to_string(),
+            v.select("::-1").unwrap().to_list().unwrap().to_string()
+        );
+    }
+
+    #[test]
+    fn writable_round_trip() {
+        let mut data = [0u8; 8];
+        {
+            let mut v = MemoryViewMut::from_parts(&mut data, "<h", &[4], None, 0).unwrap();
+            let e = Export::new_mut(&mut v, BufferFlags::FULL).unwrap();
+            let mut raw = RawBuffer::empty();
+            e.fill(&mut raw, ptr::null_mut());
+            assert_eq!(raw.readonly, 0);
+            // SAFETY: the only access to `data` during `w`'s life is through `w` (`v` and `e`
+            // are not used until `w` is gone).
+            let mut w = unsafe { raw.as_view_mut() }.unwrap();
+            w.set(&[2], 513).unwrap();
+        }
+        assert_eq!(data, [0, 0, 0, 0, 1, 2, 0, 0]);
+        let raw = RawBuffer {
+            readonly: 1,
+            ..raw_for(&data, 8, 1, 1)
+        };
+        // SAFETY: not reached past the read-only check.
+        assert_eq!(
+            unsafe { raw.as_view_mut() }.unwrap_err(),
+            BufferError::ReadOnly
+        );
+    }
+}

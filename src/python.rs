@@ -1,0 +1,1 @@
+//! Python interop (placeholder).
