@@ -84,3 +84,8 @@ pub use error::Error;
 pub use pack::{calcsize, iter_unpack, pack, pack_into, unpack, unpack_from, IterUnpack, Struct};
 pub use value::Value;
 pub use view::{BufferFlags, BufferInfo, MemoryView, MemoryViewMut, Order, SliceArg, ViewError};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
