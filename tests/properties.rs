@@ -1,0 +1,364 @@
+//! Cross-module property tests: views, the codec, typed access and ndarray against each other
+//! and against naive models.
+//!
+//! * `to_bytes(F)` equals `to_bytes(C)` of the transpose, and both equal a naive walk;
+//! * casts round trip (bytes and values);
+//! * `pack`/`unpack` round trip for generated formats and values;
+//! * `as_array`, `typed` and `to_array` agree with `get`;
+//! * `assign_within` with overlapping selections equals assignment through a temporary copy.
+//!
+//! Case counts are modest so `cargo test` stays fast, and tiny under Miri.
+
+use memview::format::{Endian, Format};
+use memview::{MemoryView, MemoryViewMut, Order, SliceArg, Value};
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+
+fn config(cases: u32) -> Config {
+    Config {
+        cases: match std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+        {
+            Some(n) => n,
+            None if cfg!(miri) => 3,
+            None => cases,
+        },
+        // No files under Miri's isolation; nothing to persist in CI either.
+        failure_persistence: None,
+        ..Config::default()
+    }
+}
+
+/// A strided layout that fits its buffer: shape, byte strides, offset, buffer length.
+#[derive(Clone, Debug)]
+struct Layout {
+    shape: Vec<usize>,
+    strides: Vec<isize>,
+    offset: usize,
+    len: usize,
+}
+
+/// Shapes of up to 4 axes of extent 0..=4, strides in multiples of `itemsize` (or any bytes
+/// when `any_stride`), the buffer sized to the reachable range plus slack on both sides.
+fn layout(itemsize: usize, any_stride: bool) -> impl Strategy<Value = Layout> {
+    (0usize..=4, 0usize..=3, 0usize..=3)
+        .prop_flat_map(move |(ndim, before, after)| {
+            (
+                prop::collection::vec(0usize..=4, ndim),
+                prop::collection::vec(-6isize..=6, ndim),
+                Just((before, after)),
+            )
+        })
+        .prop_map(move |(shape, steps, (before, after))| {
+            let strides: Vec<isize> = steps
+                .iter()
+                .map(|&s| if any_stride { s } else { s * itemsize as isize })
+                .collect();
+            let (mut lo, mut hi) = (0isize, 0isize);
+            if !shape.contains(&0) {
+                for (&n, &s) in shape.iter().zip(&strides) {
+                    let span = (n as isize - 1) * s;
+                    if span < 0 {
+                        lo += span;
+                    } else {
+                        hi += span;
+                    }
+                }
+            }
+            let offset = (-lo) as usize + before;
+            Layout {
+                len: offset + hi as usize + itemsize + after,
+                shape,
+                strides,
+                offset,
+            }
+        })
+}
+
+fn pattern(len: usize, seed: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
+}
+
+/// Every multi-index of `shape` in C order.
+fn indices(shape: &[usize]) -> Vec<Vec<usize>> {
+    let mut out = vec![vec![]];
+    for &n in shape {
+        out = out
+            .into_iter()
+            .flat_map(|ix| {
+                (0..n).map(move |i| {
+                    let mut v = ix.clone();
+                    v.push(i);
+                    v
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// Naive `tobytes`: walk the indices (C order, or F order by reversing the walk's axes).
+fn naive_bytes(buf: &[u8], itemsize: usize, l: &Layout, fortran: bool) -> Vec<u8> {
+    let (shape, strides): (Vec<usize>, Vec<isize>) = if fortran {
+        (
+            l.shape.iter().rev().copied().collect(),
+            l.strides.iter().rev().copied().collect(),
+        )
+    } else {
+        (l.shape.clone(), l.strides.clone())
+    };
+    let mut out = Vec::new();
+    for ix in indices(&shape) {
+        let p = ix
+            .iter()
+            .zip(&strides)
+            .fold(l.offset as isize, |a, (&i, &s)| a + i as isize * s) as usize;
+        out.extend_from_slice(&buf[p..p + itemsize]);
+    }
+    out
+}
+
+fn signed(ix: &[usize]) -> Vec<isize> {
+    ix.iter().map(|&i| i as isize).collect()
+}
+
+proptest! {
+    #![proptest_config(config(96))]
+
+    /// `tobytes('F')` is `tobytes('C')` of the transpose, and both match the naive walk; `A`
+    /// picks one of them.
+    #[test]
+    fn fortran_bytes_are_c_bytes_of_the_transpose(
+        itemsize in 1usize..=3,
+        l in (1usize..=3).prop_flat_map(|k| layout(k, true)),
+        seed in any::<u8>(),
+    ) {
+        // The layout was sized for its own itemsize; fit ours by growing the buffer.
+        let buf = pattern(l.len + itemsize, seed);
+        let v = MemoryView::from_parts_with_itemsize(
+            &buf, "B", itemsize, &l.shape, Some(&l.strides), l.offset,
+        ).unwrap();
+        let c = v.to_bytes(Order::C);
+        let f = v.to_bytes(Order::F);
+        prop_assert_eq!(c.len(), v.nbytes());
+        prop_assert_eq!(&c, &naive_bytes(&buf, itemsize, &l, false));
+        prop_assert_eq!(&f, &naive_bytes(&buf, itemsize, &l, true));
+        prop_assert_eq!(&v.transpose().to_bytes(Order::C), &f);
+        prop_assert_eq!(&v.transpose().to_bytes(Order::F), &c);
+        let a = v.to_bytes(Order::A);
+        prop_assert!(a == c || a == f);
+    }
+
+    /// Casting a contiguous copy to another format and back gives the same bytes, shape and
+    /// values.
+    #[test]
+    fn casts_round_trip(
+        l in layout(1, false),
+        seed in any::<u8>(),
+        via in prop::sample::select(vec!["<i", ">h", "B", "c", "2s", "<Q", "=d", "T{h:a:b:b:x}", "hh"]),
+        src_fmt in prop::sample::select(vec!["B", "<H", ">i", "b"]),
+    ) {
+        let buf = pattern(l.len, seed);
+        let strided = MemoryView::from_parts(&buf, "B", &l.shape, Some(&l.strides), l.offset).unwrap();
+        let bytes = strided.to_bytes(Order::C);
+        let src = MemoryView::new(&bytes);
+        let fmt = Format::parse(src_fmt).unwrap();
+        let Ok(typed) = src.cast(src_fmt, None) else {
+            prop_assert!(bytes.len() % fmt.itemsize() != 0);
+            return Ok(());
+        };
+        prop_assert_eq!(typed.to_bytes(Order::C), bytes.clone());
+        match typed.cast(via, None) {
+            Ok(mid) => {
+                prop_assert_eq!(mid.nbytes(), bytes.len());
+                prop_assert_eq!(mid.to_bytes(Order::C), bytes.clone());
+                let back = mid.cast(src_fmt, Some(typed.shape())).unwrap();
+                prop_assert_eq!(back.shape(), typed.shape());
+                prop_assert_eq!(back.to_bytes(Order::C), bytes.clone());
+                prop_assert_eq!(back.to_list().unwrap().to_string(), typed.to_list().unwrap().to_string());
+                prop_assert!(back == typed);
+            }
+            Err(_) => {
+                let size = Format::parse(via).unwrap().itemsize();
+                prop_assert!(bytes.len() % size != 0);
+            }
+        }
+        // And to an N-D shape of the same size.
+        if let Some(&n) = typed.shape().first() {
+            if n % 2 == 0 && n > 0 {
+                let nd = typed.cast(src_fmt, Some(&[2, n / 2])).unwrap();
+                prop_assert_eq!(nd.to_bytes(Order::C), bytes.clone());
+                prop_assert_eq!(nd.get(&[1, 0]).unwrap(), typed.get(&[(n / 2) as isize]).unwrap());
+            }
+        }
+    }
+}
+
+/// One scalar item for the generated formats: its code and a strategy for its values.
+fn scalar_item() -> impl Strategy<Value = (String, Value)> {
+    prop_oneof![
+        any::<i8>().prop_map(|x| ("b".to_string(), Value::from(x))),
+        any::<u8>().prop_map(|x| ("B".to_string(), Value::from(x))),
+        any::<i16>().prop_map(|x| ("h".to_string(), Value::from(x))),
+        any::<u16>().prop_map(|x| ("H".to_string(), Value::from(x))),
+        any::<i32>().prop_map(|x| ("i".to_string(), Value::from(x))),
+        any::<u32>().prop_map(|x| ("I".to_string(), Value::from(x))),
+        any::<i64>().prop_map(|x| ("q".to_string(), Value::from(x))),
+        any::<u64>().prop_map(|x| ("Q".to_string(), Value::from(x))),
+        any::<i32>().prop_map(|x| ("l".to_string(), Value::from(x))),
+        any::<bool>().prop_map(|x| ("?".to_string(), Value::from(x))),
+        any::<u8>().prop_map(|x| ("c".to_string(), Value::Bytes(vec![x]))),
+        any::<f64>().prop_map(|x| ("d".to_string(), Value::Float(x))),
+        any::<f32>()
+            .prop_filter("finite", |x| x.is_finite())
+            .prop_map(|x| ("f".to_string(), Value::Float(f64::from(x)))),
+        any::<u16>()
+            .prop_map(|b| half::f16::from_bits(b).to_f64())
+            .prop_filter("finite", |x| x.is_finite())
+            .prop_map(|x| ("e".to_string(), Value::Float(x))),
+        (any::<f64>(), any::<f64>()).prop_map(|(re, im)| (
+            "Zd".to_string(),
+            Value::Complex(num_complex::Complex64::new(re, im))
+        )),
+        prop::collection::vec(any::<u8>(), 0..=5).prop_map(|b| ("5s".to_string(), Value::Bytes(b))),
+        "[a-zé€😀]{0,3}".prop_map(|s| ("3w".to_string(), Value::Str(s))),
+        (0u8..3).prop_map(|n| ("3x".to_string(), Value::Int(i128::from(n)))),
+    ]
+}
+
+/// Python-repr comparison (NaN prints the same both times, and -0.0 keeps its sign).
+fn reprs(v: &[Value]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// `unpack(pack(values)) == values`, and `pack(unpack(bytes)) == bytes`, for formats made
+    /// of every scalar kind in every byte order, with padding.
+    #[test]
+    fn pack_unpack_round_trip(
+        order in prop::sample::select(vec!["", "@", "=", "<", ">", "!"]),
+        items in prop::collection::vec(scalar_item(), 0..6),
+    ) {
+        let mut fmt = order.to_string();
+        let mut values = Vec::new();
+        for (code, value) in &items {
+            fmt.push_str(code);
+            // Padding takes no value.
+            if code != "3x" {
+                values.push(value.clone());
+            }
+        }
+        let packed = memview::pack(&fmt, &values).unwrap_or_else(|e| panic!("{fmt:?} {values:?}: {e}"));
+        prop_assert_eq!(packed.len(), memview::calcsize(&fmt).unwrap());
+        let back = memview::unpack(&fmt, &packed).unwrap();
+        // '5s' pads short bytes with NULs; compare through a second round.
+        let again = memview::pack(&fmt, &back).unwrap();
+        prop_assert_eq!(&again, &packed, "{}", fmt);
+        let expected: Vec<Value> = values
+            .iter()
+            .zip(items.iter().filter(|(c, _)| c != "3x"))
+            .map(|(v, (code, _))| match (code.as_str(), v) {
+                ("5s", Value::Bytes(b)) => {
+                    let mut b = b.clone();
+                    b.resize(5, 0);
+                    Value::Bytes(b)
+                }
+                _ => v.clone(),
+            })
+            .collect();
+        prop_assert_eq!(reprs(&back), reprs(&expected), "{}", fmt);
+    }
+
+    /// `as_array`, `typed` and `to_array` read what `get` reads, at every index, in both byte
+    /// orders and at any alignment; `as_array` refuses exactly the non-native and misaligned
+    /// layouts.
+    #[test]
+    fn typed_access_agrees_with_get(
+        l in layout(4, false),
+        endian in prop::sample::select(vec!["<", ">", "", "="]),
+        shift in 0usize..4,
+        seed in any::<u8>(),
+    ) {
+        // A u32-aligned buffer, so alignment depends only on `shift`.
+        let mut words = vec![0u32; (l.len + shift).div_ceil(4) + 1];
+        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
+        bytes.copy_from_slice(&pattern(bytes.len(), seed));
+        let buf: &[u8] = bytes;
+        let fmt = format!("{endian}i");
+        let v = MemoryView::from_parts(&buf[..l.len + shift], &fmt, &l.shape, Some(&l.strides), l.offset + shift).unwrap();
+        let typed = v.typed::<i32>().unwrap();
+        let array = v.as_array::<i32>();
+        let native = Format::parse(&fmt).unwrap().layout().single_scalar().unwrap().endian == Endian::NATIVE;
+        let aligned = (l.offset + shift) % 4 == 0;
+        prop_assert_eq!(array.is_ok(), native && (aligned || v.is_empty()), "{:?}", array.as_ref().err());
+        let copy = v.to_array::<i32>().unwrap();
+        for ix in indices(&l.shape) {
+            let expected = v.get(&signed(&ix)).unwrap();
+            let t = typed.get(&signed(&ix)).unwrap();
+            prop_assert_eq!(Value::from(t), expected.clone());
+            prop_assert_eq!(Value::from(copy[ix.as_slice()]), expected.clone());
+            if let Ok(a) = &array {
+                prop_assert_eq!(Value::from(a[ix.as_slice()]), expected);
+            }
+        }
+        let sum: i64 = typed.iter().map(i64::from).sum();
+        let model: i64 = indices(&l.shape).iter().map(|ix| match v.get(&signed(ix)).unwrap() {
+            Value::Int(x) => x as i64,
+            other => panic!("{other}"),
+        }).sum();
+        prop_assert_eq!(sum, model);
+    }
+
+    /// `view[dst] = view[src]` within one buffer, however the selections overlap, gives the
+    /// same bytes as copying `view[src]` out to a temporary first.
+    #[test]
+    fn overlapping_assignment_equals_assignment_through_a_copy(
+        n in 1usize..=12,
+        a in (-14isize..14, -14isize..14, prop::sample::select(vec![1isize, 2, -1, -2, 3])),
+        b in (-14isize..14, -14isize..14, prop::sample::select(vec![1isize, 2, -1, -2, 3])),
+        fmt in prop::sample::select(vec!["B", "<h", "T{b:a:b:b:}"]),
+        seed in any::<u8>(),
+    ) {
+        let itemsize = Format::parse(fmt).unwrap().itemsize();
+        let sub = |(start, stop, step): (isize, isize, isize)| {
+            [SliceArg::slice(Some(start), Some(stop), Some(step))]
+        };
+        let text = |(start, stop, step): (isize, isize, isize)| format!("{start}:{stop}:{step}");
+        let original = pattern(n * itemsize, seed);
+
+        let mut x = original.clone();
+        let mut vx = MemoryViewMut::from_parts(&mut x, fmt, &[n], None, 0).unwrap();
+        let within = vx.assign_within(&text(a), &text(b));
+
+        let mut y = original.clone();
+        let mut vy = MemoryViewMut::from_parts(&mut y, fmt, &[n], None, 0).unwrap();
+        let (temp, shape) = {
+            let s = vy.as_view().select_with(&sub(b)).unwrap();
+            (s.to_bytes(Order::C), s.shape().to_vec())
+        };
+        let tv = MemoryView::from_parts(&temp, fmt, &shape, None, 0).unwrap();
+        let through = vy.select_with_mut(&sub(a)).unwrap().copy_from(&tv);
+
+        prop_assert_eq!(within.is_ok(), through.is_ok());
+        prop_assert_eq!(&x, &y);
+        if within.is_err() {
+            prop_assert_eq!(&x, &original);
+        }
+    }
+}
+
+/// The same property on a 2-D view with a transposed (fully overlapping) source: `a = a.T`.
+#[test]
+fn transpose_assignment_within_one_buffer() {
+    let mut buf: Vec<u8> = (0..9).collect();
+    let mut v = MemoryViewMut::from_parts(&mut buf, "B", &[3, 3], None, 0).unwrap();
+    let t = v.as_view().transpose().to_bytes(Order::C);
+    let tv = MemoryView::from_parts(&t, "B", &[3, 3], None, 0).unwrap();
+    v.copy_from(&tv).unwrap();
+    assert_eq!(buf, [0, 3, 6, 1, 4, 7, 2, 5, 8]);
+}
