@@ -184,6 +184,18 @@ pub enum ViewError {
     NotContiguous,
     /// A buffer request with `FORMAT` but without `ND`.
     FormatWithoutShape,
+    /// A buffer request without `INDIRECT` for a view that follows pointers (suboffsets).
+    RequiresSuboffsets,
+    /// An indirect view whose dereferences cannot be written as PEP 3118 suboffsets (its axes
+    /// were permuted across a dereference, or every axis before a dereference was indexed
+    /// away); copy it into a direct buffer first.
+    SuboffsetsNotRepresentable,
+    /// Suboffsets that do not fit the view (wrong length), or an indirect geometry given to a
+    /// constructor for direct views.
+    SuboffsetsInvalid {
+        /// The suboffsets.
+        suboffsets: Vec<isize>,
+    },
     /// Assignment between views of different shapes.
     AssignShapeMismatch {
         /// The destination's shape.
@@ -341,6 +353,14 @@ impl fmt::Display for ViewError {
                 f.write_str("memoryview: underlying buffer is not Fortran contiguous")
             }
             NotContiguous => f.write_str("memoryview: underlying buffer is not contiguous"),
+            RequiresSuboffsets => f.write_str("memoryview: underlying buffer requires suboffsets"),
+            SuboffsetsNotRepresentable => f.write_str(
+                "the view's pointer dereferences cannot be written as PEP 3118 suboffsets \
+                 (axes permuted across a dereference, or a level indexed away); copy it first",
+            ),
+            SuboffsetsInvalid { suboffsets } => {
+                write!(f, "invalid suboffsets {suboffsets:?} for this view")
+            }
             FormatWithoutShape => f.write_str(
                 "memoryview: cannot cast to unsigned bytes if the format flag is present",
             ),

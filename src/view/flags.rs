@@ -32,7 +32,7 @@ impl BufferFlags {
     pub const F_CONTIGUOUS: BufferFlags = BufferFlags(0x058);
     /// `PyBUF_ANY_CONTIGUOUS` (152): strides, and the buffer must be C- or Fortran-contiguous.
     pub const ANY_CONTIGUOUS: BufferFlags = BufferFlags(0x098);
-    /// `PyBUF_INDIRECT` (280): strides and suboffsets (views here never need suboffsets).
+    /// `PyBUF_INDIRECT` (280): strides and suboffsets (needed for indirect views).
     pub const INDIRECT: BufferFlags = BufferFlags(0x118);
     /// `PyBUF_CONTIG` (9): `ND | WRITABLE`.
     pub const CONTIG: BufferFlags = BufferFlags(0x009);
@@ -108,7 +108,8 @@ pub struct BufferInfo {
     pub shape: Option<Vec<usize>>,
     /// `strides`, when `STRIDES` was requested.
     pub strides: Option<Vec<isize>>,
-    /// `suboffsets`: always `None` (these views never need them).
+    /// `suboffsets`: for an indirect view (one per axis, `-1` where no pointer is followed);
+    /// `None` for a direct one.
     pub suboffsets: Option<Vec<isize>>,
 }
 
@@ -137,7 +138,19 @@ pub(crate) fn request(
     if flags.contains(BufferFlags::ANY_CONTIGUOUS) && !c && !f {
         return Err(ViewError::NotContiguous);
     }
-    // No suboffsets ever, so INDIRECT changes nothing.
+    // 8. An indirect view needs a consumer that follows suboffsets.
+    let suboffsets = match &g.indirect {
+        None => None,
+        Some(ind) => {
+            if !flags.contains(BufferFlags::INDIRECT) {
+                return Err(ViewError::RequiresSuboffsets);
+            }
+            Some(
+                ind.to_pep3118()
+                    .ok_or(ViewError::SuboffsetsNotRepresentable)?,
+            )
+        }
+    };
     let mut strides = Some(g.strides.clone());
     if !flags.contains(BufferFlags::STRIDES) {
         if !c {
@@ -163,7 +176,7 @@ pub(crate) fn request(
         format,
         shape,
         strides,
-        suboffsets: None,
+        suboffsets,
     })
 }
 
@@ -209,6 +222,7 @@ mod tests {
             itemsize,
             shape: shape.to_vec(),
             strides: strides.to_vec(),
+            indirect: None,
         }
     }
 

@@ -141,7 +141,7 @@ pub use flags::{BufferFlags, BufferInfo};
 pub use raw::MAX_NDIM;
 pub use select::{adjust_slice, parse_subscript, SliceArg};
 
-use raw::{Geometry, RawView};
+use raw::{Geometry, Indirect, RawView};
 
 /// The order in which `to_bytes` lays out the elements (CPython's `tobytes(order)`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -216,7 +216,28 @@ fn geometry_for(
         itemsize,
         shape: shape.to_vec(),
         strides,
+        indirect: None,
     })
+}
+
+/// The geometry of an indirect view: as [`geometry_for`] with explicit strides, plus the
+/// PEP 3118 suboffsets turned into levels.
+fn indirect_geometry(
+    format: &Format,
+    itemsize: Option<usize>,
+    shape: &[usize],
+    strides: &[isize],
+    suboffsets: &[isize],
+    offset: usize,
+) -> Result<Geometry, ViewError> {
+    if suboffsets.len() != shape.len() {
+        return Err(ViewError::SuboffsetsInvalid {
+            suboffsets: suboffsets.to_vec(),
+        });
+    }
+    let mut geom = geometry_for(format, itemsize, shape, Some(strides), offset)?;
+    geom.indirect = Indirect::from_pep3118(suboffsets);
+    Ok(geom)
 }
 
 /// A read-only N-dimensional view of a byte buffer.
@@ -307,6 +328,27 @@ macro_rules! accessors {
         pub fn is_contiguous(&self) -> bool {
             self.is_c_contiguous() || self.is_f_contiguous()
         }
+
+        /// Whether the view follows pointers (PEP 3118 suboffsets, a PIL-style layout). Such a
+        /// view is never contiguous, cannot be cast or reshaped, and [`buffer`](Self::buffer)
+        /// holds its first pointers rather than its elements.
+        pub fn is_indirect(&self) -> bool {
+            self.raw.geom().indirect.is_some()
+        }
+
+        /// The PEP 3118 suboffsets (one per axis, `-1` where no pointer is followed), or
+        /// `None` for a direct view. An indirect view whose dereferences no longer fit that
+        /// form (axes permuted across a dereference) gives
+        /// [`ViewError::SuboffsetsNotRepresentable`].
+        pub fn suboffsets(&self) -> Result<Option<Vec<isize>>, ViewError> {
+            match &self.raw.geom().indirect {
+                None => Ok(None),
+                Some(ind) => ind
+                    .to_pep3118()
+                    .map(Some)
+                    .ok_or(ViewError::SuboffsetsNotRepresentable),
+            }
+        }
     };
 }
 
@@ -318,6 +360,7 @@ impl<'a> MemoryView<'a> {
             itemsize: 1,
             shape: vec![buf.len()],
             strides: vec![1],
+            indirect: None,
         };
         match RawView::new(buf, geom) {
             Ok(raw) => MemoryView {
@@ -381,6 +424,79 @@ impl<'a> MemoryView<'a> {
         })
     }
 
+    /// A view of a PEP 3118 *indirect* (PIL-style) layout: `suboffsets` has one entry per axis,
+    /// and a value `>= 0` on axis `k` means that after applying axis `k`'s stride the bytes
+    /// there hold a pointer, which is read (native size and byte order, any alignment),
+    /// dereferenced, and offset by the suboffset. `buf` holds the first pointers (everything the
+    /// axes up to the first non-negative suboffset reach, which is checked); all-negative
+    /// suboffsets give an ordinary direct view.
+    ///
+    /// ```
+    /// use memview::MemoryView;
+    ///
+    /// // Two rows of three bytes, in separate allocations, and a table of pointers to them.
+    /// let rows = [[1u8, 2, 3], [4, 5, 6]];
+    /// let table: Vec<u8> = rows.iter().flat_map(|r| (r.as_ptr() as usize).to_ne_bytes()).collect();
+    /// let ptr = std::mem::size_of::<usize>() as isize;
+    /// // SAFETY: the pointers in `table` point to `rows`, which outlives the view and is not
+    /// // written while it lives.
+    /// let m = unsafe {
+    ///     MemoryView::from_parts_indirect(&table, "B", &[2, 3], &[ptr, 1], &[0, -1], 0)?
+    /// };
+    /// assert_eq!(m.to_list()?.to_string(), "[[1, 2, 3], [4, 5, 6]]");
+    /// assert_eq!(m.select("::-1, 1:")?.to_bytes(memview::Order::F), [5, 2, 6, 3]);
+    /// assert!(!m.is_c_contiguous() && m.cast("B", None).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// (The doctest stores addresses as integers for brevity; code checked with Miri's strict
+    /// provenance should write the pointers themselves, e.g. with `ptr::write_unaligned`.)
+    ///
+    /// # Safety
+    ///
+    /// For every index inside `shape`, following the pointers as described above: every
+    /// pointer slot after the first (which lies in `buf`, checked) must be valid for reading a
+    /// pointer, and the element's `itemsize` bytes at the end must be valid for reads, for all
+    /// of `'a`; and no one may write those bytes during `'a`.
+    pub unsafe fn from_parts_indirect(
+        buf: &'a [u8],
+        format: &str,
+        shape: &[usize],
+        strides: &[isize],
+        suboffsets: &[isize],
+        offset: usize,
+    ) -> Result<MemoryView<'a>, ViewError> {
+        let format = Format::parse(format)?;
+        // SAFETY: this function's contract is `from_format_indirect`'s.
+        unsafe { Self::from_format_indirect(buf, format, None, shape, strides, suboffsets, offset) }
+    }
+
+    /// [`from_parts_indirect`](Self::from_parts_indirect) with a parsed format and an optional
+    /// explicit itemsize.
+    ///
+    /// # Safety
+    ///
+    /// As for [`from_parts_indirect`](Self::from_parts_indirect).
+    pub unsafe fn from_format_indirect(
+        buf: &'a [u8],
+        format: impl Into<Arc<Format>>,
+        itemsize: Option<usize>,
+        shape: &[usize],
+        strides: &[isize],
+        suboffsets: &[isize],
+        offset: usize,
+    ) -> Result<MemoryView<'a>, ViewError> {
+        let format = format.into();
+        let geom = indirect_geometry(&format, itemsize, shape, strides, suboffsets, offset)?;
+        let raw = if geom.indirect.is_some() {
+            // SAFETY: 7c is this function's contract (read-only, for `'a`).
+            unsafe { RawView::new_indirect(buf, geom)? }
+        } else {
+            RawView::new(buf, geom)?
+        };
+        Ok(MemoryView { raw, format })
+    }
+
     accessors!();
 
     /// The whole underlying buffer (not only the bytes this view reaches).
@@ -432,7 +548,11 @@ impl<'a> MemoryView<'a> {
     /// `NewAxis` inserts an axis of length 1 with stride 0. Axes not mentioned are kept.
     /// Integer-only keys (one per axis) give a 0-dim view.
     pub fn select_with(&self, args: &[SliceArg]) -> Result<MemoryView<'a>, ViewError> {
-        self.with_geometry(select::apply(self.raw.geom(), args)?)
+        let plan = select::plan(self.raw.geom(), args)?;
+        Ok(MemoryView {
+            raw: self.raw.select(&plan)?,
+            format: self.format.clone(),
+        })
     }
 
     /// The view with its axes reversed (NumPy's `.T`).
@@ -445,7 +565,10 @@ impl<'a> MemoryView<'a> {
 
     /// The view with axis `k` of the result taken from axis `axes[k]` (NumPy's `transpose(axes)`).
     pub fn permute_axes(&self, axes: &[usize]) -> Result<MemoryView<'a>, ViewError> {
-        self.with_geometry(select::permute(self.raw.geom(), axes)?)
+        Ok(MemoryView {
+            raw: self.raw.permute(axes)?,
+            format: self.format.clone(),
+        })
     }
 
     /// The same elements in a new shape; the view must be C-contiguous.
@@ -523,6 +646,7 @@ impl<'a> MemoryViewMut<'a> {
             itemsize: 1,
             shape: vec![buf.len()],
             strides: vec![1],
+            indirect: None,
         };
         match RawView::new(buf, geom) {
             Ok(raw) => MemoryViewMut {
@@ -581,6 +705,33 @@ impl<'a> MemoryViewMut<'a> {
         })
     }
 
+    /// [`MemoryView::from_format_indirect`], writable.
+    ///
+    /// # Safety
+    ///
+    /// As for [`MemoryView::from_parts_indirect`], and: the elements' bytes must also be valid
+    /// for writes, must lie outside `buf`, and must not be read or written by anyone else
+    /// during `'a` (the view has exclusive access, as a `&mut` would).
+    pub unsafe fn from_format_indirect(
+        buf: &'a mut [u8],
+        format: impl Into<Arc<Format>>,
+        itemsize: Option<usize>,
+        shape: &[usize],
+        strides: &[isize],
+        suboffsets: &[isize],
+        offset: usize,
+    ) -> Result<MemoryViewMut<'a>, ViewError> {
+        let format = format.into();
+        let geom = indirect_geometry(&format, itemsize, shape, strides, suboffsets, offset)?;
+        let raw = if geom.indirect.is_some() {
+            // SAFETY: 7c for `&mut [u8]` is this function's contract.
+            unsafe { RawView::new_indirect(buf, geom)? }
+        } else {
+            RawView::new(buf, geom)?
+        };
+        Ok(MemoryViewMut { raw, format })
+    }
+
     accessors!();
 
     /// The whole underlying buffer.
@@ -588,8 +739,12 @@ impl<'a> MemoryViewMut<'a> {
         self.raw.buf()
     }
 
-    /// The whole underlying buffer, writable.
+    /// The whole underlying buffer, writable. For an indirect view this is an empty slice:
+    /// its buffer holds the pointers the view follows, and overwriting them would be unsound.
     pub fn buffer_mut(&mut self) -> &mut [u8] {
+        if self.is_indirect() {
+            return &mut [];
+        }
         self.raw.buf_mut()
     }
 
@@ -643,14 +798,19 @@ impl<'a> MemoryViewMut<'a> {
 
     /// [`MemoryView::select_with`], writable.
     pub fn select_with_mut(&mut self, args: &[SliceArg]) -> Result<MemoryViewMut<'_>, ViewError> {
-        let geom = select::apply(self.raw.geom(), args)?;
-        self.with_geometry(geom)
+        let plan = select::plan(self.raw.geom(), args)?;
+        Ok(MemoryViewMut {
+            raw: self.raw.select_mut(&plan)?,
+            format: self.format.clone(),
+        })
     }
 
     /// [`MemoryView::permute_axes`], writable.
     pub fn permute_axes_mut(&mut self, axes: &[usize]) -> Result<MemoryViewMut<'_>, ViewError> {
-        let geom = select::permute(self.raw.geom(), axes)?;
-        self.with_geometry(geom)
+        Ok(MemoryViewMut {
+            raw: self.raw.permute_mut(axes)?,
+            format: self.format.clone(),
+        })
     }
 
     /// [`MemoryView::transpose`], writable.
@@ -790,6 +950,7 @@ fn debug_view(
         .field("shape", &g.shape)
         .field("strides", &g.strides)
         .field("offset", &g.offset)
+        .field("indirect", &g.indirect)
         .field("buffer_len", &len)
         .finish()
 }

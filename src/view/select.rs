@@ -9,7 +9,7 @@
 use std::ops::{Range, RangeFrom, RangeFull, RangeTo};
 
 use super::error::ViewError;
-use super::raw::{Geometry, MAX_NDIM};
+use super::raw::{AxisOp, Geometry, MAX_NDIM};
 
 /// One item of a selection, as in a Python subscript `view[a, b:c, ..., None]`.
 ///
@@ -142,7 +142,14 @@ pub fn adjust_slice(
 /// overflows, which only happens for axes of length 0 or 1, whose stride is never used). The
 /// offset moves to the first selected element; when the result is empty it stays where it was,
 /// since an empty view reaches no byte.
+#[cfg(test)]
 pub(crate) fn apply(g: &Geometry, args: &[SliceArg]) -> Result<Geometry, ViewError> {
+    g.select(&plan(g, args)?)
+}
+
+/// Resolve a selection against the shape: one [`AxisOp`] per item (Python's slice rules,
+/// negative indices, `...` expanded); the raw module applies it to the strides and offsets.
+pub(crate) fn plan(g: &Geometry, args: &[SliceArg]) -> Result<Vec<AxisOp>, ViewError> {
     let ndim = g.ndim();
     let ellipses = args.iter().filter(|a| **a == SliceArg::Ellipsis).count();
     if ellipses > 1 {
@@ -155,11 +162,7 @@ pub(crate) fn apply(g: &Geometry, args: &[SliceArg]) -> Result<Geometry, ViewErr
             given: consumed,
         });
     }
-    // Positions only mean something when the source view has elements.
-    let source_empty = g.shape.contains(&0);
-    let mut offset = g.offset as i128;
-    let mut shape = Vec::with_capacity(ndim + args.len());
-    let mut strides = Vec::with_capacity(ndim + args.len());
+    let mut plan = Vec::with_capacity(ndim + args.len());
     let mut axis = 0;
     for &arg in args {
         match arg {
@@ -177,77 +180,41 @@ pub(crate) fn apply(g: &Geometry, args: &[SliceArg]) -> Result<Geometry, ViewErr
                         size: n,
                     });
                 }
-                offset += idx * g.strides[axis] as i128;
+                plan.push(AxisOp::Index {
+                    index: idx as usize,
+                });
                 axis += 1;
             }
             SliceArg::Slice { start, stop, step } => {
-                let (start, step, n) = adjust_slice(g.shape[axis], start, stop, step)?;
-                if n > 0 {
-                    offset += start as i128 * g.strides[axis] as i128;
-                }
-                shape.push(n);
-                strides.push(g.strides[axis].saturating_mul(step));
+                let (start, step, len) = adjust_slice(g.shape[axis], start, stop, step)?;
+                plan.push(AxisOp::Slice {
+                    // Only used when `len > 0`, and then `0 <= start < extent`.
+                    start: start.max(0) as usize,
+                    step,
+                    len,
+                });
                 axis += 1;
             }
             SliceArg::Ellipsis => {
                 for _ in 0..ndim - consumed {
-                    shape.push(g.shape[axis]);
-                    strides.push(g.strides[axis]);
+                    plan.push(AxisOp::Slice {
+                        start: 0,
+                        step: 1,
+                        len: g.shape[axis],
+                    });
                     axis += 1;
                 }
             }
-            SliceArg::NewAxis => {
-                shape.push(1);
-                strides.push(0);
-            }
+            SliceArg::NewAxis => plan.push(AxisOp::NewAxis),
         }
     }
-    shape.extend_from_slice(&g.shape[axis..]);
-    strides.extend_from_slice(&g.strides[axis..]);
-    if shape.len() > MAX_NDIM {
-        return Err(ViewError::TooManyDimensions { ndim: shape.len() });
-    }
-    let offset = if source_empty || shape.contains(&0) {
-        g.offset
-    } else {
-        // A reachable element of a valid view: inside the buffer. Checked anyway; the caller
-        // re-validates the geometry.
-        usize::try_from(offset).map_err(|_| ViewError::OutOfBounds {
-            start: offset,
-            end: offset + g.itemsize as i128,
-            len: 0,
-        })?
-    };
-    Ok(Geometry {
-        offset,
-        itemsize: g.itemsize,
-        shape,
-        strides,
-    })
+    Ok(plan)
 }
 
 /// Reorder the axes: axis `k` of the result is axis `axes[k]` of `g`.
+#[cfg(test)]
 pub(crate) fn permute(g: &Geometry, axes: &[usize]) -> Result<Geometry, ViewError> {
-    if axes.len() != g.ndim() {
-        return Err(ViewError::AxesCount {
-            ndim: g.ndim(),
-            given: axes.len(),
-        });
-    }
-    let mut seen = [false; MAX_NDIM];
-    for &a in axes {
-        if a >= g.ndim() || std::mem::replace(&mut seen[a], true) {
-            return Err(ViewError::AxesNotPermutation {
-                axes: axes.to_vec(),
-            });
-        }
-    }
-    Ok(Geometry {
-        offset: g.offset,
-        itemsize: g.itemsize,
-        shape: axes.iter().map(|&a| g.shape[a]).collect(),
-        strides: axes.iter().map(|&a| g.strides[a]).collect(),
-    })
+    g.permuted(axes)
 }
 
 /// Give a C-contiguous geometry a new shape with the same number of elements.
@@ -276,6 +243,7 @@ pub(crate) fn reshape(g: &Geometry, shape: &[usize]) -> Result<Geometry, ViewErr
         itemsize: g.itemsize,
         shape: shape.to_vec(),
         strides,
+        indirect: None,
     })
 }
 
@@ -328,6 +296,7 @@ pub(crate) fn cast(
         itemsize,
         shape,
         strides,
+        indirect: None,
     })
 }
 

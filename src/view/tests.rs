@@ -94,6 +94,7 @@ fn any_geometry() -> impl Strategy<Value = (Geometry, usize)> {
                     itemsize,
                     shape,
                     strides,
+                    indirect: None,
                 },
                 len,
             )
@@ -131,6 +132,7 @@ pub(super) fn valid_geometry() -> impl Strategy<Value = (Geometry, usize)> {
                     itemsize,
                     shape,
                     strides,
+                    indirect: None,
                 },
                 len,
             )
@@ -418,6 +420,7 @@ fn geom(offset: usize, itemsize: usize, shape: &[usize], strides: &[isize]) -> G
         itemsize,
         shape: shape.to_vec(),
         strides: strides.to_vec(),
+        indirect: None,
     }
 }
 
