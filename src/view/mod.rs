@@ -123,6 +123,8 @@ mod api_tests;
 mod copy;
 mod error;
 mod flags;
+#[cfg(test)]
+mod indirect_tests;
 mod raw;
 mod select;
 #[cfg(test)]
