@@ -361,8 +361,9 @@ pub(crate) enum AxisOp {
     },
     /// Keep `len` positions `start, start + step, ...` (all `< extent`) of the axis.
     Slice {
-        /// The first position (only used when `len > 0`).
-        start: usize,
+        /// The first position (inside the axis when `len > 0`; when `len == 0` it may be
+        /// anything, and only moves the suboffset as CPython's `init_slice` does).
+        start: isize,
         /// The step (non-zero).
         step: isize,
         /// The number of positions.
@@ -425,15 +426,15 @@ impl Geometry {
                     }
                     if len > 0 {
                         let last = start as i128 + (len as i128 - 1) * step as i128;
-                        if start >= n || last < 0 || last >= n as i128 {
+                        if start < 0 || start as usize >= n || last < 0 || last >= n as i128 {
                             return Err(ViewError::IndexOutOfBounds {
                                 axis,
-                                index: start as isize,
+                                index: start,
                                 size: n,
                             });
                         }
-                        shifts.push((level, wrap(start)));
                     }
+                    shifts.push((level, start.wrapping_mul(stride)));
                     shape.push(len);
                     strides.push(if level == 0 {
                         stride.saturating_mul(step)
@@ -456,15 +457,18 @@ impl Geometry {
         }
         let mut offset = self.offset as i128;
         let mut indirect = self.indirect.clone();
-        // Positions only mean something when the result has elements.
-        if !(source_empty || shape.contains(&0)) {
-            for (level, shift) in shifts {
-                match (level, indirect.as_mut()) {
-                    (0, _) | (_, None) => offset += shift as i128,
-                    (l, Some(ind)) => {
-                        ind.suboffsets[l - 1] = ind.suboffsets[l - 1].wrapping_add(shift)
+        // The offset only moves when the result has elements (it must stay inside the buffer);
+        // suboffsets always move, as CPython's `init_slice` moves them (nothing is reachable
+        // through them in an empty view, so any value is harmless).
+        let has_elements = !(source_empty || shape.contains(&0));
+        for (level, shift) in shifts {
+            match (level, indirect.as_mut()) {
+                (0, _) | (_, None) => {
+                    if has_elements {
+                        offset += shift as i128;
                     }
                 }
+                (l, Some(ind)) => ind.suboffsets[l - 1] = ind.suboffsets[l - 1].wrapping_add(shift),
             }
         }
         if let Some(ind) = indirect.as_mut() {

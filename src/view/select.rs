@@ -187,12 +187,7 @@ pub(crate) fn plan(g: &Geometry, args: &[SliceArg]) -> Result<Vec<AxisOp>, ViewE
             }
             SliceArg::Slice { start, stop, step } => {
                 let (start, step, len) = adjust_slice(g.shape[axis], start, stop, step)?;
-                plan.push(AxisOp::Slice {
-                    // Only used when `len > 0`, and then `0 <= start < extent`.
-                    start: start.max(0) as usize,
-                    step,
-                    len,
-                });
+                plan.push(AxisOp::Slice { start, step, len });
                 axis += 1;
             }
             SliceArg::Ellipsis => {
