@@ -168,12 +168,6 @@ pub enum BufferError {
     SpanOverflow,
     /// A writable view was asked of a read-only buffer.
     ReadOnly,
-    /// The buffer has non-negative suboffsets (an indirect, PIL-style layout) and this
-    /// constructor only takes direct buffers.
-    Suboffsets {
-        /// The suboffsets.
-        suboffsets: Vec<isize>,
-    },
     /// The view layer refused the geometry.
     View(ViewError),
 }
@@ -229,11 +223,6 @@ impl fmt::Display for BufferError {
                 )
             }
             BufferError::ReadOnly => write!(f, "the buffer is read-only"),
-            BufferError::Suboffsets { suboffsets } => write!(
-                f,
-                "the buffer has suboffsets {suboffsets:?} (an indirect layout); use the \
-                 indirect constructor"
-            ),
             BufferError::View(e) => write!(f, "{e}"),
         }
     }
@@ -432,29 +421,50 @@ pub(crate) unsafe fn describe(raw: &RawBuffer) -> Result<Described, BufferError>
     })
 }
 
+/// `(lo, end)`: the bytes that `shape`/`strides` reach from `buf` with items of `itemsize`
+/// bytes, as `buf + lo .. buf + end` (`lo <= 0 < end`), for a non-empty shape.
+fn span_of(
+    shape: &[usize],
+    strides: &[isize],
+    itemsize: usize,
+) -> Result<(isize, isize), BufferError> {
+    let (mut lo, mut hi) = (0isize, 0isize);
+    for (&n, &s) in shape.iter().zip(strides) {
+        let n = isize::try_from(n).map_err(|_| BufferError::SpanOverflow)?;
+        let term = (n - 1).checked_mul(s).ok_or(BufferError::SpanOverflow)?;
+        if term < 0 {
+            lo = lo.checked_add(term).ok_or(BufferError::SpanOverflow)?;
+        } else {
+            hi = hi.checked_add(term).ok_or(BufferError::SpanOverflow)?;
+        }
+    }
+    let end = hi
+        .checked_add(itemsize as isize)
+        .ok_or(BufferError::SpanOverflow)?;
+    // The span length must fit isize too (a slice's length never exceeds isize::MAX).
+    end.checked_sub(lo).ok_or(BufferError::SpanOverflow)?;
+    Ok((lo, end))
+}
+
 impl Described {
-    /// `(lo, hi_end)`: the bytes the elements reach, relative to `buf`, as `lo ..= hi_end - 1`
-    /// (`lo <= 0 < hi_end`), for a direct buffer with elements.
-    pub(crate) fn span(&self) -> Result<(isize, isize), BufferError> {
-        let (mut lo, mut hi) = (0isize, 0isize);
-        for (&n, &s) in self.shape.iter().zip(&self.strides) {
-            let n = isize::try_from(n).map_err(|_| BufferError::SpanOverflow)?;
-            let term = (n - 1).checked_mul(s).ok_or(BufferError::SpanOverflow)?;
-            if term < 0 {
-                lo = lo.checked_add(term).ok_or(BufferError::SpanOverflow)?;
-            } else {
-                hi = hi.checked_add(term).ok_or(BufferError::SpanOverflow)?;
+    /// The bytes a view needs as its `&[u8]`, relative to `buf`: for a direct buffer every
+    /// byte the elements reach; for an indirect one the first pointer slots (the axes up to
+    /// and including the first non-negative suboffset, with pointer-sized items).
+    fn span(&self) -> Result<(isize, isize), BufferError> {
+        match &self.suboffsets {
+            None => span_of(&self.shape, &self.strides, self.itemsize),
+            Some(subs) => {
+                let first = subs.iter().position(|&s| s >= 0).unwrap_or(subs.len() - 1);
+                span_of(
+                    &self.shape[..=first],
+                    &self.strides[..=first],
+                    std::mem::size_of::<*const u8>(),
+                )
             }
         }
-        let end = hi
-            .checked_add(self.itemsize as isize)
-            .ok_or(BufferError::SpanOverflow)?;
-        // The span length must fit isize too (a slice's length never exceeds isize::MAX).
-        end.checked_sub(lo).ok_or(BufferError::SpanOverflow)?;
-        Ok((lo, end))
     }
 
-    /// The address range of the span starting at `buf`, checked not to wrap.
+    /// The start, length and `buf`'s offset in the span, checked not to wrap.
     fn span_start(&self, buf: *mut c_void) -> Result<(*mut u8, usize, usize), BufferError> {
         if self.empty {
             return Ok((ptr::NonNull::<u8>::dangling().as_ptr(), 0, 0));
@@ -473,17 +483,16 @@ impl Described {
 }
 
 impl RawBuffer {
-    /// A read-only view of a direct (no suboffsets) buffer, without copying.
+    /// A read-only view of the buffer, without copying; direct or indirect (suboffsets).
     ///
     /// NULL fields are filled in as CPython does: `format` NULL means `"B"` (for items wider
-    /// than one byte, which CPython would misread one byte per item, `'<itemsize>s'`); `strides` NULL
-    /// means C-contiguous; `shape` NULL is allowed for `ndim` 0 and 1 (then the extent is
-    /// `len / itemsize`). Checked: `0 <= ndim <= 64`, `itemsize > 0`, `len >= 0`, extents
-    /// `>= 0`, `len == product(shape) * itemsize`, the format parses and its size matches
-    /// `itemsize` (see the ctypes and NumPy quirks it repairs in the crate docs), `buf` not NULL
-    /// when there are elements, and no arithmetic overflow when computing which bytes the
-    /// elements reach. All-negative suboffsets are ignored; a non-negative one gives
-    /// [`BufferError::Suboffsets`].
+    /// than one byte, which CPython would misread one byte per item, `'<itemsize>s'`);
+    /// `strides` NULL means C-contiguous; `shape` NULL is allowed for `ndim` 0 and 1 (then the
+    /// extent is `len / itemsize`). Checked: `0 <= ndim <= 64`, `itemsize > 0`, `len >= 0`,
+    /// extents `>= 0`, `len == product(shape) * itemsize`, the format parses and its size
+    /// matches `itemsize` (repairing the ctypes and NumPy quirks described in the crate docs),
+    /// `buf` not NULL when there are elements, and no arithmetic overflow when computing which
+    /// bytes the elements reach. All-negative suboffsets are ignored (the layout is direct).
     ///
     /// # Safety
     ///
@@ -491,64 +500,95 @@ impl RawBuffer {
     /// 1. `format` is NULL or points to a NUL-terminated string readable until this call
     ///    returns; `shape`, `strides` and `suboffsets` are NULL or point to `ndim` readable
     ///    `isize`s (not read unless `0 <= ndim <= 64`).
-    /// 2. The *span* of the elements — from the lowest byte any element covers,
-    ///    `buf + Σ_{strides[k] < 0} (shape[k] - 1) * strides[k]`, to the highest,
-    ///    `buf + Σ_{strides[k] > 0} (shape[k] - 1) * strides[k] + itemsize - 1` — lies in one
-    ///    allocation and is valid for reads for `'a` (nothing is required when some extent is
-    ///    0). This is what every correct exporter guarantees, and what `len` does *not* say
+    /// 2. Direct buffer (no suboffset `>= 0`): the *span* of the elements — from the lowest
+    ///    byte any element covers, `buf + Σ_{strides[k] < 0} (shape[k] - 1) * strides[k]`, to
+    ///    the highest, `buf + Σ_{strides[k] > 0} (shape[k] - 1) * strides[k] + itemsize - 1` —
+    ///    lies in one allocation and is valid for reads (nothing is required when some extent
+    ///    is 0). This is what every correct exporter guarantees, and what `len` does *not* say
     ///    for strided buffers.
-    /// 3. No one writes to those bytes during `'a` (for a Python exporter: no Python code or
-    ///    other thread mutates the object while the view lives).
+    /// 3. Indirect buffer (PEP 3118 suboffsets, e.g. PIL-style arrays): the same holds for the
+    ///    span of the first pointer slots (the axes up to and including the first suboffset
+    ///    `>= 0`, with items the size of a pointer); and for every index inside the shape,
+    ///    following PEP 3118 (after axis `k`'s stride, when `suboffsets[k] >= 0`, load the
+    ///    pointer there and add `suboffsets[k]`), every later pointer slot is valid for
+    ///    reading a pointer and the element's `itemsize` bytes are valid for reads.
+    /// 4. No one writes to any of those bytes during `'a` (for a Python exporter: no Python
+    ///    code or other thread mutates the object while the view lives).
     pub unsafe fn as_view<'a>(&self) -> Result<MemoryView<'a>, BufferError> {
         // SAFETY: point 1 of this function's contract is `describe`'s contract.
         let d = unsafe { describe(self) }?;
-        if let Some(suboffsets) = d.suboffsets {
-            return Err(BufferError::Suboffsets { suboffsets });
-        }
         let (start, span, offset) = d.span_start(self.buf)?;
-        // SAFETY: by point 2 the `span` bytes from `start` are one readable allocation for
-        // `'a` (for an empty view `start` is dangling and `span` 0); by point 3 nothing
-        // mutates them meanwhile.
+        // SAFETY: by points 2 and 3 the `span` bytes from `start` are one readable allocation
+        // for `'a` (for an empty view `start` is dangling and `span` 0); by 4 nothing mutates
+        // them meanwhile.
         let bytes: &'a [u8] = unsafe { std::slice::from_raw_parts(start, span) };
-        Ok(MemoryView::from_format(
-            bytes,
-            d.format,
-            Some(d.itemsize),
-            &d.shape,
-            Some(&d.strides),
-            offset,
-        )?)
+        Ok(match &d.suboffsets {
+            None => MemoryView::from_format(
+                bytes,
+                d.format,
+                Some(d.itemsize),
+                &d.shape,
+                Some(&d.strides),
+                offset,
+            )?,
+            // SAFETY: point 3 is `from_format_indirect`'s contract (the first slots are in
+            // `bytes`, which it checks), point 4 its "no one writes".
+            Some(subs) => unsafe {
+                MemoryView::from_format_indirect(
+                    bytes,
+                    d.format,
+                    Some(d.itemsize),
+                    &d.shape,
+                    &d.strides,
+                    subs,
+                    offset,
+                )?
+            },
+        })
     }
 
-    /// A writable view of a direct buffer, without copying; as [`as_view`](Self::as_view), and
+    /// A writable view of the buffer, without copying; as [`as_view`](Self::as_view), and
     /// [`BufferError::ReadOnly`] when `readonly` is non-zero.
     ///
     /// # Safety
     ///
-    /// As for [`as_view`](Self::as_view), and in point 2 the span must also be valid for
-    /// writes; point 3 becomes: during `'a` no one else reads or writes those bytes (no other
-    /// view, Rust reference or Python object is used to access them).
+    /// As for [`as_view`](Self::as_view), and: in points 2 and 3 the elements' bytes must also
+    /// be valid for writes; for an indirect buffer they must lie outside the span of the first
+    /// pointer slots; and point 4 becomes: during `'a` no one else reads or writes any of
+    /// those bytes (no other view, Rust reference or Python object is used to access them).
     pub unsafe fn as_view_mut<'a>(&self) -> Result<MemoryViewMut<'a>, BufferError> {
         if self.readonly != 0 {
             return Err(BufferError::ReadOnly);
         }
         // SAFETY: point 1 of this function's contract is `describe`'s contract.
         let d = unsafe { describe(self) }?;
-        if let Some(suboffsets) = d.suboffsets {
-            return Err(BufferError::Suboffsets { suboffsets });
-        }
         let (start, span, offset) = d.span_start(self.buf)?;
-        // SAFETY: by point 2 the span is one allocation valid for reads and writes for `'a`;
-        // by point 3 this is the only access to it meanwhile.
+        // SAFETY: by points 2 and 3 the span is one allocation valid for reads and writes for
+        // `'a`; by 4 this is the only access to it meanwhile.
         let bytes: &'a mut [u8] = unsafe { std::slice::from_raw_parts_mut(start, span) };
-        Ok(MemoryViewMut::from_format(
-            bytes,
-            d.format,
-            Some(d.itemsize),
-            &d.shape,
-            Some(&d.strides),
-            offset,
-        )?)
+        Ok(match &d.suboffsets {
+            None => MemoryViewMut::from_format(
+                bytes,
+                d.format,
+                Some(d.itemsize),
+                &d.shape,
+                Some(&d.strides),
+                offset,
+            )?,
+            // SAFETY: points 3 and 4 (writable, exclusive, outside the first slots) are
+            // `from_format_indirect`'s contract for a writable view.
+            Some(subs) => unsafe {
+                MemoryViewMut::from_format_indirect(
+                    bytes,
+                    d.format,
+                    Some(d.itemsize),
+                    &d.shape,
+                    &d.strides,
+                    subs,
+                    offset,
+                )?
+            },
+        })
     }
 }
 
@@ -591,11 +631,21 @@ impl Export {
     /// long as the view's borrow lasts.
     pub fn new_mut(view: &mut MemoryViewMut<'_>, flags: BufferFlags) -> Result<Export, ViewError> {
         let info = view.request(flags)?;
-        let buf = view.buffer_mut().as_mut_ptr().wrapping_add(info.offset) as *mut c_void;
+        // Consumers write elements through `buf` for a direct view, so derive it from the
+        // unique borrow; an indirect view's buffer only holds pointers, which are read.
+        let base = if view.is_indirect() {
+            view.as_view().buffer().as_ptr() as *mut u8
+        } else {
+            view.buffer_mut().as_mut_ptr()
+        };
+        let buf = base.wrapping_add(info.offset) as *mut c_void;
         Ok(Export::from_info(buf, info))
     }
 
-    fn from_info(buf: *mut c_void, info: BufferInfo) -> Export {
+    /// An export of the answer `info` for a buffer whose element `[0, ..., 0]` is at `buf`
+    /// (for exporters that keep their data behind a raw pointer). Nothing is dereferenced
+    /// here; whoever reads the filled [`RawBuffer`] relies on `buf` and `info` agreeing.
+    pub fn from_info(buf: *mut c_void, info: BufferInfo) -> Export {
         Export {
             buf,
             // A format never contains NUL: the parser rejects it.
@@ -886,5 +936,51 @@ mod tests {
             unsafe { raw.as_view_mut() }.unwrap_err(),
             BufferError::ReadOnly
         );
+    }
+
+    #[test]
+    fn indirect_buffers_import_and_export() {
+        const P: usize = std::mem::size_of::<*const u8>();
+        let rows = [[1u8, 2, 3], [4, 5, 6]];
+        let mut table = [0u8; 2 * P];
+        for (i, r) in rows.iter().enumerate() {
+            // SAFETY: slot `i` is inside `table`; the pointer keeps `rows`' provenance.
+            unsafe {
+                ptr::write_unaligned(table.as_mut_ptr().add(i * P) as *mut *const u8, r.as_ptr())
+            };
+        }
+        let mut shape = [2isize, 3];
+        let mut strides = [P as isize, 1];
+        let mut subs = [0isize, -1];
+        let raw = RawBuffer {
+            shape: shape.as_mut_ptr(),
+            strides: strides.as_mut_ptr(),
+            suboffsets: subs.as_mut_ptr(),
+            ..raw_for(&table, 6, 1, 2)
+        };
+        // SAFETY: the table holds two pointers to the rows, alive and unwritten meanwhile.
+        let v = unsafe { raw.as_view() }.unwrap();
+        assert_eq!(v.to_list().unwrap().to_string(), "[[1, 2, 3], [4, 5, 6]]");
+        assert_eq!(v.suboffsets().unwrap(), Some(vec![0, -1]));
+        // Export it again: only INDIRECT requests succeed.
+        assert_eq!(
+            Export::new(&v, BufferFlags::RECORDS_RO).unwrap_err(),
+            ViewError::RequiresSuboffsets
+        );
+        let e = Export::new(&v.select(":, ::-1").unwrap(), BufferFlags::FULL_RO).unwrap();
+        let mut out = RawBuffer::empty();
+        e.fill(&mut out, ptr::null_mut());
+        // SAFETY: `out` describes the same table and rows.
+        let back = unsafe { out.as_view() }.unwrap();
+        assert_eq!(
+            back.to_list().unwrap().to_string(),
+            "[[3, 2, 1], [6, 5, 4]]"
+        );
+        // SAFETY: `e`'s arrays are alive.
+        assert_eq!(unsafe { *out.suboffsets }, 2);
+        // The first pointer slots are checked against the span they must lie in.
+        shape[0] = -1;
+        // SAFETY: rejected before any pointer is followed.
+        assert!(unsafe { raw.as_view() }.is_err());
     }
 }
