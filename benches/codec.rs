@@ -4,7 +4,8 @@
 //! * `format_parse`: `Format::parse` (both dialects) and `Struct::new` of a 1-field and a
 //!   30-field format.
 //! * `iter_unpack`: one million 12-byte records, `<iQ` and a named `T{...}`, in records per
-//!   second, through the iterator and through the allocation-free `next_into`.
+//!   second, through the iterator and through the allocation-free `next_into`; beside them the
+//!   zero-copy alternative, typed views of the record fields (no `Value`s).
 //! * `to_list`: `to_list` of one million doubles, beside building the same `Value`s from a
 //!   slice and copying the doubles out through `typed`.
 
@@ -130,7 +131,25 @@ fn unpack(c: &mut Criterion) {
     g.bench_function("next_into/T{named}", |b| {
         b.iter(|| unpack_all_into(FMT_NAMED, black_box(&buf)))
     });
+    // The zero-copy alternative: a view of the records, one typed view per field.
+    let records = MemoryView::from_parts(&buf, FMT_NAMED, &[RECORDS], None, 0).expect("valid");
+    assert_eq!(typed_fields(&records), expected);
+    g.bench_function("typed_fields/T{named}", |b| {
+        b.iter(|| typed_fields(black_box(&records)))
+    });
     g.finish();
+}
+
+/// The record checksum through field views (`field("id")`, `field("count")`) read as `i32`
+/// and `u64`: no `Value`s at all.
+fn typed_fields(records: &MemoryView<'_>) -> i128 {
+    let id = records.field("id").expect("field");
+    let count = records.field("count").expect("field");
+    let ids = id.typed::<i32>().expect("typed");
+    let counts = count.typed::<u64>().expect("typed");
+    ids.iter().zip(counts.iter()).fold(0i128, |acc, (a, q)| {
+        acc.wrapping_add(i128::from(a) ^ i128::from(q))
+    })
 }
 
 fn to_list(c: &mut Criterion) {
