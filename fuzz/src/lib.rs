@@ -236,7 +236,11 @@ fn slice_args(r: &mut Reader<'_>) -> Vec<SliceArg> {
 }
 
 fn index(r: &mut Reader<'_>, ndim: usize) -> Vec<isize> {
-    let n = if r.byte().is_multiple_of(8) { ndim + 1 } else { ndim };
+    let n = if r.byte().is_multiple_of(8) {
+        ndim + 1
+    } else {
+        ndim
+    };
     (0..n)
         .map(|_| {
             if r.byte().is_multiple_of(4) {
@@ -387,8 +391,26 @@ pub fn check_view(v: &MemoryView<'_>) {
     }
 }
 
+/// How many lists `to_list` builds: one per index prefix, up to the first zero extent. A view
+/// with no elements can still ask for a great many (`shape [2^62, 0]`); see
+/// `tests/hostile.rs::to_list_of_an_empty_view_with_a_huge_leading_axis`.
+fn list_nodes(shape: &[usize]) -> Option<usize> {
+    let (mut total, mut level) = (0usize, 1usize);
+    for &n in shape {
+        level = level.checked_mul(n)?;
+        total = total.checked_add(level)?;
+        if n == 0 {
+            break;
+        }
+    }
+    Some(total)
+}
+
 /// `to_list`, `get` and `iter` agree (compared through Python's repr, since NaN != NaN).
 fn check_values(v: &MemoryView<'_>) {
+    if list_nodes(v.shape()).is_none_or(|n| n > MAX_ELEMENTS) {
+        return;
+    }
     let Ok(list) = v.to_list() else {
         return;
     };
