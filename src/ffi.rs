@@ -686,6 +686,206 @@ impl Export {
     }
 }
 
+/// Memory an exporter hands out through raw pointers: `len` bytes at `ptr`, kept alive by
+/// `_owner` (a `Vec` whose heap block is `ptr`; moving the `Vec` does not move the block, and
+/// no Rust reference to the block is made while the region lives).
+#[cfg_attr(not(feature = "python"), allow(dead_code))]
+pub(crate) struct OwnedRegion {
+    pub(crate) ptr: *mut u8,
+    pub(crate) len: usize,
+    pub(crate) _owner: Box<dyn std::any::Any + Send + Sync>,
+}
+
+/// 16 bytes, 16-aligned: the unit of an [`AlignedBuffer`]'s storage.
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C, align(16))]
+struct Block([u8; 16]);
+
+/// An owned, C-contiguous buffer of items of a format, aligned to 16 bytes (enough for every
+/// PEP 3118 type, `long double` and complex included): what Rust code hands to Python or C
+/// (see `memview::python`), and where [`AlignedBuffer::from_view`] copies any view — strided,
+/// reversed or indirect — to make it direct and contiguous.
+///
+/// ```
+/// use memview::ffi::AlignedBuffer;
+/// use memview::{MemoryView, Order};
+///
+/// let mut a = AlignedBuffer::zeroed("<i", &[2, 3])?;
+/// a.view_mut().set(&[1, 2], 7)?;
+/// assert_eq!(a.as_bytes().as_ptr() as usize % 16, 0);
+/// let t = AlignedBuffer::from_view(&a.view().transpose());
+/// assert_eq!((t.shape(), t.view().get(&[2, 1])?.to_string()), (&[3, 2][..], "7".to_string()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct AlignedBuffer {
+    blocks: Vec<Block>,
+    len: usize,
+    format: Arc<Format>,
+    itemsize: usize,
+    shape: Vec<usize>,
+}
+
+impl AlignedBuffer {
+    /// A zero-filled buffer of `shape` items of `format` (itemsize = the format's size).
+    pub fn zeroed(format: &str, shape: &[usize]) -> Result<AlignedBuffer, ViewError> {
+        Self::zeroed_format(Arc::new(Format::parse(format)?), None, shape)
+    }
+
+    /// A zero-filled buffer with a parsed format and an optional explicit itemsize (not smaller
+    /// than the format's size).
+    pub fn zeroed_format(
+        format: Arc<Format>,
+        itemsize: Option<usize>,
+        shape: &[usize],
+    ) -> Result<AlignedBuffer, ViewError> {
+        let itemsize = itemsize.unwrap_or(format.itemsize());
+        // Validate the layout the way a view would (ndim, itemsize, overflow).
+        let len = shape
+            .iter()
+            .try_fold(itemsize, |a, &n| a.checked_mul(n))
+            .filter(|&n| isize::try_from(n).is_ok())
+            .ok_or_else(|| ViewError::SizeOverflow {
+                shape: shape.to_vec(),
+                itemsize,
+            })?;
+        let blocks = vec![Block([0; 16]); len.div_ceil(16)];
+        let buf = AlignedBuffer {
+            blocks,
+            len,
+            format,
+            itemsize,
+            shape: shape.to_vec(),
+        };
+        MemoryView::from_format(
+            buf.as_bytes(),
+            buf.format.clone(),
+            Some(itemsize),
+            shape,
+            None,
+            0,
+        )?;
+        Ok(buf)
+    }
+
+    /// A buffer holding a copy of `bytes` (exactly `product(shape) * itemsize` of them) as
+    /// `shape` items of `format`.
+    pub fn from_bytes(
+        bytes: &[u8],
+        format: &str,
+        shape: &[usize],
+    ) -> Result<AlignedBuffer, ViewError> {
+        let mut buf = Self::zeroed(format, shape)?;
+        if bytes.len() != buf.len {
+            return Err(ViewError::LengthMismatch {
+                expected: buf.len,
+                given: bytes.len(),
+            });
+        }
+        buf.as_bytes_mut().copy_from_slice(bytes);
+        Ok(buf)
+    }
+
+    /// A C-contiguous copy of any view (`PyBuffer_ToContiguous` into a new buffer): same
+    /// format, itemsize and shape; strides, offsets and suboffsets are gone.
+    pub fn from_view(view: &MemoryView<'_>) -> AlignedBuffer {
+        let bytes = view.to_bytes(crate::Order::C);
+        let len = bytes.len();
+        let mut blocks = vec![Block([0; 16]); len.div_ceil(16)];
+        bytemuck::cast_slice_mut::<Block, u8>(&mut blocks)[..len].copy_from_slice(&bytes);
+        AlignedBuffer {
+            blocks,
+            len,
+            format: Arc::new(view.format().clone()),
+            itemsize: view.itemsize(),
+            shape: view.shape().to_vec(),
+        }
+    }
+
+    /// The bytes, in C order.
+    pub fn as_bytes(&self) -> &[u8] {
+        &bytemuck::cast_slice::<Block, u8>(&self.blocks)[..self.len]
+    }
+
+    /// The bytes, writable.
+    pub fn as_bytes_mut(&mut self) -> &mut [u8] {
+        &mut bytemuck::cast_slice_mut::<Block, u8>(&mut self.blocks)[..self.len]
+    }
+
+    /// The format of one item.
+    pub fn format(&self) -> &Format {
+        &self.format
+    }
+
+    /// Bytes per item.
+    pub fn itemsize(&self) -> usize {
+        self.itemsize
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// A view of the items.
+    pub fn view(&self) -> MemoryView<'_> {
+        match MemoryView::from_format(
+            self.as_bytes(),
+            self.format.clone(),
+            Some(self.itemsize),
+            &self.shape,
+            None,
+            0,
+        ) {
+            Ok(v) => v,
+            // The layout was validated when the buffer was made.
+            Err(e) => unreachable!("validated layout: {e}"),
+        }
+    }
+
+    /// A writable view of the items.
+    pub fn view_mut(&mut self) -> MemoryViewMut<'_> {
+        let (format, itemsize, shape) = (self.format.clone(), self.itemsize, self.shape.clone());
+        match MemoryViewMut::from_format(
+            self.as_bytes_mut(),
+            format,
+            Some(itemsize),
+            &shape,
+            None,
+            0,
+        ) {
+            Ok(v) => v,
+            // The layout was validated when the buffer was made.
+            Err(e) => unreachable!("validated layout: {e}"),
+        }
+    }
+
+    /// Take the storage apart for an exporter: the data pointer (writable, derived from the
+    /// owning `Vec`), the byte length, and the owner to keep alive (moving it does not move
+    /// the data).
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
+    pub(crate) fn into_region(self) -> (OwnedRegion, Arc<Format>, usize, Vec<usize>) {
+        let mut blocks = self.blocks;
+        let ptr = blocks.as_mut_ptr() as *mut u8;
+        let region = OwnedRegion {
+            ptr,
+            len: self.len,
+            _owner: Box::new(blocks),
+        };
+        (region, self.format, self.itemsize, self.shape)
+    }
+}
+
+impl fmt::Debug for AlignedBuffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AlignedBuffer")
+            .field("format", &self.format.as_str())
+            .field("itemsize", &self.itemsize)
+            .field("shape", &self.shape)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

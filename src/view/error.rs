@@ -184,6 +184,13 @@ pub enum ViewError {
     NotContiguous,
     /// A buffer request with `FORMAT` but without `ND`.
     FormatWithoutShape,
+    /// A byte string of the wrong length for the layout it should fill.
+    LengthMismatch {
+        /// The bytes the layout needs.
+        expected: usize,
+        /// The bytes given.
+        given: usize,
+    },
     /// A buffer request without `INDIRECT` for a view that follows pointers (suboffsets).
     RequiresSuboffsets,
     /// An indirect view whose dereferences cannot be written as PEP 3118 suboffsets (its axes
@@ -353,6 +360,9 @@ impl fmt::Display for ViewError {
                 f.write_str("memoryview: underlying buffer is not Fortran contiguous")
             }
             NotContiguous => f.write_str("memoryview: underlying buffer is not contiguous"),
+            LengthMismatch { expected, given } => {
+                write!(f, "the layout needs {expected} bytes, {given} were given")
+            }
             RequiresSuboffsets => f.write_str("memoryview: underlying buffer requires suboffsets"),
             SuboffsetsNotRepresentable => f.write_str(
                 "the view's pointer dereferences cannot be written as PEP 3118 suboffsets \

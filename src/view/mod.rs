@@ -242,6 +242,26 @@ fn indirect_geometry(
     Ok(geom)
 }
 
+/// Answer a buffer request for a direct, C- or otherwise-strided layout over `span` bytes
+/// without touching the bytes (for exporters whose data other threads may be writing): the
+/// geometry is validated as a view's would be, then answered as [`MemoryView::request`] does.
+#[cfg_attr(not(feature = "python"), allow(dead_code))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn request_for_layout(
+    format: &Format,
+    itemsize: usize,
+    shape: &[usize],
+    strides: &[isize],
+    offset: usize,
+    span: usize,
+    readonly: bool,
+    flags: BufferFlags,
+) -> Result<BufferInfo, ViewError> {
+    let geom = geometry_for(format, Some(itemsize), shape, Some(strides), offset)?;
+    geom.validate(span)?;
+    flags::request(&geom, format.as_str(), readonly, flags)
+}
+
 /// A read-only N-dimensional view of a byte buffer.
 ///
 /// Python's `memoryview(b'...')` is `MemoryView::new(bytes)`: 1-D, format `'B'`. Any other
