@@ -859,7 +859,7 @@ pub fn view_ops(data: &[u8]) {
                     check_view(&f);
                 }
             }
-            8 => {
+            8 if current.num_elements() <= MAX_ELEMENTS => {
                 let other = current.clone();
                 let _ = current == other;
                 let _ = current == v;
@@ -925,7 +925,9 @@ pub fn view_mut_ops(data: &[u8]) {
                     }
                 }
             }
-            1 => {
+            // Element-wise work costs one step per element, and zero strides make
+            // 2^62 elements out of one byte: only small views are filled.
+            1 if v.num_elements() <= MAX_ELEMENTS => {
                 let x = value(&mut r);
                 let before = v.buffer().to_vec();
                 if v.fill(x).is_err() {
@@ -954,6 +956,14 @@ pub fn view_mut_ops(data: &[u8]) {
                     let dp = model_positions(d.offset(), d.shape(), d.strides(), false)?;
                     Some((sb, dp, d.itemsize()))
                 })();
+                let view = v.as_view();
+                let big = |a: &[SliceArg]| {
+                    view.select_with(a)
+                        .is_ok_and(|s| s.num_elements() > MAX_ELEMENTS)
+                };
+                if big(&dst) || big(&src) {
+                    continue;
+                }
                 match v.assign_within(&dst_text, &src_text) {
                     Ok(()) => {
                         if let Some((sb, dp, itemsize)) = model {
