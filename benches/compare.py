@@ -184,6 +184,7 @@ ROWS = [
     ("typed field views T{named} ×1M vs iter_unpack", "iter_unpack/typed_fields/T{named}", "rust:iter_unpack/iter/T{named}", None, ""),
     ("typed field views T{named} ×1M vs struct.iter_unpack <iQ", "iter_unpack/typed_fields/T{named}", "iter_unpack/<iQ", None, ""),
     ("to_list 1M d vs memoryview.tolist", "to_list/to_list/1M d", "tolist/1M d", 1 / 3, "≥3× faster"),
+    ("to_list 1M d vs building the same Values from a slice", "to_list/to_list/1M d", "rust:to_list/values_from_slice/1M d", None, ""),
     ("Struct::new 1-field vs struct.Struct", "format_parse/struct_new/1-field", "struct.Struct/1-field", None, ""),
     ("Struct::new 30-field vs struct.Struct", "format_parse/struct_new/30-field", "struct.Struct/30-field", None, ""),
     ("parse 1-field vs NumPy PEP 3118 import", "format_parse/parse/1-field", "np.asarray/1-field", None, ""),
@@ -212,7 +213,9 @@ def run_cargo():
 
 
 def machine():
-    lines = []
+    import datetime
+
+    lines = [f"date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}"]
     try:
         cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
         model = next((l.split(":", 1)[1].strip() for l in cpu.splitlines() if l.startswith("Model name")), "?")
