@@ -1050,10 +1050,8 @@ mod tests {
             ..raw_for(&data, 4, 1, 2)
         };
         // SAFETY: arrays of 2 values; the header is rejected before any data is read.
-        assert_eq!(
-            unsafe { raw.as_view() }.unwrap_err(),
-            BufferError::SpanOverflow
-        );
+        let e = unsafe { raw.as_view() }.unwrap_err();
+        assert_eq!(e, BufferError::SpanOverflow);
     }
 
     #[test]
@@ -1132,10 +1130,8 @@ mod tests {
             ..raw_for(&data, 8, 1, 1)
         };
         // SAFETY: not reached past the read-only check.
-        assert_eq!(
-            unsafe { raw.as_view_mut() }.unwrap_err(),
-            BufferError::ReadOnly
-        );
+        let e = unsafe { raw.as_view_mut() }.unwrap_err();
+        assert_eq!(e, BufferError::ReadOnly);
     }
 
     #[test]
@@ -1179,7 +1175,8 @@ mod tests {
         // SAFETY: `e`'s arrays are alive.
         assert_eq!(unsafe { *out.suboffsets }, 2);
         // The first pointer slots are checked against the span they must lie in.
-        shape[0] = -1;
+        // SAFETY: `raw.shape` points to `shape`, alive and not borrowed.
+        unsafe { *raw.shape = -1 };
         // SAFETY: rejected before any pointer is followed.
         assert!(unsafe { raw.as_view() }.is_err());
     }

@@ -164,7 +164,8 @@ fn values_bytes_and_items_match_cpython() {
         // Equality with a direct copy of the same values, and with a different one.
         let copy = m.to_bytes(Order::C);
         let direct = MemoryView::from_parts(&copy, &pil.fmt, &pil.shape, None, 0).unwrap();
-        assert!(m == direct && direct == m, "{}", r.loc);
+        assert!(m == direct, "{}", r.loc);
+        assert!(direct == m, "{}", r.loc);
         assert!(m.to_readonly() == m);
         if pil.shape[0] > 1 {
             assert!(m.select("::-1").unwrap() != direct, "{}", r.loc);

@@ -91,7 +91,8 @@ fn reads_follow_the_pointers() {
     // Equality with a direct copy, in both directions.
     let copy = m.to_bytes(Order::C);
     let direct = MemoryView::from_parts(&copy, "B", &[3, 4], None, 0).unwrap();
-    assert!(m == direct && direct == m);
+    assert!(m == direct);
+    assert!(direct == m);
     assert!(m.select("::-1").unwrap() != direct);
     assert!(t2 == direct.transpose());
 }

@@ -31,15 +31,16 @@
 //!    (PEP 3118's "a suboffset ≥ 0 on axis k: after applying axis k's stride, the bytes there
 //!    hold a pointer; dereference it and add the suboffset" is the special case where the levels
 //!    increase along the axes.) For such a view:
-//!    a. `level.len() == ndim`, `suboffsets.len() == D >= 1`, every level is `<= D`;
-//!    b. points 1–4 hold, and point 5 holds for the *level-0 axes only* with `itemsize`
-//!       replaced by the size of a pointer: every pointer slot read at the first dereference
-//!       lies inside `buf`;
-//!    c. (not checkable: promised by the caller of the one `unsafe` constructor,
-//!       [`RawView::new_indirect`]) for every reachable index, every later pointer slot is valid
-//!       for reading a pointer and the element's `itemsize` bytes are valid for reads (and, for
-//!       a `&mut [u8]` buffer, writes) for the buffer's lifetime, lie outside `buf`, and are not
-//!       written by anyone else meanwhile (not accessed at all, for `&mut`).
+//!    - 7a. `level.len() == ndim`, `suboffsets.len() == D >= 1`, every level is `<= D`;
+//!    - 7b. points 1–4 hold, and point 5 holds for the *level-0 axes only* with `itemsize`
+//!      replaced by the size of a pointer: every pointer slot read at the first dereference
+//!      lies inside `buf`;
+//!    - 7c. (not checkable: promised by the caller of the one `unsafe` constructor,
+//!      [`RawView::new_indirect`]) for every reachable index, every later pointer slot is
+//!      valid for reading a pointer and the element's `itemsize` bytes are valid for reads
+//!      (and, for a `&mut [u8]` buffer, writes) for the buffer's lifetime, and no one else
+//!      writes them meanwhile; for a `&mut [u8]` buffer they also lie outside `buf` and no
+//!      one else accesses them at all.
 //!
 //!    Selecting and permuting axes of an indirect view only ever reaches a subset of the
 //!    addresses the original reached, so 7c carries over to the result: those operations are
@@ -581,8 +582,8 @@ impl<B: Bytes> RawView<B> {
     /// Invariant 7c: for every index inside the shape, every pointer slot after the first
     /// (level-0) one is valid for reading a pointer, and the element's `itemsize` bytes are
     /// valid for reads — and, when `B` is `&mut [u8]`, for writes — for as long as `buf` is
-    /// borrowed; those bytes lie outside `buf`, and no one else writes them meanwhile (or, for
-    /// `&mut [u8]`, accesses them at all).
+    /// borrowed, and no one else writes them meanwhile; for `&mut [u8]` they also lie outside
+    /// `buf` and no one else accesses them at all.
     pub(crate) unsafe fn new_indirect(buf: B, geom: Geometry) -> Result<Self, ViewError> {
         geom.validate(buf.len())?;
         // SAFETY: 1–6, 7a and 7b were just checked; 7c is this function's contract.

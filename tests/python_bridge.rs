@@ -1,0 +1,459 @@
+//! The Python bridge against CPython itself (embedded): every exporter imported without copying
+//! reads the values Python reads, and Rust-owned buffers exported to Python read back the values
+//! Rust wrote, through `memoryview`, NumPy and `struct`. Needs the `python` feature, NumPy, and
+//! `_testbuffer` (CPython's test module).
+#![cfg(feature = "python")]
+
+use memview::ffi::AlignedBuffer;
+use memview::python::{PyBufferGuard, RustBuffer};
+use memview::{BufferFlags, Order};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use std::ffi::CString;
+
+fn with_py<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
+    Python::initialize();
+    Python::attach(f)
+}
+
+fn eval<'py>(py: Python<'py>, env: &Bound<'py, PyDict>, code: &str) -> Bound<'py, PyAny> {
+    let c = CString::new(code).unwrap();
+    py.eval(&c, Some(env), None)
+        .unwrap_or_else(|e| panic!("{code}: {e}"))
+}
+
+fn run(py: Python<'_>, env: &Bound<'_, PyDict>, code: &str) {
+    let c = CString::new(code).unwrap();
+    py.run(&c, Some(env), None)
+        .unwrap_or_else(|e| panic!("{code}: {e}"));
+}
+
+fn env(py: Python<'_>) -> Bound<'_, PyDict> {
+    let env = PyDict::new(py);
+    run(
+        py,
+        &env,
+        "import array, ctypes, struct, numpy as np\nfrom _testbuffer import ndarray, ND_PIL, ND_WRITABLE\n\
+         # NumPy's tolist leaves sub-array fields of packed records as arrays; nest them as lists.\n\
+         def L(x):\n    if isinstance(x, (list, np.ndarray)):\n        return L(x.tolist()) if isinstance(x, np.ndarray) else [L(y) for y in x]\n    \
+         if isinstance(x, tuple):\n        return tuple(L(y) for y in x)\n    return x",
+    );
+    env
+}
+
+/// Import `expr`'s buffer; compare `to_list` with Python's `tolist` (`py_list`, an expression
+/// over `o`) and `to_bytes` with `tobytes()`.
+fn check_import(py: Python<'_>, env: &Bound<'_, PyDict>, expr: &str, py_list: &str) {
+    let obj = eval(py, env, expr);
+    env.set_item("o", &obj).unwrap();
+    let guard =
+        PyBufferGuard::get(&obj, BufferFlags::FULL_RO).unwrap_or_else(|e| panic!("{expr}: {e}"));
+    // SAFETY: no Python code runs while `view` is alive, except the reads below, which do
+    // not write.
+    let view = unsafe { guard.as_view() }.unwrap_or_else(|e| panic!("{expr}: {e}"));
+    let rust = view.to_list().unwrap().to_string();
+    let python = eval(py, env, py_list).repr().unwrap().to_string();
+    assert_eq!(rust, python, "{expr}");
+    // memoryview.tobytes copies items whole (padding included), as `to_bytes` does.
+    let c_bytes: Vec<u8> = eval(py, env, "memoryview(o).tobytes()").extract().unwrap();
+    assert_eq!(view.to_bytes(Order::C), c_bytes, "{expr}");
+    // Zero copy: the view's element [0, ...] is where the exporter's buffer says.
+    if !view.is_empty() && !view.is_indirect() {
+        let p = view.buffer().as_ptr() as usize + view.offset();
+        assert_eq!(p, guard.raw_buffer().buf as usize, "{expr}");
+    }
+}
+
+#[test]
+fn builtin_exporters() {
+    with_py(|py| {
+        let env = env(py);
+        check_import(py, &env, "b'hello'", "list(o)");
+        check_import(py, &env, "bytearray(b'\\x00\\xff')", "list(o)");
+        check_import(py, &env, "b''", "list(o)");
+        for code in ["b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "f", "d"] {
+            check_import(
+                py,
+                &env,
+                &format!("array.array('{code}', [1, 2, 3, 100])"),
+                "o.tolist()",
+            );
+        }
+        check_import(
+            py,
+            &env,
+            "array.array('d', [1.5, -0.0, float('inf')])",
+            "o.tolist()",
+        );
+        check_import(
+            py,
+            &env,
+            "memoryview(bytes(range(24))).cast('i', [2, 3])",
+            "o.tolist()",
+        );
+        check_import(py, &env, "memoryview(bytes(range(24)))[::-3]", "o.tolist()");
+        // The immutable-bytes shortcut.
+        let b = eval(py, &env, "b'abc'");
+        let g = PyBufferGuard::get(&b, BufferFlags::FULL_RO).unwrap();
+        assert_eq!(g.view_of_bytes().unwrap().to_bytes(Order::C), b"abc");
+        let ba = eval(py, &env, "bytearray(b'abc')");
+        assert!(PyBufferGuard::get(&ba, BufferFlags::FULL_RO)
+            .unwrap()
+            .view_of_bytes()
+            .is_none());
+    });
+}
+
+#[test]
+fn numpy_exporters() {
+    with_py(|py| {
+        let env = env(py);
+        let dtypes = [
+            "'i1'", "'u1'", "'<i2'", "'>i2'", "'<u4'", "'>i8'", "'<u8'", "'f2'", "'>f4'", "'<f8'",
+            "'>f8'", "'c8'", "'>c16'", "'?'", "'U2'", "'>U2'",
+        ];
+        for dt in dtypes {
+            let base = format!("np.arange(24).astype({dt})");
+            check_import(py, &env, &base, "o.tolist()");
+            check_import(py, &env, &format!("{base}.reshape(2, 3, 4)"), "o.tolist()");
+            check_import(
+                py,
+                &env,
+                &format!("{base}.reshape(4, 6)[::-2, 1::3]"),
+                "o.tolist()",
+            );
+            check_import(py, &env, &format!("{base}.reshape(4, 6).T"), "o.tolist()");
+        }
+        // `Ns` items decode as `struct` returns them, trailing NULs kept (NumPy strips them).
+        check_import(
+            py,
+            &env,
+            "np.array([[b'a', b'bcd'], [b'', b'ef']], 'S3')[:, ::-1]",
+            "np.vectorize(lambda b: b.ljust(3, b'\\0'), otypes=[object])(o).tolist()",
+        );
+        for dt in [
+            "[('a', 'i1'), ('b', '<i4')]",
+            "np.dtype([('a', 'i1'), ('b', '<i4')], align=True)",
+            "[('x', '<f8'), ('y', '<i2', (2, 2))]",
+            "[('u', '<U2'), ('c', '<c8'), ('q', '>u8')]",
+        ] {
+            let base = format!("np.zeros(4, {dt})");
+            run(py, &env, &format!("r = {base}\nfor i, n in enumerate(r.dtype.names): r[n] = np.arange(4).reshape((4,) + (1,) * (r[n].ndim - 1)) + i"));
+            check_import(py, &env, "r", "L(o.tolist())");
+            check_import(py, &env, "r[::-1]", "L(o.tolist())");
+            let first = eval(py, &env, "r.dtype.names[0]").to_string();
+            check_import(py, &env, &format!("r['{first}'][1:]"), "L(o.tolist())");
+        }
+        // 0-dim, empty, broadcast (zero stride, read-only).
+        check_import(py, &env, "np.array(3.25)", "o.tolist()");
+        check_import(py, &env, "np.zeros((0, 3), 'i4')", "o.tolist()");
+        check_import(
+            py,
+            &env,
+            "np.broadcast_to(np.arange(3), (2, 3))",
+            "o.tolist()",
+        );
+    });
+}
+
+#[test]
+fn ctypes_exporters() {
+    with_py(|py| {
+        let env = env(py);
+        check_import(py, &env, "(ctypes.c_float * 3)(1.5, 2.5, -3)", "list(o)");
+        check_import(
+            py,
+            &env,
+            "(ctypes.c_int16 * 2 * 3)()",
+            "[list(r) for r in o]",
+        );
+        check_import(py, &env, "(ctypes.c_double * 2)(1, 2)", "list(o)");
+        run(
+            py,
+            &env,
+            "class S(ctypes.Structure):\n    _fields_ = [('a', ctypes.c_uint8), ('b', ctypes.c_uint32)]\n\
+             class T(ctypes.Structure):\n    _fields_ = [('a', ctypes.c_int32), ('b', ctypes.c_double)]",
+        );
+        // ctypes writes '<' but lays the fields out natively: b is at offset 4, not 1.
+        check_import(py, &env, "S(7, 70000)", "(o.a, o.b)");
+        check_import(py, &env, "T(-1, 2.5)", "(o.a, o.b)");
+        check_import(
+            py,
+            &env,
+            "(S * 2)(S(1, 2), S(3, 4))",
+            "[(s.a, s.b) for s in o]",
+        );
+    });
+}
+
+#[test]
+fn pil_exporters() {
+    with_py(|py| {
+        let env = env(py);
+        check_import(
+            py,
+            &env,
+            "ndarray(list(range(12)), shape=[3, 4], format='B', flags=ND_PIL)",
+            "o.tolist()",
+        );
+        check_import(
+            py,
+            &env,
+            "ndarray([i * 3 for i in range(24)], shape=[2, 3, 4], strides=[-48, 16, -4], offset=60, format='i', flags=ND_PIL)",
+            "o.tolist()",
+        );
+        check_import(
+            py,
+            &env,
+            "ndarray([1.5, 2.5, 3.5], shape=[3], format='d', flags=ND_PIL)",
+            "o.tolist()",
+        );
+        // Without INDIRECT the exporter refuses, with its own message.
+        let o = eval(
+            py,
+            &env,
+            "ndarray(list(range(4)), shape=[2, 2], format='B', flags=ND_PIL)",
+        );
+        let e = PyBufferGuard::get(&o, BufferFlags::RECORDS_RO).unwrap_err();
+        assert!(e.to_string().contains("BufferError"), "{e}");
+        // Writable PIL import: write through the pointers, Python sees it.
+        let o = eval(
+            py,
+            &env,
+            "ndarray(list(range(12)), shape=[3, 4], format='B', flags=ND_PIL|ND_WRITABLE)",
+        );
+        env.set_item("w", &o).unwrap();
+        {
+            let mut g = PyBufferGuard::get(&o, BufferFlags::FULL).unwrap();
+            // SAFETY: no Python code touches `w` while `v` lives.
+            let mut v = unsafe { g.as_view_mut() }.unwrap();
+            v.select_mut(":, 1").unwrap().fill(99).unwrap();
+        }
+        assert_eq!(
+            eval(py, &env, "w.tolist()").repr().unwrap().to_string(),
+            "[[0, 99, 2, 3], [4, 99, 6, 7], [8, 99, 10, 11]]"
+        );
+    });
+}
+
+#[test]
+fn release_happens_exactly_once() {
+    with_py(|py| {
+        let env = env(py);
+        let ba = eval(py, &env, "bytearray(b'abcd')");
+        env.set_item("ba", &ba).unwrap();
+        let g = PyBufferGuard::get(&ba, BufferFlags::FULL_RO).unwrap();
+        // An export blocks resizing...
+        let e = py.run(c"ba.append(1)", Some(&env), None).unwrap_err();
+        assert!(e.to_string().contains("BufferError"), "{e}");
+        let g2 = PyBufferGuard::get(&ba, BufferFlags::FULL).unwrap();
+        drop(g);
+        assert!(py.run(c"ba.append(1)", Some(&env), None).is_err());
+        drop(g2);
+        // ... and both are released now.
+        run(py, &env, "ba.append(1)\nassert len(ba) == 5");
+        // Exporters' errors come through as Python exceptions.
+        let b = eval(py, &env, "b'x'");
+        let e = PyBufferGuard::get(&b, BufferFlags::WRITABLE).unwrap_err();
+        assert!(e.to_string().contains("not writable"), "{e}");
+        let i = eval(py, &env, "3");
+        assert!(PyBufferGuard::get(&i, BufferFlags::FULL_RO).is_err());
+    });
+}
+
+#[test]
+fn export_aligned_buffers() {
+    with_py(|py| {
+        let env = env(py);
+        let mut buf = AlignedBuffer::zeroed("i", &[2, 3]).unwrap();
+        for k in 0..6 {
+            buf.view_mut().set(&[k / 3, k % 3], k * 10 - 20).unwrap();
+        }
+        let obj = Bound::new(py, RustBuffer::from_aligned(buf, false)).unwrap();
+        env.set_item("rb", &obj).unwrap();
+        let got = eval(py, &env, "(memoryview(rb).tolist(), memoryview(rb).format, memoryview(rb).strides, \
+                                  np.asarray(rb).tolist(), np.asarray(rb).dtype.str, struct.unpack_from('<3i', rb, 12), bytes(rb)[:4])");
+        assert_eq!(
+            got.repr().unwrap().to_string(),
+            "([[-20, -10, 0], [10, 20, 30]], 'i', (12, 4), [[-20, -10, 0], [10, 20, 30]], '<i4', (10, 20, 30), b'\\xec\\xff\\xff\\xff')"
+        );
+        // Writes from Python land in Rust memory, and the object stays alive while exported.
+        run(
+            py,
+            &env,
+            "a = np.asarray(rb)\na[1, 2] = 7\nm = memoryview(rb)\ndel rb",
+        );
+        assert_eq!(obj.get().exports(), 2);
+        assert_eq!(eval(py, &env, "m.tolist()[1][2]").to_string(), "7");
+        run(py, &env, "m.release()\ndel a");
+        assert_eq!(obj.get().exports(), 0);
+        // memoryview's answers to request flags, with its messages.
+        let ro = Bound::new(
+            py,
+            RustBuffer::from_aligned(AlignedBuffer::zeroed("B", &[4]).unwrap(), true),
+        )
+        .unwrap();
+        env.set_item("ro", &ro).unwrap();
+        run(py, &env, "assert memoryview(ro).readonly\n\
+                       try:\n    ndarray(ro, getbuf=0x1)\nexcept BufferError as e:\n    msg = str(e)\n\
+                       assert msg == 'memoryview: underlying buffer is not writable', msg");
+        let st = Bound::new(
+            py,
+            RustBuffer::from_array(
+                ::ndarray::Array2::<f64>::zeros((2, 3)).reversed_axes(),
+                false,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        env.set_item("st", &st).unwrap();
+        run(
+            py,
+            &env,
+            "try:\n    ndarray(st, getbuf=0x8)\nexcept BufferError as e:\n    msg = str(e)\n\
+                       assert msg == 'memoryview: underlying buffer is not C-contiguous', msg\n\
+                       assert ndarray(st, getbuf=0x58).shape == (3, 2)",
+        );
+    });
+}
+
+#[test]
+fn export_ndarrays() {
+    use ::ndarray::{s, Array, Array1, Array2, Array3};
+    use num_complex::Complex;
+    with_py(|py| {
+        let env = env(py);
+        let cases: Vec<(Bound<'_, RustBuffer>, &str, &str)> = vec![
+            (
+                Bound::new(
+                    py,
+                    RustBuffer::from_array(
+                        Array::from_shape_fn((2, 3), |(i, j)| (10 * i + j) as f64 + 0.5),
+                        false,
+                    )
+                    .unwrap(),
+                )
+                .unwrap(),
+                "[[0.5, 1.5, 2.5], [10.5, 11.5, 12.5]]",
+                "d",
+            ),
+            (
+                Bound::new(
+                    py,
+                    RustBuffer::from_array(
+                        Array2::from_shape_fn((3, 4), |(i, j)| (i * 4 + j) as i16)
+                            .slice_move(s![..;-1, 1..;2]),
+                        true,
+                    )
+                    .unwrap(),
+                )
+                .unwrap(),
+                "[[9, 11], [5, 7], [1, 3]]",
+                "h",
+            ),
+            (
+                Bound::new(
+                    py,
+                    RustBuffer::from_array(Array1::from(vec![true, false, true]), false).unwrap(),
+                )
+                .unwrap(),
+                "[True, False, True]",
+                "?",
+            ),
+            (
+                Bound::new(
+                    py,
+                    RustBuffer::from_array(Array1::from(vec![Complex::new(1.0f32, -2.0)]), false)
+                        .unwrap(),
+                )
+                .unwrap(),
+                "[(1-2j)]",
+                "Zf",
+            ),
+            (
+                Bound::new(
+                    py,
+                    RustBuffer::from_array(
+                        Array3::<u64>::from_shape_fn((2, 2, 2), |(a, b, c)| {
+                            (a * 100 + b * 10 + c) as u64
+                        })
+                        .permuted_axes([2, 0, 1]),
+                        false,
+                    )
+                    .unwrap(),
+                )
+                .unwrap(),
+                "[[[0, 10], [100, 110]], [[1, 11], [101, 111]]]",
+                "Q",
+            ),
+            (
+                Bound::new(
+                    py,
+                    RustBuffer::from_array(Array1::from(vec![-5isize, 6]), false).unwrap(),
+                )
+                .unwrap(),
+                "[-5, 6]",
+                "q",
+            ),
+            (
+                Bound::new(
+                    py,
+                    RustBuffer::from_array(Array1::from(vec![half::f16::from_f32(1.5)]), false)
+                        .unwrap(),
+                )
+                .unwrap(),
+                "[1.5]",
+                "e",
+            ),
+        ];
+        for (obj, list, fmt) in cases {
+            env.set_item("x", &obj).unwrap();
+            assert_eq!(
+                eval(py, &env, "np.asarray(x).tolist()")
+                    .repr()
+                    .unwrap()
+                    .to_string(),
+                list
+            );
+            if fmt != "Zf" {
+                // `_testbuffer` reads through `struct`, which has no complex codes.
+                assert_eq!(
+                    eval(py, &env, "ndarray(x, getbuf=0x11c).tolist()")
+                        .repr()
+                        .unwrap()
+                        .to_string(),
+                    list
+                );
+            }
+            assert_eq!(eval(py, &env, "memoryview(x).format").to_string(), fmt);
+            // Round trip: import the export again.
+            let g = PyBufferGuard::get(&obj, BufferFlags::FULL_RO).unwrap();
+            // SAFETY: nothing writes `x` while the view lives.
+            let back = unsafe { g.as_view() }.unwrap();
+            assert_eq!(back.to_list().unwrap().to_string(), list);
+        }
+    });
+}
+
+#[test]
+fn hostile_exporter_headers_are_errors() {
+    // An exporter may hand out anything; a C-level lie is simulated by editing the header of a
+    // real buffer and reading it through `RawBuffer::as_view`.
+    with_py(|py| {
+        let env = env(py);
+        let b = eval(py, &env, "bytes(range(16))");
+        let g = PyBufferGuard::get(&b, BufferFlags::FULL_RO).unwrap();
+        let mut raw = memview::ffi::RawBuffer { ..*g.raw_buffer() };
+        raw.ndim = 65;
+        // SAFETY: the header is rejected before anything is read.
+        assert!(unsafe { raw.as_view() }.is_err());
+        raw.ndim = 2;
+        raw.shape = std::ptr::null_mut();
+        // SAFETY: as above.
+        assert!(unsafe { raw.as_view() }.is_err());
+        raw.ndim = 1;
+        raw.len = -1;
+        // SAFETY: as above.
+        assert!(unsafe { raw.as_view() }.is_err());
+    });
+}
