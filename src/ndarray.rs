@@ -417,13 +417,27 @@ fn strided(offset: usize, shape: &[usize], strides: &[isize]) -> Strided {
     }
 }
 
+/// Typed access and ndarray conversion read elements at `offset + Σ i·stride` of the buffer;
+/// an indirect (suboffset) view's buffer holds pointers there. Copy such a view into a direct
+/// buffer first (`AlignedBuffer::from_view` in the `ffi` module, or `to_bytes`).
+fn direct(indirect: bool) -> Result<(), ElementError> {
+    if indirect {
+        Err(view_error(crate::view::ViewError::RequiresSuboffsets))
+    } else {
+        Ok(())
+    }
+}
+
 fn view_error(e: crate::view::ViewError) -> ElementError {
     ElementError::View(e.to_string())
 }
 
 impl<'a> MemoryView<'a> {
-    fn geo(&self) -> Strided {
-        strided(self.offset(), self.shape(), self.strides())
+    /// The direct geometry; a view that follows pointers (suboffsets) has none, so every
+    /// typed and ndarray path refuses it rather than read the pointer table as data.
+    fn geo(&self) -> Result<Strided, ElementError> {
+        direct(self.is_indirect())?;
+        Ok(strided(self.offset(), self.shape(), self.strides()))
     }
 
     /// A typed view whose elements read as `T`: any byte order (swapped on read), any
@@ -451,7 +465,7 @@ impl<'a> MemoryView<'a> {
             self.buffer(),
             format.as_str(),
             format.layout().single_scalar(),
-            self.geo(),
+            self.geo()?,
         )
     }
 
@@ -474,7 +488,7 @@ impl<'a> MemoryView<'a> {
             format.layout().single_scalar(),
             self.itemsize(),
         )?;
-        zero_copy(self.buffer(), &self.geo())
+        zero_copy(self.buffer(), &self.geo()?)
     }
 
     /// A new `ndarray` holding the elements converted to `T`: swaps bytes, handles any
@@ -492,7 +506,7 @@ impl<'a> MemoryView<'a> {
             self.buffer(),
             format.as_str(),
             format.layout().single_scalar(),
-            &self.geo(),
+            &self.geo()?,
         )
     }
 
@@ -524,6 +538,7 @@ impl<'a> MemoryView<'a> {
     /// # Errors
     /// [`ElementError::FieldNotFound`] listing the available names.
     pub fn field(&self, name: &str) -> Result<MemoryView<'a>, ElementError> {
+        direct(self.is_indirect())?;
         let (format, shape, strides, offset) = field_parts(
             self.format(),
             name,
@@ -609,8 +624,11 @@ fn byte_strides(estrides: &[isize], size: usize) -> Result<Vec<isize>, ElementEr
 }
 
 impl<'a> MemoryViewMut<'a> {
-    fn geo(&self) -> Strided {
-        strided(self.offset(), self.shape(), self.strides())
+    /// The direct geometry; a view that follows pointers (suboffsets) has none, so every
+    /// typed and ndarray path refuses it rather than read the pointer table as data.
+    fn geo(&self) -> Result<Strided, ElementError> {
+        direct(self.is_indirect())?;
+        Ok(strided(self.offset(), self.shape(), self.strides()))
     }
 
     /// [`MemoryView::typed`], borrowing this view.
@@ -623,7 +641,7 @@ impl<'a> MemoryViewMut<'a> {
             self.buffer(),
             format.as_str(),
             format.layout().single_scalar(),
-            self.geo(),
+            self.geo()?,
         )
     }
 
@@ -646,7 +664,7 @@ impl<'a> MemoryViewMut<'a> {
     /// # Errors
     /// As [`MemoryView::typed`].
     pub fn typed_mut<T: Element>(&mut self) -> Result<TypedViewMut<'_, T>, ElementError> {
-        let geo = self.geo();
+        let geo = self.geo()?;
         let format = Arc::new(self.format().clone());
         TypedViewMut::new(
             self.buffer_mut(),
@@ -667,7 +685,7 @@ impl<'a> MemoryViewMut<'a> {
             format.layout().single_scalar(),
             self.itemsize(),
         )?;
-        zero_copy(self.buffer(), &self.geo())
+        zero_copy(self.buffer(), &self.geo()?)
     }
 
     /// A mutable `ndarray` view sharing this view's memory. Besides the refusals of
@@ -689,7 +707,7 @@ impl<'a> MemoryViewMut<'a> {
     /// As [`MemoryView::as_array`], plus [`ElementError::Overlap`].
     pub fn as_array_mut<T: Element>(&mut self) -> Result<ArrayViewMutD<'_, T>, ElementError> {
         let itemsize = self.itemsize();
-        let geo = self.geo();
+        let geo = self.geo()?;
         {
             let format = self.format();
             check_zero_copy_format::<T>(
@@ -722,6 +740,7 @@ impl<'a> MemoryViewMut<'a> {
     /// # Errors
     /// As [`MemoryView::field`].
     pub fn field_mut(&mut self, name: &str) -> Result<MemoryViewMut<'_>, ElementError> {
+        direct(self.is_indirect())?;
         let (format, shape, strides, offset) = field_parts(
             self.format(),
             name,

@@ -300,3 +300,28 @@ fn beyond_cpython_matches_a_direct_copy() {
         assert!(m.cast("B", None).is_err());
     }
 }
+
+/// Typed access and ndarray conversion read elements at `offset + Σ i·stride` of the buffer;
+/// for an indirect view that is the pointer table, so each of them must refuse (and the
+/// copying paths in `view` give the values).
+#[test]
+fn typed_and_ndarray_paths_refuse_indirect_views() {
+    let all = records();
+    let (_, r) = cases(&all)
+        .into_iter()
+        .find(|(_, r)| {
+            let f = r.req("fmt");
+            f == "B" || f == "@B"
+        })
+        .expect("a PIL case with format 'B'");
+    let mut pil = Pil::new(r);
+    let m = pil.view();
+    let msg = "memoryview: underlying buffer requires suboffsets";
+    assert_eq!(m.typed::<u8>().unwrap_err().to_string(), msg);
+    assert_eq!(m.as_array::<u8>().unwrap_err().to_string(), msg);
+    assert_eq!(m.to_array::<u8>().unwrap_err().to_string(), msg);
+    assert!(m.field("x").is_err());
+    let mut w = pil.view_mut();
+    assert_eq!(w.typed_mut::<u8>().unwrap_err().to_string(), msg);
+    assert_eq!(w.as_array_mut::<u8>().unwrap_err().to_string(), msg);
+}
