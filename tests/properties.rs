@@ -21,7 +21,7 @@ fn config(cases: u32) -> Config {
             .and_then(|s| s.parse().ok())
         {
             Some(n) => n,
-            None if cfg!(miri) => 3,
+            None if cfg!(miri) => 2,
             None => cases,
         },
         // No files under Miri's isolation; nothing to persist in CI either.
