@@ -81,7 +81,9 @@ pub mod view;
 pub use codec::PackError;
 pub use element::{Element, ElementError};
 pub use error::Error;
-pub use pack::{calcsize, iter_unpack, pack, pack_into, unpack, unpack_from, IterUnpack, Struct};
+pub use pack::{
+    calcsize, iter_unpack, pack, pack_into, unpack, unpack_from, IterUnpack, Record, Struct,
+};
 pub use value::Value;
 pub use view::{BufferFlags, BufferInfo, MemoryView, MemoryViewMut, Order, SliceArg, ViewError};
 

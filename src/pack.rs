@@ -26,6 +26,7 @@
 const FAST_PLAN_MAX: usize = 1 << 16;
 
 use std::borrow::Cow;
+use std::mem::ManuallyDrop;
 
 use crate::codec::{self, FastScalar, PackError};
 use crate::format::{FieldType, Format, FormatError};
@@ -71,7 +72,9 @@ pub fn unpack_from(fmt: &str, buffer: &[u8], offset: isize) -> Result<Vec<Value>
 /// Iterate over consecutive records of `fmt` in `buffer` (`struct.iter_unpack`).
 ///
 /// The checks (non-zero size, length a multiple of it) happen up front; the items are
-/// `Result`s because decoding `u`/`w` text can still fail on invalid code points.
+/// `Result`s because decoding `u`/`w` text can still fail on invalid code points. Each record
+/// is a [`Record`]: a slice of values (one per top-level field) that compares equal to the
+/// `Vec<Value>` [`unpack`] returns, stored inline for records of up to four values.
 ///
 /// ```
 /// let buf = memview::pack("<hh", &[1.into(), 2.into()])?;
@@ -336,6 +339,54 @@ impl Struct {
 pub struct IterUnpack<'a> {
     st: Cow<'a, Struct>,
     chunks: std::slice::ChunksExact<'a, u8>,
+    /// The `Fast` plan copied out of `st` when it fits a [`Record`] inline: no `Cow` or
+    /// `Vec` indirection per record.
+    small: Option<SmallPlan>,
+}
+
+/// A `Fast` plan of at most [`Record::INLINE`] values, by value.
+#[derive(Clone, Copy, Debug)]
+struct SmallPlan {
+    len: usize,
+    steps: [(usize, FastScalar); Record::INLINE],
+}
+
+impl SmallPlan {
+    fn of(st: &Struct) -> Option<SmallPlan> {
+        let Plan::Fast(steps) = &st.plan else {
+            return None;
+        };
+        let mut plan = SmallPlan {
+            len: steps.len(),
+            steps: [(0, FastScalar::U8); Record::INLINE],
+        };
+        if steps.len() > Record::INLINE {
+            return None;
+        }
+        for (slot, &step) in plan.steps.iter_mut().zip(steps) {
+            *slot = step;
+        }
+        Some(plan)
+    }
+
+    /// Decode one record; `bytes` is one whole record (each field lies within it, checked in
+    /// `Struct::from_format`), so no value reads past it.
+    #[inline(always)]
+    fn decode(&self, bytes: &[u8]) -> Record {
+        // The slots past the record's values keep the heap-free placeholder, and so do the
+        // overwritten ones: forgetting them is free (an explicit loop rather than
+        // `array::from_fn`, which did not inline: callgrind, `benches/codec.rs`).
+        let mut values = [Record::PLACEHOLDER; Record::INLINE];
+        let len = self.len.min(Record::INLINE);
+        for (slot, &(offset, f)) in values.iter_mut().zip(&self.steps).take(len) {
+            let decoded = f.decode(bytes.get(offset..).unwrap_or_default());
+            std::mem::forget(std::mem::replace(slot, decoded));
+        }
+        Record(Repr::Inline {
+            len,
+            values: ManuallyDrop::new(values),
+        })
+    }
 }
 
 impl<'a> IterUnpack<'a> {
@@ -348,9 +399,26 @@ impl<'a> IterUnpack<'a> {
             return Err(PackError::IterNotMultiple { size });
         }
         Ok(IterUnpack {
+            small: SmallPlan::of(&st),
             st,
             chunks: buffer.chunks_exact(size),
         })
+    }
+
+    /// Decode one record (a whole chunk): the small plan inline at the call site, anything
+    /// else out of line (when both were one function it was not inlined into callers, and
+    /// `next` cost twice `next_into`: criterion, `benches/codec.rs`).
+    #[inline]
+    fn record(&self, chunk: &[u8]) -> Result<Record, PackError> {
+        match &self.small {
+            Some(plan) => Ok(plan.decode(chunk)),
+            None => self.general(chunk),
+        }
+    }
+
+    #[inline(never)]
+    fn general(&self, chunk: &[u8]) -> Result<Record, PackError> {
+        self.st.unpack_record(chunk).map(Record::from)
     }
 }
 
@@ -377,10 +445,11 @@ impl IterUnpack<'_> {
 }
 
 impl Iterator for IterUnpack<'_> {
-    type Item = Result<Vec<Value>, PackError>;
+    type Item = Result<Record, PackError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        self.chunks.next().map(|c| self.st.unpack_record(c))
+        self.chunks.next().map(|c| self.record(c))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -388,7 +457,7 @@ impl Iterator for IterUnpack<'_> {
     }
 
     fn nth(&mut self, n: usize) -> Option<Self::Item> {
-        self.chunks.nth(n).map(|c| self.st.unpack_record(c))
+        self.chunks.nth(n).map(|c| self.record(c))
     }
 }
 
@@ -396,11 +465,239 @@ impl ExactSizeIterator for IterUnpack<'_> {}
 
 impl DoubleEndedIterator for IterUnpack<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.chunks.next_back().map(|c| self.st.unpack_record(c))
+        self.chunks.next_back().map(|c| self.record(c))
     }
 }
 
 impl std::iter::FusedIterator for IterUnpack<'_> {}
+
+/// One record from [`IterUnpack`]: the values of its top-level fields, like the `Vec<Value>`
+/// of [`unpack`], but without a heap allocation for records of up to [`Record::INLINE`]
+/// values (`'<iQ'`, `'<hhd?'`, ...), which are kept inline.
+///
+/// It dereferences to `[Value]` (index it, iterate it, `len()`, pattern-match
+/// `&record[..]`), iterates by value with `into_iter()`, converts with
+/// [`into_vec`](Record::into_vec) (or `Vec::from`), and compares equal to a `Vec<Value>` or
+/// `[Value]` holding equal values (Python `==` per value).
+///
+/// ```
+/// use memview::{Record, Value};
+/// let buf = memview::pack("<iQ", &[Value::from(-1), Value::from(7u64)])?;
+/// let record: Record = memview::iter_unpack("<iQ", &buf)?.next().unwrap()?;
+/// assert_eq!(record.len(), 2);
+/// assert_eq!(record[1], Value::from(7));
+/// assert_eq!(record, vec![Value::from(-1), Value::from(7)]);
+/// assert_eq!(Value::Tuple(record.into_vec()).to_string(), "(-1, 7)");
+/// # Ok::<(), memview::PackError>(())
+/// ```
+#[derive(Clone)]
+pub struct Record(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// The first `len` values are the record's; the rest are [`Record::PLACEHOLDER`]s.
+    /// `ManuallyDrop`: [`Record`]'s `Drop` releases the values that own heap memory with
+    /// an inline check of each value's variant; the array's drop glue would call the
+    /// out-of-line `drop_in_place::<Value>` for all four slots (a quarter of the cost of
+    /// `next` for `<iQ`: callgrind, `benches/codec.rs`).
+    Inline {
+        len: usize,
+        values: ManuallyDrop<[Value; Record::INLINE]>,
+    },
+    Heap(Vec<Value>),
+}
+
+impl Drop for Record {
+    fn drop(&mut self) {
+        if let Repr::Inline { len, values } = &mut self.0 {
+            for slot in values.iter_mut().take(*len) {
+                if !matches!(slot, Value::Int(_) | Value::Float(_) | Value::Bool(_)) {
+                    drop(std::mem::replace(slot, Record::PLACEHOLDER));
+                }
+            }
+            // Every slot is now heap-free: not dropping the array leaks nothing.
+        }
+    }
+}
+
+impl Record {
+    /// The most values a record keeps inline (larger ones use a `Vec`).
+    pub const INLINE: usize = 4;
+
+    /// What fills the unused inline slots: owns no heap memory, so dropping it is free.
+    const PLACEHOLDER: Value = Value::Int(0);
+
+    /// The values, as a slice.
+    pub fn as_slice(&self) -> &[Value] {
+        match &self.0 {
+            Repr::Inline { len, values } => values.get(..*len).unwrap_or_default(),
+            Repr::Heap(v) => v,
+        }
+    }
+
+    /// The values, as a mutable slice.
+    pub fn as_mut_slice(&mut self) -> &mut [Value] {
+        match &mut self.0 {
+            Repr::Inline { len, values } => values.get_mut(..*len).unwrap_or_default(),
+            Repr::Heap(v) => v,
+        }
+    }
+
+    /// The values as a `Vec` (what [`unpack`] returns); allocates for inline records.
+    pub fn into_vec(mut self) -> Vec<Value> {
+        match self.take() {
+            Repr::Inline { len, values } => ManuallyDrop::into_inner(values)
+                .into_iter()
+                .take(len)
+                .collect(),
+            Repr::Heap(v) => v,
+        }
+    }
+
+    /// Move the representation out, leaving an empty heap record (which drops for free).
+    fn take(&mut self) -> Repr {
+        std::mem::replace(&mut self.0, Repr::Heap(Vec::new()))
+    }
+}
+
+impl From<Vec<Value>> for Record {
+    fn from(values: Vec<Value>) -> Record {
+        Record(Repr::Heap(values))
+    }
+}
+
+impl From<Record> for Vec<Value> {
+    fn from(record: Record) -> Vec<Value> {
+        record.into_vec()
+    }
+}
+
+impl std::ops::Deref for Record {
+    type Target = [Value];
+
+    fn deref(&self) -> &[Value] {
+        self.as_slice()
+    }
+}
+
+impl std::ops::DerefMut for Record {
+    fn deref_mut(&mut self) -> &mut [Value] {
+        self.as_mut_slice()
+    }
+}
+
+impl AsRef<[Value]> for Record {
+    fn as_ref(&self) -> &[Value] {
+        self.as_slice()
+    }
+}
+
+impl std::fmt::Debug for Record {
+    /// Like the `Vec<Value>` it stands for: `[Int(1), Int(2)]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl PartialEq for Record {
+    fn eq(&self, other: &Record) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl PartialEq<[Value]> for Record {
+    fn eq(&self, other: &[Value]) -> bool {
+        self.as_slice() == other
+    }
+}
+
+impl PartialEq<Vec<Value>> for Record {
+    fn eq(&self, other: &Vec<Value>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<const N: usize> PartialEq<[Value; N]> for Record {
+    fn eq(&self, other: &[Value; N]) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl PartialEq<Record> for Vec<Value> {
+    fn eq(&self, other: &Record) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl PartialEq<Record> for [Value] {
+    fn eq(&self, other: &Record) -> bool {
+        self == other.as_slice()
+    }
+}
+
+impl<'r> IntoIterator for &'r Record {
+    type Item = &'r Value;
+    type IntoIter = std::slice::Iter<'r, Value>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl IntoIterator for Record {
+    type Item = Value;
+    type IntoIter = RecordIntoIter;
+
+    fn into_iter(mut self) -> RecordIntoIter {
+        RecordIntoIter(match self.take() {
+            Repr::Inline { len, values } => {
+                IntoIterRepr::Inline(ManuallyDrop::into_inner(values).into_iter().take(len))
+            }
+            Repr::Heap(v) => IntoIterRepr::Heap(v.into_iter()),
+        })
+    }
+}
+
+/// The by-value iterator over a [`Record`]'s values (`record.into_iter()`).
+#[derive(Clone, Debug)]
+pub struct RecordIntoIter(IntoIterRepr);
+
+#[derive(Clone, Debug)]
+enum IntoIterRepr {
+    Inline(std::iter::Take<std::array::IntoIter<Value, { Record::INLINE }>>),
+    Heap(std::vec::IntoIter<Value>),
+}
+
+impl Iterator for RecordIntoIter {
+    type Item = Value;
+
+    fn next(&mut self) -> Option<Value> {
+        match &mut self.0 {
+            IntoIterRepr::Inline(it) => it.next(),
+            IntoIterRepr::Heap(it) => it.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            IntoIterRepr::Inline(it) => it.size_hint(),
+            IntoIterRepr::Heap(it) => it.size_hint(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for RecordIntoIter {
+    fn next_back(&mut self) -> Option<Value> {
+        match &mut self.0 {
+            IntoIterRepr::Inline(it) => it.next_back(),
+            IntoIterRepr::Heap(it) => it.next_back(),
+        }
+    }
+}
+
+impl ExactSizeIterator for RecordIntoIter {}
+
+impl std::iter::FusedIterator for RecordIntoIter {}
 
 #[cfg(test)]
 mod tests;

@@ -164,7 +164,7 @@ fn iter_unpack_records() {
     let buf: Vec<u8> = (0..24).collect();
     let rows: Vec<String> = iter_unpack("<iQ", &buf)
         .unwrap()
-        .map(|r| tuple(r.unwrap()))
+        .map(|r| tuple(r.unwrap().into_vec()))
         .collect();
     assert_eq!(
         rows,
@@ -183,7 +183,7 @@ fn iter_unpack_records() {
     // Non-plain formats go through the general path.
     let rows: Vec<_> = iter_unpack("T{B(2)B}", b"\x01\x02\x03\x04\x05\x06")
         .unwrap()
-        .map(|r| tuple(r.unwrap()))
+        .map(|r| tuple(r.unwrap().into_vec()))
         .collect();
     assert_eq!(rows, ["((1, [2, 3]),)", "((4, [5, 6]),)"]);
     // Invalid text surfaces as an item error.
@@ -262,4 +262,60 @@ fn fast_and_general_paths_agree() {
     for fmt in ["3s", "g", "Zd", "w", "T{i}", "(2)i"] {
         assert_eq!(Struct::new(fmt).unwrap().plan, Plan::General, "{fmt}");
     }
+}
+
+#[test]
+fn records_inline_and_on_the_heap() {
+    // Two values: inline. Every Record method agrees with the Vec that unpack returns.
+    let buf = pack("<iQ", &[v(-1), v(7u64)]).unwrap();
+    let r = iter_unpack("<iQ", &buf).unwrap().next().unwrap().unwrap();
+    let want = unpack("<iQ", &buf).unwrap();
+    assert_eq!(r, want);
+    assert_eq!(want, r);
+    assert_eq!(r, [v(-1), v(7)]);
+    assert_eq!(r, want[..]);
+    assert_eq!(want[..], r);
+    assert_eq!(r.len(), 2);
+    assert_eq!(&r[..], &want[..]);
+    assert_eq!(format!("{r:?}"), format!("{want:?}"));
+    assert_eq!(r.clone(), r);
+    assert_eq!((&r).into_iter().count(), 2);
+    let mut it = r.clone().into_iter();
+    assert_eq!(it.len(), 2);
+    assert_eq!(it.next_back(), Some(v(7)));
+    assert_eq!(it.next(), Some(v(-1)));
+    assert_eq!(it.next(), None);
+    assert_eq!(r.clone().into_iter().collect::<Vec<_>>(), want);
+    assert_eq!(Vec::from(r.clone()), want);
+    let mut m = r.clone();
+    m[0] = v(5);
+    assert_eq!(m.into_vec(), [v(5), v(7)]);
+    assert_ne!(r, [v(-1)]);
+    // Exactly four values: still inline; five, or a general format: a Vec inside.
+    for fmt in ["<bbbb", "<bbbbb", "T{bb}", "<w", ""] {
+        let s = Struct::new(fmt).unwrap();
+        let n = s.value_count();
+        let values: Vec<Value> = match fmt {
+            "T{bb}" => vec![Value::Tuple(vec![v(1), v(2)])],
+            "<w" => vec![v("x")],
+            _ => (1..=n as i64).map(v).collect(),
+        };
+        let bytes = s.pack(&values).unwrap();
+        let mut doubled = bytes.clone();
+        doubled.extend_from_slice(&bytes);
+        if s.size() == 0 {
+            assert!(s.iter_unpack(&doubled).is_err());
+            continue;
+        }
+        for r in s.iter_unpack(&doubled).unwrap() {
+            let r = r.unwrap();
+            assert_eq!(r, values, "{fmt}");
+            assert_eq!(r.len(), n, "{fmt}");
+            assert_eq!(r.clone().into_iter().collect::<Vec<_>>(), values, "{fmt}");
+            assert_eq!(r.into_vec(), values, "{fmt}");
+        }
+    }
+    let heap = Record::from(vec![v(1), v(2), v(3), v(4), v(5)]);
+    assert_eq!(heap.len(), 5);
+    assert_eq!(heap.into_iter().next_back(), Some(v(5)));
 }

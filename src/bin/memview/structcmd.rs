@@ -93,7 +93,7 @@ pub fn unpack(fmt: &str, data: &[u8], out: &mut dyn Write) -> Result<(), CliErro
     let rest = data.len().checked_rem(size);
     if let (Some(n @ 1..), Some(0)) = (records, rest) {
         for record in st.iter_unpack(data).map_err(pack_error)?.take(n) {
-            let values = record.map_err(pack_error)?;
+            let values = record.map_err(pack_error)?.into_vec();
             writeln!(out, "{}", Value::Tuple(values))?;
         }
         return Ok(());
