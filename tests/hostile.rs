@@ -963,15 +963,47 @@ fn failed_writes_change_nothing() {
 
 /// Found by the `view_ops` fuzz target (inputs in tests/fuzz_regressions/view_ops/): a view with
 /// no elements is accepted whatever its other extents, but `to_list` builds one list per index
-/// prefix, `2^62` of them here, and panics with "capacity overflow" in `Vec::with_capacity`
-/// (src/view/values.rs, `nest`); with `[2^40, 0]` it aborts on allocation failure instead. It
-/// should return an error. Reported to VIEWS.
+/// prefix, `2^62` of them here, and panicked with "capacity overflow" in `Vec::with_capacity`
+/// (src/view/values.rs, `nest`); with `[2^40, 0]` it aborted on allocation failure instead.
+/// Fixed: every list is allocated with `try_reserve_exact`, and the failure is
+/// `ViewError::AllocationFailed`.
 #[test]
-#[ignore = "open bug, reported to VIEWS: to_list of shape [2^62, 0] panics (capacity overflow)"]
 fn to_list_of_an_empty_view_with_a_huge_leading_axis() {
-    let v = MemoryView::from_parts(&[], "B", &[1 << 62, 0], None, 0).unwrap();
-    assert_eq!(v.nbytes(), 0);
-    let outcome = catch_unwind(AssertUnwindSafe(|| v.to_list().map(drop)));
-    assert!(outcome.is_ok(), "to_list panicked");
-    assert!(outcome.unwrap().is_err(), "2^62 lists cannot be built");
+    for (shape, format) in [
+        ([1usize << 62, 0], "B"),
+        ([1 << 40, 0], "B"),
+        ([1 << 40, 0], "T{w}"),
+    ] {
+        let v = MemoryView::from_parts(&[], format, &shape, None, 0).unwrap();
+        assert_eq!(v.nbytes(), 0);
+        let outcome = catch_unwind(AssertUnwindSafe(|| v.to_list().map(drop)));
+        assert!(outcome.is_ok(), "to_list panicked");
+        let err = outcome.unwrap().unwrap_err();
+        assert!(
+            matches!(err, memview::ViewError::AllocationFailed { bytes } if bytes >= 32 << 40),
+            "{err}"
+        );
+        assert!(err.to_string().starts_with("cannot allocate "), "{err}");
+        assert_eq!(v.try_to_bytes(memview::Order::C), Ok(Vec::new()));
+    }
+}
+
+/// A valid broadcast view (zero stride) of 2^40 one-byte items over a 1-byte buffer: copying it
+/// out cannot be allocated; `try_to_bytes`, `to_list` and `hex` say so instead of aborting.
+#[test]
+fn copies_of_a_huge_broadcast_view_fail_cleanly() {
+    let buf = [7u8];
+    for format in ["B", "T{B}"] {
+        let v = MemoryView::from_parts(&buf, format, &[1 << 40], Some(&[0]), 0).unwrap();
+        assert_eq!(v.nbytes(), 1 << 40);
+        assert_eq!(
+            v.try_to_bytes(memview::Order::C),
+            Err(memview::ViewError::AllocationFailed { bytes: 1 << 40 })
+        );
+        assert_eq!(
+            v.to_list(),
+            Err(memview::ViewError::AllocationFailed { bytes: 32 << 40 })
+        );
+        assert!(v.hex(None, 0).is_err());
+    }
 }

@@ -21,11 +21,27 @@ pub(crate) fn walks_fortran<B: Bytes>(raw: &RawView<B>, order: Order) -> bool {
     }
 }
 
-/// `tobytes(order)`.
+/// `tobytes(order)`; like `Vec::with_capacity`, aborts if the allocation fails.
 pub(crate) fn to_bytes<B: Bytes>(raw: &RawView<B>, order: Order) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.geom().nbytes());
-    raw.for_each_run(walks_fortran(raw, order), |run| out.extend_from_slice(run));
+    fill_bytes(raw, order, &mut out);
     out
+}
+
+/// `tobytes(order)`, with [`ViewError::AllocationFailed`] when the output cannot be allocated
+/// (a broadcast view of 2^40 items over one byte).
+pub(crate) fn try_to_bytes<B: Bytes>(raw: &RawView<B>, order: Order) -> Result<Vec<u8>, ViewError> {
+    let n = raw.geom().nbytes();
+    let mut out = Vec::new();
+    out.try_reserve_exact(n)
+        .map_err(|_| ViewError::AllocationFailed { bytes: n as u128 })?;
+    fill_bytes(raw, order, &mut out);
+    Ok(out)
+}
+
+/// Append the view's bytes in `order` to `out` (which has room for them).
+fn fill_bytes<B: Bytes>(raw: &RawView<B>, order: Order, out: &mut Vec<u8>) {
+    raw.for_each_run(walks_fortran(raw, order), |run| out.extend_from_slice(run));
 }
 
 /// Write `data` (exactly `nbytes` bytes, in C order of the view's elements) into the view.

@@ -56,6 +56,13 @@ pub enum ViewError {
         /// The itemsize.
         itemsize: usize,
     },
+    /// A copy or list could not be allocated (`try_to_bytes` or `to_list` of a huge broadcast
+    /// view, `tolist` of `shape [2^62, 0]`, which needs 2^62 empty lists): CPython's
+    /// `MemoryError`.
+    AllocationFailed {
+        /// The number of bytes asked for (exact: it may exceed `usize`).
+        bytes: u128,
+    },
     /// `(extent - 1) * stride`, or the sum of such terms, does not fit `isize`.
     StrideOverflow {
         /// The axis whose term overflowed.
@@ -282,6 +289,7 @@ impl fmt::Display for ViewError {
                 f,
                 "product(shape) * itemsize overflows isize: shape {shape:?}, itemsize {itemsize}"
             ),
+            AllocationFailed { bytes } => write!(f, "cannot allocate {bytes} bytes"),
             StrideOverflow {
                 axis,
                 extent,

@@ -619,15 +619,38 @@ impl<'a> MemoryView<'a> {
     }
 
     /// `tobytes(order)`: the elements' bytes, in C, Fortran or physical (`A`) order.
+    ///
+    /// Like `Vec`, this fails only when the output cannot be allocated, and then it does what
+    /// `Vec::with_capacity` does (the allocation-error handler aborts the process). A valid
+    /// view can ask for far more than its buffer (a broadcast with zero strides, shape
+    /// `[2^40]` over one byte): use [`try_to_bytes`](Self::try_to_bytes) when the view comes
+    /// from untrusted input.
     pub fn to_bytes(&self, order: Order) -> Vec<u8> {
         copy::to_bytes(&self.raw, order)
+    }
+
+    /// [`to_bytes`](Self::to_bytes), with [`ViewError::AllocationFailed`] (naming the byte
+    /// count) instead of an abort when the output cannot be allocated.
+    ///
+    /// ```
+    /// use memview::{MemoryView, Order, ViewError};
+    /// let huge = MemoryView::from_parts(&[7u8], "B", &[1 << 60], Some(&[0]), 0)?;
+    /// assert_eq!(
+    ///     huge.try_to_bytes(Order::C),
+    ///     Err(ViewError::AllocationFailed { bytes: 1 << 60 })
+    /// );
+    /// assert!(huge.to_list().is_err());
+    /// # Ok::<(), ViewError>(())
+    /// ```
+    pub fn try_to_bytes(&self, order: Order) -> Result<Vec<u8>, ViewError> {
+        copy::try_to_bytes(&self.raw, order)
     }
 
     /// `hex(sep, bytes_per_sep)` of the C-order bytes: `sep` between groups of
     /// `|bytes_per_sep|` bytes, counted from the right when positive and from the left when
     /// negative; 0 means no separators.
     pub fn hex(&self, sep: Option<char>, bytes_per_sep: isize) -> Result<String, ViewError> {
-        copy::hex(&self.to_bytes(Order::C), sep, bytes_per_sep)
+        copy::hex(&self.try_to_bytes(Order::C)?, sep, bytes_per_sep)
     }
 
     /// `view[i, j, ...]`: decode the element at one index per axis (negative indices count
@@ -638,6 +661,8 @@ impl<'a> MemoryView<'a> {
 
     /// `tolist()`: nested lists of the decoded elements, or the element itself for a 0-dim
     /// view. Works for every format, structs and sub-arrays included.
+    /// [`ViewError::AllocationFailed`] when the lists cannot be allocated (a huge broadcast,
+    /// or `shape [2^62, 0]`, which has no elements but 2^62 empty lists).
     pub fn to_list(&self) -> Result<Value, ViewError> {
         values::to_list(&self.raw, self.format.layout())
     }
@@ -863,14 +888,19 @@ impl<'a> MemoryViewMut<'a> {
         })
     }
 
-    /// [`MemoryView::to_bytes`].
+    /// [`MemoryView::to_bytes`] (aborts, like `Vec`, if the output cannot be allocated).
     pub fn to_bytes(&self, order: Order) -> Vec<u8> {
         copy::to_bytes(&self.raw, order)
     }
 
+    /// [`MemoryView::try_to_bytes`].
+    pub fn try_to_bytes(&self, order: Order) -> Result<Vec<u8>, ViewError> {
+        copy::try_to_bytes(&self.raw, order)
+    }
+
     /// [`MemoryView::hex`].
     pub fn hex(&self, sep: Option<char>, bytes_per_sep: isize) -> Result<String, ViewError> {
-        copy::hex(&self.to_bytes(Order::C), sep, bytes_per_sep)
+        copy::hex(&self.try_to_bytes(Order::C)?, sep, bytes_per_sep)
     }
 
     /// [`MemoryView::get`].

@@ -60,6 +60,10 @@ pub(crate) fn get<B: Bytes>(
 }
 
 /// `tolist()`: nested lists of decoded elements; the bare element for a 0-dim view.
+///
+/// Every list is allocated with `try_reserve_exact`, so a view that asks for more than memory
+/// holds (`shape [2^62, 0]`: 2^62 empty lists; a broadcast of 2^40 items) is a
+/// [`ViewError::AllocationFailed`], not a panic or an abort.
 pub(crate) fn to_list<B: Bytes>(raw: &RawView<B>, layout: &Layout) -> Result<Value, ViewError> {
     // One scalar with an infallible decoder (every integer and float code, `?`, `c`): decode
     // straight into the nested lists, without the general codec's dispatch and `Result` per
@@ -73,59 +77,78 @@ pub(crate) fn to_list<B: Bytes>(raw: &RawView<B>, layout: &Layout) -> Result<Val
             .get(g.offset..g.offset + g.nbytes())
             .filter(|_| run)
         {
-            return Ok(nest_run(&g.shape, bytes, g.itemsize, fast));
+            return nest_run(&g.shape, bytes, g.itemsize, fast);
         }
         let mut items = raw.items(false);
-        return Ok(nest_with(&g.shape, &mut || {
-            items.next().map(|item| fast.decode(item))
-        }));
+        return nest_with(&g.shape, &mut || items.next().map(|item| fast.decode(item)));
     }
-    let flat = raw
-        .items(false)
-        .map(|item| codec::decode(layout, item))
-        .collect::<Result<Vec<Value>, _>>()?;
+    let g = raw.geom();
+    let count = if g.shape.contains(&0) {
+        0
+    } else {
+        g.shape
+            .iter()
+            .try_fold(1usize, |a, &n| a.checked_mul(n))
+            .unwrap_or(usize::MAX)
+    };
+    let mut flat = list_with_capacity(count)?;
+    for item in raw.items(false) {
+        flat.push(codec::decode(layout, item)?);
+    }
     let mut items = flat.into_iter();
-    Ok(nest(&raw.geom().shape, &mut items))
+    nest_with(&g.shape, &mut || items.next())
 }
 
-/// Build nested lists of `shape` from C-order items (exactly `product(shape)` of them).
-fn nest(shape: &[usize], items: &mut std::vec::IntoIter<Value>) -> Value {
-    match shape.split_first() {
-        None => items.next().unwrap_or(Value::List(Vec::new())),
-        Some((&n, rest)) => Value::List((0..n).map(|_| nest(rest, items)).collect()),
-    }
+/// An empty list with room for `n` values, or [`ViewError::AllocationFailed`].
+fn list_with_capacity(n: usize) -> Result<Vec<Value>, ViewError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|_| ViewError::AllocationFailed {
+            bytes: n as u128 * std::mem::size_of::<Value>() as u128,
+        })?;
+    Ok(v)
 }
 
 /// Nested lists of `shape` from C-contiguous item bytes; each innermost list is one exact-size
-/// collect over item-sized chunks.
-fn nest_run(shape: &[usize], bytes: &[u8], itemsize: usize, fast: codec::FastScalar) -> Value {
+/// extend over item-sized chunks.
+fn nest_run(
+    shape: &[usize],
+    bytes: &[u8],
+    itemsize: usize,
+    fast: codec::FastScalar,
+) -> Result<Value, ViewError> {
     match shape.split_first() {
-        None => fast.decode(bytes),
-        Some((&n, [])) => Value::List(
-            bytes
-                .chunks_exact(itemsize)
-                .take(n)
-                .map(|b| fast.decode(b))
-                .collect(),
-        ),
+        None => Ok(fast.decode(bytes)),
+        Some((&n, [])) => {
+            let mut list = list_with_capacity(n)?;
+            list.extend(bytes.chunks_exact(itemsize).take(n).map(|b| fast.decode(b)));
+            Ok(Value::List(list))
+        }
         Some((&n, rest)) => {
             let step = rest.iter().product::<usize>() * itemsize;
-            Value::List(
-                bytes
-                    .chunks(step.max(1))
-                    .take(n)
-                    .map(|row| nest_run(rest, row, itemsize, fast))
-                    .collect(),
-            )
+            let mut list = list_with_capacity(n)?;
+            for row in bytes.chunks(step.max(1)).take(n) {
+                list.push(nest_run(rest, row, itemsize, fast)?);
+            }
+            Ok(Value::List(list))
         }
     }
 }
 
 /// Build nested lists of `shape` from the values `next` yields in C order.
-fn nest_with(shape: &[usize], next: &mut impl FnMut() -> Option<Value>) -> Value {
+fn nest_with(
+    shape: &[usize],
+    next: &mut impl FnMut() -> Option<Value>,
+) -> Result<Value, ViewError> {
     match shape.split_first() {
-        None => next().unwrap_or(Value::List(Vec::new())),
-        Some((&n, rest)) => Value::List((0..n).map(|_| nest_with(rest, next)).collect()),
+        None => Ok(next().unwrap_or(Value::List(Vec::new()))),
+        Some((&n, rest)) => {
+            let mut list = list_with_capacity(n)?;
+            for _ in 0..n {
+                list.push(nest_with(rest, next)?);
+            }
+            Ok(Value::List(list))
+        }
     }
 }
 

@@ -222,7 +222,9 @@ fn py_index(idx: &[usize]) -> String {
 /// The bytes (`tobytes(order)`) in hex: items separated by spaces, `16 / itemsize` items per
 /// line (at least one), each line starting with the number of its first item.
 pub fn hex(view: &MemoryView<'_>, order: Order, out: &mut dyn Write) -> Result<(), CliError> {
-    let bytes = view.to_bytes(order);
+    let bytes = view
+        .try_to_bytes(order)
+        .map_err(|e| CliError::data(e.to_string()))?;
     let itemsize = view.itemsize().max(1);
     let per_line = (16 / itemsize).max(1);
     let items = bytes.len() / itemsize;

@@ -51,14 +51,22 @@ pub fn run(out: &mut dyn Write) -> Result<(), CliError> {
         line(out, "mv[0]", mv.get(&[0]).map_err(fail)?)?;
         line(out, "mv[-1]", mv.get(&[-1]).map_err(fail)?)?;
         let ro = mv.as_view();
-        let qu = ro.select("0:2").map_err(fail)?.to_bytes(Order::C);
+        let qu = ro
+            .select("0:2")
+            .map_err(fail)?
+            .try_to_bytes(Order::C)
+            .map_err(fail)?;
         line(out, "bytes(mv[0:2])", Value::Bytes(qu))?;
         line(
             out,
             "mv[0:3].tolist()",
             ro.select("0:3").map_err(fail)?.to_list().map_err(fail)?,
         )?;
-        let back = ro.select("::-2").map_err(fail)?.to_bytes(Order::C);
+        let back = ro
+            .select("::-2")
+            .map_err(fail)?
+            .try_to_bytes(Order::C)
+            .map_err(fail)?;
         line(out, "mv[::-2].tobytes()", Value::Bytes(back))?;
         mv.set(&[0], 113).map_err(fail)?;
     }

@@ -345,7 +345,11 @@ pub fn run(args: &ViewArgs, out: &mut dyn Write) -> Result<(), CliError> {
         OutputKind::Hex => render::hex(&view, order, out)?,
         OutputKind::Bytes => match (order, view.as_contiguous_bytes()) {
             (Order::C | Order::A, Some(b)) => out.write_all(b)?,
-            _ => out.write_all(&view.to_bytes(order))?,
+            _ => out.write_all(
+                &view
+                    .try_to_bytes(order)
+                    .map_err(|e| CliError::data(e.to_string()))?,
+            )?,
         },
         OutputKind::Json => {
             render::json(&view, out)?;
