@@ -49,6 +49,10 @@
 //!
 //! * `cli` (default): the `memview` command-line tool (`cargo run --release` runs its tour).
 //!   A library user can turn it off with `default-features = false`.
+//! * `python`: the Python bridge, module `python` (pyo3): import any Python buffer exporter as
+//!   a view without copying, and export Rust-owned buffers and `ndarray` arrays to
+//!   `memoryview`, NumPy and `struct`. The raw `Py_buffer` interface ([`ffi`]) is always
+//!   available.
 //!
 //! # Safety
 //!

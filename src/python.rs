@@ -1,6 +1,6 @@
 //! # Python interop
 //!
-//! Behind the `python` feature (pyo3 0.30, CPython 3.11+; tested with 3.11, 3.12 and 3.13 and
+//! Behind the `python` feature (pyo3 0.30, CPython 3.11+; tested with CPython 3.11.7 and 3.12.1 and
 //! NumPy 2.4). Both directions go through the raw `Py_buffer` of [`crate::ffi`], never through
 //! `pyo3::buffer::PyBuffer` (whose byte-order check is inverted and which refuses buffers
 //! without strides):
