@@ -431,6 +431,26 @@ fn writing() {
     assert!(mv.assign_within(":2", ":3").is_err());
     drop(mv);
     assert_eq!(&data, b"fdcbaa");
+    // Both contiguous (the memmove path), overlapping either way, 2-D rows, and empty.
+    let mut data: Vec<u8> = (0..12).collect();
+    let mut mv = MemoryViewMut::new(&mut data);
+    mv.assign_within("0:8", "4:12").unwrap();
+    assert_eq!(
+        mv.to_bytes(Order::C),
+        [4, 5, 6, 7, 8, 9, 10, 11, 8, 9, 10, 11]
+    );
+    mv.assign_within("3:11", "1:9").unwrap();
+    assert_eq!(
+        mv.to_bytes(Order::C),
+        [4, 5, 6, 5, 6, 7, 8, 9, 10, 11, 8, 11]
+    );
+    mv.assign_within("5:5", "0:0").unwrap();
+    assert!(mv.assign_within("0:3", "0:4").is_err());
+    let mut m2 = mv.cast_mut("B", Some(&[3, 4])).unwrap();
+    m2.assign_within("1:3", "0:2").unwrap();
+    assert_eq!(m2.to_bytes(Order::C), [4, 5, 6, 5, 4, 5, 6, 5, 6, 7, 8, 9]);
+    drop(m2);
+    drop(mv);
     // Formats must be equivalent.
     let mut words = [0u8; 8];
     let mut w = MemoryViewMut::from_parts(&mut words, "i", &[2], None, 0).unwrap();

@@ -947,15 +947,33 @@ impl<'a> MemoryViewMut<'a> {
     /// `view[dst] = view[src]` within this one buffer, with `memmove` semantics: the result is
     /// as if the source were copied out before anything was written, however the two
     /// selections overlap.
+    ///
+    /// When both selections are C-contiguous this is one `copy_within` (`memmove`) of the
+    /// buffer; otherwise the source is copied out first.
     pub fn assign_within(&mut self, dst: &str, src: &str) -> Result<(), ViewError> {
-        let (bytes, shape) = {
+        let (src_run, shape) = {
             let src = self.as_view().select(src)?;
-            (src.to_bytes(Order::C), src.shape().to_vec())
+            let run = src.is_c_contiguous().then(|| (src.offset(), src.nbytes()));
+            (run, src.shape().to_vec())
         };
         let format = self.format.clone();
         let itemsize = self.itemsize();
+        let dst_run = {
+            let d = self.select_mut(dst)?;
+            d.check_assignable(&format, itemsize, &shape)?;
+            d.is_c_contiguous().then(|| d.offset())
+        };
+        if let (Some((from, n)), Some(to)) = (src_run, dst_run) {
+            // Both are single runs of `n` bytes in this buffer (the selections are valid views
+            // of it); `copy_within` has memmove semantics and checks the ranges.
+            if n > 0 {
+                self.raw.buf_mut().copy_within(from..from + n, to);
+            }
+            return Ok(());
+        }
+        // The general case: copy the source out, then write it in C order.
+        let bytes = self.as_view().select(src)?.to_bytes(Order::C);
         let mut dst = self.select_mut(dst)?;
-        dst.check_assignable(&format, itemsize, &shape)?;
         copy::write_c_order(&mut dst.raw, &bytes);
         Ok(())
     }
