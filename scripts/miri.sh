@@ -43,22 +43,24 @@ export CARGO_TERM_COLOR=never
 export MIRIFLAGS="${MIRIFLAGS:--Zmiri-disable-isolation}"
 
 # Lib unit tests: the modules with or next to unsafe code (the raw view wall, typed element
-# reads, ndarray zero-copy, the Py_buffer import), as name filters; in full mode also the codec
+# reads, ndarray zero-copy, the Py_buffer import, suboffset views), as name filters; in full mode also the codec
 # (safe code, but byte order is its business, which s390x checks). The format modules
 # are `forbid(unsafe_code)` and are covered by the normal test run.
 lib_filters_full=(view:: element:: ndarray:: ffi:: codec:: pack:: value::)
 # CI samples: everything in those modules except the slow model sweeps (under Miri
 # `view::api_tests::no_panics` takes ~190 s and `equality_model` ~25 s; they run in full mode).
-lib_filters_ci=(ffi:: view::api_tests::oracle view::api_tests::writing
+lib_filters_ci=(ffi:: view::indirect_tests view::api_tests::oracle view::api_tests::writing
                 view::api_tests::multi_dimensional view::api_tests::from_parts
                 view::tests::worked view::tests::testbuffer view::tests::selection_matches
                 view::tests::walks view::flags view::copy view::select)
 # On the big-endian target CI runs what depends on byte order (format import, item access,
 # casts, writes); the stride walks are byte-order-free and covered on the host.
-lib_filters_ci_be=(ffi:: view::api_tests::oracle view::api_tests::writing view::flags)
+lib_filters_ci_be=(ffi:: view::indirect_tests view::api_tests::oracle view::api_tests::writing
+                   view::flags)
 # Integration tests (each a separate binary).
-tests_full=(hostile properties fuzz_regressions ndarray_interop view_examples)
-tests_ci=(hostile properties)
+# (suboffsets: PIL views, which follow pointers: the one place raw addresses are read.)
+tests_full=(hostile properties fuzz_regressions suboffsets ndarray_interop view_examples)
+tests_ci=(hostile properties suboffsets)
 
 if [ "$mode" = ci ]; then
   lib_filters=("${lib_filters_ci[@]}")

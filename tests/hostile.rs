@@ -1007,3 +1007,26 @@ fn copies_of_a_huge_broadcast_view_fail_cleanly() {
         assert!(v.hex(None, 0).is_err());
     }
 }
+
+/// Found by the `format_roundtrip` fuzz target (input in
+/// tests/fuzz_regressions/format_roundtrip/): a sub-array of a zero-size type costs no bytes, so
+/// the size check (`SizeOverflow`) never fires, but decoding one item builds one value per
+/// element: `memview::unpack("(100000,100000)0s", &[])` tries to build 10^10 values and the
+/// process aborts on allocation failure (the same through `MemoryView::get`/`to_list` with an
+/// explicit itemsize). Proposed fix: in the lowering, check the element count of every
+/// sub-array as if each element took at least one byte. Reported to FORMAT/CODEC. (Not
+/// calling `unpack` here: it would abort the test process.)
+#[test]
+#[ignore = "open bug, reported to FORMAT/CODEC: (100000,100000)0s decodes 10^10 values from 0 bytes"]
+fn zero_size_subarray_with_a_huge_shape() {
+    for text in [
+        "(100000,100000)0s",
+        "(100000,100000)T{}",
+        "T{(100000,100000)0s:a:}",
+    ] {
+        assert!(
+            Format::parse(text).is_err(),
+            "{text:?} is accepted; unpacking one item would build 10^10 values"
+        );
+    }
+}

@@ -267,6 +267,26 @@ fn value(r: &mut Reader<'_>) -> Value {
     }
 }
 
+/// How many values decoding one item of `layout` builds (saturating). A sub-array of a
+/// zero-size type costs no bytes but one value per element, so `(100000,100000)0s` decodes
+/// 10^10 values from an empty buffer; see
+/// `tests/hostile.rs::zero_size_subarray_with_a_huge_shape`.
+fn struct_values(fields: &[memview::format::Field]) -> usize {
+    fields.iter().fold(1usize, |acc, f| {
+        let count = f.shape.iter().fold(1usize, |a, &n| a.saturating_mul(n));
+        let inner = match &f.ty {
+            memview::format::FieldType::Struct(s) => struct_values(&s.fields),
+            memview::format::FieldType::Scalar(_) => 1,
+        };
+        acc.saturating_add(count.saturating_mul(inner))
+    })
+}
+
+/// Whether one item of `format` decodes to few enough values to be worth decoding here.
+fn decodable(format: &Format) -> bool {
+    struct_values(format.fields()) <= MAX_ELEMENTS
+}
+
 // ------------------------------------------------------------------------------------------
 // The naive model.
 // ------------------------------------------------------------------------------------------
@@ -415,7 +435,7 @@ fn list_nodes(shape: &[usize]) -> Option<usize> {
 
 /// `to_list`, `get` and `iter` agree (compared through Python's repr, since NaN != NaN).
 fn check_values(v: &MemoryView<'_>) {
-    if list_nodes(v.shape()).is_none_or(|n| n > MAX_ELEMENTS) {
+    if list_nodes(v.shape()).is_none_or(|n| n > MAX_ELEMENTS) || !decodable(v.format()) {
         return;
     }
     let Ok(list) = v.to_list() else {
@@ -595,8 +615,9 @@ pub fn format_parse(data: &[u8]) {
     for dialect in [Dialect::Struct, Dialect::NumPy] {
         check_format(&text, dialect);
     }
+    let small = Format::parse(&text).is_ok_and(|f| decodable(&f));
     if let Ok(size) = memview::calcsize(&text) {
-        if size <= MAX_BYTES {
+        if size <= MAX_BYTES && small {
             let bytes: Vec<u8> = (0..size).map(|i| i as u8).collect();
             let _ = memview::unpack(&text, &bytes);
             let _ = memview::unpack(&text, &bytes[..size / 2]);
@@ -681,7 +702,7 @@ pub fn format_roundtrip(data: &[u8]) {
         return;
     };
     let size = f.itemsize();
-    if size > MAX_BYTES {
+    if size > MAX_BYTES || !decodable(&f) {
         return;
     }
     let bytes: Vec<u8> = (0..size).map(|_| r.byte()).collect();
@@ -830,7 +851,7 @@ pub fn view_ops(data: &[u8]) {
                     current = c;
                 }
             }
-            4 => {
+            4 if decodable(current.format()) => {
                 let index = index(&mut r, current.ndim());
                 if let Ok(x) = current.get(&index) {
                     let _ = x.to_string();
@@ -864,7 +885,7 @@ pub fn view_ops(data: &[u8]) {
                     check_view(&f);
                 }
             }
-            8 if current.num_elements() <= MAX_ELEMENTS => {
+            8 if current.num_elements() <= MAX_ELEMENTS && decodable(current.format()) => {
                 let other = current.clone();
                 let _ = current == other;
                 let _ = current == v;
@@ -910,7 +931,7 @@ pub fn view_mut_ops(data: &[u8]) {
             break;
         }
         match r.byte() % 5 {
-            0 => {
+            0 if decodable(v.format()) => {
                 let index = index(&mut r, v.ndim());
                 let x = value(&mut r);
                 let before = v.buffer().to_vec();
