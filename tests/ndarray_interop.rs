@@ -860,3 +860,40 @@ fn elements_round_trip_and_match_formats() {
         ("q", "d", "Zf", "?")
     );
 }
+
+/// `TypedIter::next` steps a cached run; mixing `next` with `fold`, and `size_hint`, stay
+/// exact across row boundaries, for aligned strided (formerly ndarray's `IxDyn` iterator),
+/// unaligned, byte-swapped and reversed layouts.
+#[test]
+fn typed_iter_next_and_fold_agree_on_strided_layouts() {
+    let buf: Vec<u8> = (0..=255u8).cycle().take(4 * 5 * 12 + 16).collect();
+    for (format, offset, strides) in [
+        ("<Q", 0usize, [60isize, 12]), // aligned, non-contiguous
+        ("<Q", 4, [60, 12]),           // unaligned
+        (">Q", 3, [60, 12]),           // byte-swapped
+        ("<Q", 4 + 3 * 60 + 4 * 12, [-60, -12]),
+        ("<Q", 0, [8, 32]), // transposed-like
+    ] {
+        let v = MemoryView::from_parts(&buf, format, &[4, 5], Some(&strides), offset).unwrap();
+        let t = v.typed::<u64>().unwrap();
+        let expected: Vec<u64> = (0..4)
+            .flat_map(|i| (0..5).map(move |j| [i as isize, j as isize]))
+            .map(|ix| t.get(&ix).unwrap())
+            .collect();
+        let mut it = t.iter();
+        let mut got = Vec::new();
+        while let Some(x) = it.next() {
+            got.push(x);
+            assert_eq!(it.len(), 20 - got.len());
+        }
+        assert_eq!(got, expected, "{format} {strides:?}");
+        assert_eq!(t.to_vec(), expected);
+        for k in 0..=20 {
+            let mut it = t.iter();
+            let mut got: Vec<u64> = it.by_ref().take(k).collect();
+            assert_eq!(it.size_hint(), (20 - k, Some(20 - k)));
+            it.fold((), |(), x| got.push(x));
+            assert_eq!(got, expected, "{format} {strides:?} split at {k}");
+        }
+    }
+}
