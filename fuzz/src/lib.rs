@@ -278,7 +278,10 @@ fn struct_values(fields: &[memview::format::Field]) -> usize {
             memview::format::FieldType::Struct(s) => struct_values(&s.fields),
             memview::format::FieldType::Scalar(_) => 1,
         };
+        // The nested lists themselves: `(10^17)(0)w` has no element but 10^17 empty lists.
+        let lists = list_nodes(&f.shape).unwrap_or(usize::MAX);
         acc.saturating_add(count.saturating_mul(inner))
+            .saturating_add(lists)
     })
 }
 
