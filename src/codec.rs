@@ -165,6 +165,16 @@ pub enum PackError {
         /// The (negative) offset given.
         offset: isize,
     },
+    /// A sub-array of empty elements (`'(100000,100000)0s'`, `'(10**17,0)i'`) would decode to
+    /// more values than its bytes can justify: each costs no memory in the buffer but one
+    /// [`Value`] (and its list) when decoded, so an element holding billions of them is refused
+    /// rather than exhausting memory.
+    ValueTooLarge {
+        /// The shape of the sub-array.
+        shape: Vec<usize>,
+        /// Its size in bytes.
+        bytes: usize,
+    },
     /// `offset -9 out of range for 8-byte buffer`.
     OffsetOutOfRange {
         /// The (negative) offset given.
@@ -297,6 +307,11 @@ impl fmt::Display for PackError {
             PackError::OffsetOutOfRange { offset, len } => {
                 write!(f, "offset {offset} out of range for {len}-byte buffer")
             }
+            PackError::ValueTooLarge { shape, bytes } => write!(
+                f,
+                "a sub-array of shape {shape:?} in {bytes} bytes would decode to more than \
+                 {EMPTY_VALUE_BUDGET} values beyond one per byte"
+            ),
             PackError::IterZeroSize => {
                 f.write_str("cannot iteratively unpack with a struct of length 0")
             }
@@ -936,7 +951,32 @@ fn decode_array(ty: &FieldType, shape: &[usize], bytes: &[u8]) -> Result<Value, 
 /// Decode one field (scalar, record, or nested lists for a sub-array).
 pub(crate) fn decode_field(f: &Field, bytes: &[u8]) -> Result<Value, PackError> {
     let b = field_bytes(f, bytes)?;
+    check_value_count(f)?;
     decode_array(&f.ty, &f.shape, b)
+}
+
+/// How many values a field may decode to beyond one per byte it spans (lists of empty
+/// elements cost a `Value` each but no bytes).
+const EMPTY_VALUE_BUDGET: usize = 1 << 16;
+
+/// Refuse a sub-array whose lists and elements outnumber its bytes by more than
+/// [`EMPTY_VALUE_BUDGET`]: only empty elements or zero-length axes can do that, and decoding
+/// them would build billions of values from no data.
+fn check_value_count(f: &Field) -> Result<(), PackError> {
+    let mut level = 1usize;
+    let mut nodes = 1usize;
+    for &d in &f.shape {
+        level = level.saturating_mul(d);
+        nodes = nodes.saturating_add(level);
+    }
+    let bytes = f.size();
+    if nodes > bytes.saturating_mul(2).saturating_add(EMPTY_VALUE_BUDGET) {
+        return Err(PackError::ValueTooLarge {
+            shape: f.shape.clone(),
+            bytes,
+        });
+    }
+    Ok(())
 }
 
 /// Decode the top-level fields of one element, one value per field (what `struct.unpack`
@@ -959,6 +999,7 @@ pub(crate) fn decode_fields(layout: &Layout, bytes: &[u8]) -> Result<Vec<Value>,
 fn decode_field_at0(f: &Field, bytes: &[u8]) -> Result<Value, PackError> {
     let size = f.size();
     let b = bytes.get(..size).ok_or(too_small(size, bytes.len()))?;
+    check_value_count(f)?;
     decode_array(&f.ty, &f.shape, b)
 }
 
