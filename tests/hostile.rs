@@ -968,6 +968,10 @@ fn failed_writes_change_nothing() {
 /// Fixed: every list is allocated with `try_reserve_exact`, and the failure is
 /// `ViewError::AllocationFailed`.
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "asks for a terabyte: Miri tries to allocate it and is killed"
+)]
 fn to_list_of_an_empty_view_with_a_huge_leading_axis() {
     for (shape, format) in [
         ([1usize << 62, 0], "B"),
@@ -991,6 +995,10 @@ fn to_list_of_an_empty_view_with_a_huge_leading_axis() {
 /// A valid broadcast view (zero stride) of 2^40 one-byte items over a 1-byte buffer: copying it
 /// out cannot be allocated; `try_to_bytes`, `to_list` and `hex` say so instead of aborting.
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "asks for a terabyte: Miri tries to allocate it and is killed"
+)]
 fn copies_of_a_huge_broadcast_view_fail_cleanly() {
     let buf = [7u8];
     for format in ["B", "T{B}"] {
