@@ -395,7 +395,7 @@ fn writing() {
     assert!(matches!(e, ViewError::InvalidValue { .. }));
     assert_eq!(
         e.to_string(),
-        "memoryview: invalid value for format 'B': 'B' format requires 0 <= number <= 255"
+        "memoryview: invalid value for format 'B': 'B' format requires 0 <= number <= 255 (got int 256)"
     );
     let e = mv.set(&[0], "a").unwrap_err();
     assert!(

@@ -27,6 +27,8 @@ pub enum ViewError {
         wrong_type: bool,
         /// Why the codec refused the value.
         error: PackError,
+        /// The refused value: its Python type and `repr` (shortened past 80 characters).
+        value: String,
     },
     /// More than 64 dimensions (`shape` of length 65).
     TooManyDimensions {
@@ -260,9 +262,13 @@ impl fmt::Display for ViewError {
                 format,
                 wrong_type,
                 error,
+                value,
             } => {
                 let kind = if *wrong_type { "type" } else { "value" };
-                write!(f, "memoryview: invalid {kind} for format '{format}': {error}")
+                write!(
+                    f,
+                    "memoryview: invalid {kind} for format '{format}': {error} (got {value})"
+                )
             }
             TooManyDimensions { ndim } => write!(
                 f,

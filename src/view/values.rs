@@ -251,9 +251,20 @@ pub(crate) fn encode_item(format: &Format, value: &Value) -> Result<Vec<u8>, Vie
             format: text.strip_prefix('@').unwrap_or(text).to_string(),
             wrong_type,
             error,
+            value: describe_value(value),
         }
     })?;
     Ok(item)
+}
+
+/// `int 256`, `str 'abc'`: the type and `repr` of a refused value, shortened for messages.
+fn describe_value(value: &Value) -> String {
+    let repr = value.to_string();
+    let mut short: String = repr.chars().take(80).collect();
+    if short.len() < repr.len() {
+        short.push_str("...");
+    }
+    format!("{} {short}", value.type_name())
 }
 
 /// `view[i, j, ...] = value`.
