@@ -63,7 +63,7 @@ fn format_kind(e: &AnyError) -> Option<&FormatErrorKind> {
 /// The codec error inside a failed `set`/`fill`.
 fn invalid_value(e: &AnyError) -> Option<&PackError> {
     match e {
-        AnyError::View(ViewError::InvalidValue { error, .. }) => Some(error),
+        AnyError::View(ViewError::InvalidValue { error, .. }) => Some(error.as_ref()),
         _ => None,
     }
 }

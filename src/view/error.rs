@@ -25,8 +25,8 @@ pub enum ViewError {
         /// Whether the value has the wrong type (CPython's `TypeError`) rather than a value out
         /// of range (`ValueError`).
         wrong_type: bool,
-        /// Why the codec refused the value.
-        error: PackError,
+        /// Why the codec refused the value (boxed to keep `ViewError` small).
+        error: Box<PackError>,
         /// The refused value: its Python type and `repr` (shortened past 80 characters).
         value: String,
     },
@@ -409,7 +409,8 @@ impl std::error::Error for ViewError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             ViewError::Format(e) => Some(e),
-            ViewError::Pack(e) | ViewError::InvalidValue { error: e, .. } => Some(e),
+            ViewError::Pack(e) => Some(e),
+            ViewError::InvalidValue { error, .. } => Some(error.as_ref()),
             _ => None,
         }
     }

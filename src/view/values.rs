@@ -250,7 +250,7 @@ pub(crate) fn encode_item(format: &Format, value: &Value) -> Result<Vec<u8>, Vie
         ViewError::InvalidValue {
             format: text.strip_prefix('@').unwrap_or(text).to_string(),
             wrong_type,
-            error,
+            error: Box::new(error),
             value: describe_value(value),
         }
     })?;
