@@ -17,6 +17,7 @@ Needs NumPy (any 1.2x or 2.x). The output is deterministic and committed.
 """
 
 import os
+import warnings
 
 import numpy as np
 
@@ -29,7 +30,10 @@ def fmt_value(v):
     if isinstance(v, (complex, np.complexfloating)):
         return f"{fmt_value(float(v.real))},{fmt_value(float(v.imag))}"
     if isinstance(v, (float, np.floating)):
-        return repr(float(v))
+        with np.errstate(over="ignore"):
+            return repr(float(v))
+    if isinstance(v, str):
+        return v
     return str(int(v))
 
 
@@ -150,6 +154,67 @@ def main():
     a = as_dtype(base, "<f8", 1).reshape(())
     a[()] = 42.0
     write_case("scalar_f8", base, a, "0-d float64")
+
+    # 6b. C long double ('g') and complex long double ('Zg'): NumPy's x87 80-bit extended
+    # values in 16-byte slots on x86-64 (the tests that read these run only there). Values are
+    # float(v): NumPy's nearest-double rounding, which to_array::<f64>() must reproduce.
+    # NumPy copies all 16 bytes of each value from a temporary, so bytes 10..16 (unused by
+    # x87) would be whatever was in memory: they are set here to keep the output deterministic
+    # (0x5a in the first case, to show they are ignored; 0 elsewhere).
+    if np.dtype(np.longdouble).itemsize == 16 and np.finfo(np.longdouble).nmant == 63:
+        ld = np.longdouble
+
+        def pad(base, byte=0):
+            base.reshape(-1, 16)[:, 10:] = byte
+        base = owned_bytes(8 * 16)
+        a = as_dtype(base, np.longdouble, 8).reshape(2, 4)
+        a[:] = np.array([ld("0.1"), ld(1) / ld(3), ld("-2.5"), ld("1e300"),
+                         ld("1e-320"), ld("inf"), ld("nan"), ld("-0.0")]).reshape(2, 4)
+        pad(base, 0x5A)
+        write_case("longdouble", base, a.T, "x87 long double 2x4, transposed: strides (16, 64)")
+
+        base = owned_bytes(4 * 16)
+        a = as_dtype(base, np.longdouble, 4)
+        with warnings.catch_warnings():  # NumPy warns although 1e4000 is finite in x87
+            warnings.simplefilter("ignore", RuntimeWarning)
+            a[:] = [ld("1.5"), ld("1e4000"), ld("-1e-5000"), ld("-1e4000")]
+        assert np.isfinite(a).all()
+        pad(base)
+        write_case("longdouble_huge", base, a, "finite long doubles beyond f64's range at [1], [3]; "
+                   "values as float() gives them (inf, with NumPy's overflow)")
+
+        base = owned_bytes(4 * 16)
+        a = as_dtype(base, np.longdouble, 4)
+        a[:] = [ld(2**63 - 1), ld(-(2**63)), ld(12345), ld(-7)]
+        pad(base)
+        write_case("longdouble_ints", base, a, "integers exact in x87 but not in f64 (2**63-1)",
+                   np.array([int(v) for v in a], dtype=object))
+
+        base = owned_bytes(3 * 16)
+        a = as_dtype(base, np.longdouble, 3)
+        a[:] = [ld(2**64 - 1), ld(2) + ld(2) ** -60, ld(2) ** 70]
+        pad(base)
+        write_case("longdouble_wide_ints", base, a, "u64::MAX exactly; 2 + 2**-60 (f64 rounds it to 2.0); 2**70",
+                   np.array([int(a[0]), "2+2**-60", int(a[2])], dtype=object))
+
+        base = owned_bytes(3 * 32)
+        c = as_dtype(base, np.clongdouble, 3)
+        c[:] = [ld("0.1") + 1j * (ld(1) / ld(3)), ld("-2.5") - 1j * ld("1e300"), ld("inf") + 0j]
+        pad(base)
+        write_case("clongdouble", base, c[::-1], "complex long double reversed: stride -32")
+
+        # Big-endian: NumPy will not export '>g' through the buffer protocol, so the format is
+        # written here; the bytes are NumPy's byte-swapped 16-byte long doubles.
+        a = np.array([ld("1.5"), ld("-0.1"), ld("1e-300")], dtype=np.dtype(np.longdouble).newbyteorder(">"))
+        base = np.frombuffer(a.tobytes(), dtype=np.uint8).copy()
+        base.reshape(-1, 16)[:, :6] = 0  # the padding, first in big-endian order
+        assert (base.view(a.dtype) == a).all()
+        with open(os.path.join(OUT, "be_longdouble.bin"), "wb") as f:
+            f.write(base.tobytes())
+        with open(os.path.join(OUT, "be_longdouble.txt"), "w") as f:
+            f.write("# big-endian x87 long double (NumPy byte-swaps all 16 bytes)\n")
+            f.write(f"dtype: {a.dtype.str}\nformat: >g\nitemsize: 16\nshape: 3\nstrides: 16\noffset: 0\n")
+            f.write("values: " + " ".join(fmt_value(v) for v in a) + "\n")
 
     # 7. .npy files.
     np.save(os.path.join(OUT, "c_f8.npy"), (np.arange(12, dtype="<f8").reshape(3, 4) - 5.5) / 2)

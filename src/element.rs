@@ -397,6 +397,68 @@ complex_element! {
     f64 => "Zd", "Complex<f64>";
 }
 
+/// An [`Element`] for which every byte pattern is a valid value: every element type except
+/// `bool`.
+///
+/// Writable byte views of `ndarray` arrays
+/// ([`MemoryViewMut::from_array_mut`](crate::view::MemoryViewMut::from_array_mut),
+/// [`MemoryViewMut::from_owned_array_mut`](crate::view::MemoryViewMut::from_owned_array_mut))
+/// require it: a [`MemoryViewMut`](crate::view::MemoryViewMut) can write any byte
+/// (`buffer_mut`, `assign`, a `cast` to `B`), and a byte other than 0 or 1 stored in a `bool`
+/// array would be an invalid `bool`, which is undefined behaviour. A `bool` array is still
+/// viewed read-only ([`MemoryView::from_array`](crate::view::MemoryView::from_array)); to
+/// write, copy it into bytes, view those with format `?`, and convert back with
+/// [`to_array::<bool>()`](crate::view::MemoryViewMut::to_array), which checks every byte:
+///
+/// ```
+/// use memview::MemoryViewMut;
+/// use ndarray::array;
+///
+/// let flags = array![[true, false], [false, true]];
+/// let mut bytes: Vec<u8> = flags.iter().map(|&b| u8::from(b)).collect();
+/// let mut view = MemoryViewMut::from_parts(&mut bytes, "?", flags.shape(), None, 0)?;
+/// view.typed_mut::<bool>()?.set(&[0, 1], true)?;
+/// let back = view.to_array::<bool>()?; // an error if a byte is neither 0 nor 1
+/// assert_eq!(back, array![[true, true], [false, true]].into_dyn());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// ```compile_fail
+/// let mut flags = ndarray::array![true, false];
+/// // error: `bool` cannot back a writable byte view of an array
+/// let view = memview::MemoryViewMut::from_array_mut(&mut flags);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot back a writable byte view of an array",
+    label = "a byte other than 0 or 1 written through the view would be an invalid `{Self}`",
+    note = "view a `bool` array read-only with `MemoryView::from_array`, or copy it into bytes, \
+            view those with `MemoryViewMut::from_parts(&mut bytes, \"?\", ..)` and read them back \
+            with `to_array::<bool>()`, which checks every byte"
+)]
+pub trait PlainElement: Element + bytemuck::Pod {}
+
+macro_rules! plain_element {
+    ($($t:ty),*) => {$( impl PlainElement for $t {} )*};
+}
+
+plain_element!(
+    u8,
+    i8,
+    u16,
+    i16,
+    u32,
+    i32,
+    u64,
+    i64,
+    usize,
+    isize,
+    f16,
+    f32,
+    f64,
+    Complex<f32>,
+    Complex<f64>
+);
+
 /// A short description of a scalar kind for messages (`"signed integer"`, `"float"`).
 pub(crate) fn kind_name(kind: ScalarKind) -> &'static str {
     match kind {
@@ -593,6 +655,8 @@ pub enum ElementError {
     },
     /// `from_array`: the array's elements, ignoring broadcast (zero-stride) axes, do not tile
     /// one block of memory, so a byte view would reach into gaps the array does not borrow.
+    /// The message names both ways out: select from a view of the whole array, or, for an
+    /// array that owns its data, `MemoryView::from_owned_array`, whose span may cover gaps.
     ArrayHasGaps {
         /// The array's shape.
         shape: Vec<usize>,
@@ -739,10 +803,12 @@ impl fmt::Display for ElementError {
             }
             ElementError::ArrayHasGaps { shape, strides } => write!(
                 f,
-                "an array with shape {:?} and element strides {strides:?} has gaps between its \
-                 elements: a byte view would reach memory the array does not borrow \
-                 (view the whole array and select from the view)",
-                shape
+                "an array with shape {shape:?} and element strides {strides:?} has gaps between \
+                 its elements: a byte view would reach memory this borrowed array does not \
+                 borrow; view the whole array and select from the view \
+                 (`MemoryView::from_array(&whole)?.select(..)`), or, if the array owns its data \
+                 (`Array`, `ArcArray`), use `MemoryView::from_owned_array` \
+                 (`MemoryViewMut::from_owned_array_mut`)"
             ),
             ElementError::View(msg) => f.write_str(msg),
         }

@@ -42,7 +42,7 @@
 //! | PEP 3118 format strings, `np.dtype` from a buffer format | [`Format::parse`](format::Format::parse), [`Format::parse_with`](format::Format::parse_with) | [`format`](mod@format) |
 //! | `memoryview`: `m[i]`, `m[a:b:c]`, `cast`, `tobytes`, `hex`, `tolist`, `==`, `m[i] = v`, `PyObject_GetBuffer` flags | [`MemoryView`], [`MemoryViewMut`], [`BufferFlags`] | [`view`](mod@view) |
 //! | NumPy basic indexing `a[1:, ::-2, ..., None]` | [`MemoryView::select`] | [`view`](mod@view) |
-//! | `np.asarray(buf)` / `np.frombuffer` → `ArrayViewD`, and back | [`MemoryView::as_array`], [`MemoryView::to_array`], [`MemoryView::from_array`] | [`ndarray`](mod@ndarray) ("From NumPy / to ndarray") |
+//! | `np.asarray(buf)` / `np.frombuffer` → `ArrayViewD`, and back | [`MemoryView::as_array`], [`MemoryView::to_array`], [`MemoryView::from_array`], [`MemoryView::from_owned_array`] | [`ndarray`](mod@ndarray) ("From NumPy / to ndarray") |
 //! | typed element access with any byte order and alignment | [`MemoryView::typed`], [`Element`] | [`element`](mod@element) |
 //!
 //! # Crate features

@@ -6,7 +6,7 @@
 //! | method | copies? | works when |
 //! |---|---|---|
 //! | [`as_array::<T>()`](MemoryView::as_array) / [`as_array_mut`](MemoryViewMut::as_array_mut) | no: the array borrows the view's bytes | the format is `T` in native byte order, the itemsize is `size_of::<T>()`, element `[0,…,0]` is aligned for `T`, and every axis of length > 1 steps a multiple of `size_of::<T>()` (mutable: elements also may not overlap) |
-//! | [`to_array::<T>()`](MemoryView::to_array) | yes | the format's kind converts to `T` (below): any byte order, alignment and strides |
+//! | [`to_array::<T>()`](MemoryView::to_array) | yes | the format's kind converts to `T` (below): any byte order, alignment and strides, also `long double` (`g`, `Zg`) |
 //!
 //! and a typed view, [`typed::<T>()`](MemoryView::typed), reads (and
 //! [`typed_mut`](MemoryViewMut::typed_mut) writes) single elements as `T` in any layout
@@ -82,11 +82,46 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! An array whose elements leave gaps (a stepped slice such as `s![.., ..;2]`) is refused
-//! ([`ElementError::ArrayHasGaps`]): a `&[u8]` spanning it would also cover memory the array
-//! does not borrow, which another `ArrayViewMut` may be writing. View the whole array and
-//! [`select`](MemoryView::select) from the view instead. This keeps the module free of
-//! `unsafe`.
+//! A view's buffer is one `&[u8]` from the lowest to the highest element, so an array whose
+//! elements leave gaps (a stepped slice such as `s![.., ..;2]`, a column of a C-order array)
+//! needs a buffer that also covers the values between them. Whether that is sound depends on
+//! who owns those values:
+//!
+//! * an array **view** (`ArrayView`, `ArrayViewMut`, `&Array` sliced with `.slice(..)`) does
+//!   not borrow the gaps, and another `ArrayViewMut` may be writing them
+//!   (`multi_slice_mut`), so [`from_array`](MemoryView::from_array) and
+//!   [`from_array_mut`](MemoryViewMut::from_array_mut) refuse it
+//!   ([`ElementError::ArrayHasGaps`]). View the whole array and
+//!   [`select`](MemoryView::select) from the view, or
+//! * give the array that **owns** its data — an `Array` or `ArcArray`, sliced in place with
+//!   `slice_move`/`slice_collapse`, reversed, transposed — to
+//!   [`MemoryView::from_owned_array`] / [`MemoryViewMut::from_owned_array_mut`]: every value
+//!   between its lowest and highest element belongs to its storage, is initialised, and is
+//!   covered by the borrow of the whole array. (`CowArray` is not accepted: it may borrow; use
+//!   `into_owned()` or `from_array`. ndarray's own `DataOwned` includes it, which is why these
+//!   constructors take the sealed [`OwnedStorage`] instead.)
+//!
+//! ```
+//! use memview::MemoryView;
+//! use ndarray::{s, Array2};
+//!
+//! let a = Array2::from_shape_fn((3, 4), |(i, j)| (10 * i + j) as f64);
+//! let stepped = a.slice_move(s![.., ..;2]);      // still owns all 12 values
+//! let view = MemoryView::from_owned_array(&stepped)?;
+//! assert_eq!((view.shape(), view.strides()), (&[3, 2][..], &[32isize, 16][..]));
+//! assert_eq!(view.to_list()?.to_string(), "[[0.0, 2.0], [10.0, 12.0], [20.0, 22.0]]");
+//! let back = view.as_array::<f64>()?;
+//! assert_eq!((back.as_ptr(), back.strides()), (stepped.as_ptr(), stepped.strides()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The writable constructors take only [`PlainElement`] types, every [`Element`] but `bool`:
+//! a [`MemoryViewMut`] can store any byte (`buffer_mut`, `assign`), and a byte other than 0 or
+//! 1 in a `bool` array would be an invalid `bool`. Read a `bool` array with `from_array` /
+//! `from_owned_array`, or write a copy (see [`PlainElement`]). Making a span over the gaps
+//! takes a few lines of `unsafe`; they live with the view's other `unsafe` code (its raw
+//! module, which writes down the facts about ndarray's owned storage they rely on), and this
+//! module stays `forbid(unsafe_code)`.
 //!
 //! ## Which formats match which types
 //!
@@ -108,10 +143,21 @@
 //!   errors naming the value and index);
 //! * bool → any number (0 or 1); real → complex (imaginary part 0); complex → complex by
 //!   parts;
+//! * C `long double` (`g`, and `Zg` by parts; x87 80-bit extended on x86, IEEE binary128
+//!   elsewhere, see the codec) → float or complex: rounded to the nearest `f64`, ties to even
+//!   (NumPy's `float(longdouble)`), then to `T` as above — so to `f32`/`f16` a value is rounded
+//!   twice, which can differ from a single rounding in the last bit for values halfway between
+//!   two `f32`s; a *finite* long double beyond `f64`'s range (`1e4000`) is an error
+//!   (`value ≈1.000e4000 at index [2] does not fit in f64`), not inf; NaN and infinities
+//!   carry over;
+//! * `long double` → integer: exact, from the long double itself rather than its `f64`
+//!   rounding: `2**63 - 1` converts to `i64::MAX`, and `2 + 2**-60` is an error although
+//!   its nearest `f64` is `2.0`;
 //! * refused ([`ElementError::NotConvertible`]): complex → real, number → bool, and
-//!   non-numeric formats (`c`, `s`, `w`, pointers, `g`, structs).
+//!   non-numeric formats (`c`, `s`, `w`, pointers, structs).
 //!
 //! [`Element`]: crate::element::Element
+//! [`PlainElement`]: crate::element::PlainElement
 //! [`Element::FORMAT`]: crate::element::Element::FORMAT
 
 #![forbid(unsafe_code)]
@@ -312,9 +358,182 @@ fn convertible<T: Element>(src: &Scalar) -> bool {
     let numeric_target = matches!(T::KIND, Int | UInt | Float | Complex);
     match (src.kind, src.size) {
         (Bool, 1) => true,
-        (Int | UInt, 1 | 2 | 4 | 8) | (Float, 2 | 4 | 8) => numeric_target,
+        (Int | UInt, 1 | 2 | 4 | 8) | (Float, 2 | 4 | 8) | (LongDouble, _) => numeric_target,
         (Complex, 8 | 16) => T::KIND == Complex,
+        (Complex, _) => src.code == "Zg" && T::KIND == Complex,
         _ => false,
+    }
+}
+
+/// Whether `s` is a C `long double` (`g`) or a complex of two (`Zg`) wider than `f64`, read
+/// through the codec rather than [`read_number`]. (Where `long double` is `double`, `g` and
+/// `Zg` are read like `d` and `Zd`.)
+fn is_wide_long_double(s: &Scalar) -> bool {
+    match s.kind {
+        ScalarKind::LongDouble => s.size != 8,
+        ScalarKind::Complex => s.code == "Zg" && s.size != 16,
+        _ => false,
+    }
+}
+
+/// The exact value of a finite `long double`: `(-1)^negative · sig · 2^exp2`.
+#[derive(Clone, Copy, Debug)]
+struct LongParts {
+    negative: bool,
+    sig: u128,
+    exp2: i32,
+}
+
+/// The exact value of a `long double` of `raw.len()` bytes (not 8) stored in `endian` order,
+/// or `None` for an infinity or NaN. The format is the codec's choice
+/// (`codec::long_double_format`): x87 80-bit extended in the first 10 bytes of the
+/// little-endian image on x86, IEEE binary128 elsewhere; an encoding the x87 treats as NaN
+/// (unnormal, pseudo-infinity) is `None` too.
+fn long_double_parts(raw: &[u8], endian: crate::format::Endian) -> Option<LongParts> {
+    let n = raw.len().min(16);
+    let mut img = [0u8; 16];
+    img[..n].copy_from_slice(&raw[..n]);
+    if endian == crate::format::Endian::Big {
+        img[..n].reverse();
+    }
+    if cfg!(any(target_arch = "x86", target_arch = "x86_64")) {
+        x87_parts(&img)
+    } else {
+        binary128_parts(&img)
+    }
+}
+
+/// Exponent bias of the x87 extended and binary128 formats.
+const LONG_BIAS: i32 = 16383;
+
+/// [`long_double_parts`] of an x87 extended value (the first 10 bytes of `img`).
+fn x87_parts(img: &[u8; 16]) -> Option<LongParts> {
+    let mut m = [0u8; 8];
+    m.copy_from_slice(&img[..8]);
+    let mant = u64::from_le_bytes(m);
+    let se = u16::from_le_bytes([img[8], img[9]]);
+    let exp = i32::from(se & 0x7fff);
+    if exp == 0x7fff || (exp != 0 && mant >> 63 == 0) {
+        return None;
+    }
+    Some(LongParts {
+        negative: se >> 15 == 1,
+        sig: u128::from(mant),
+        exp2: exp.max(1) - LONG_BIAS - 63,
+    })
+}
+
+/// [`long_double_parts`] of an IEEE binary128 value.
+fn binary128_parts(img: &[u8; 16]) -> Option<LongParts> {
+    let bits = u128::from_le_bytes(*img);
+    let exp = i32::try_from((bits >> 112) & 0x7fff).unwrap_or(0x7fff);
+    if exp == 0x7fff {
+        return None;
+    }
+    let frac = bits & ((1u128 << 112) - 1);
+    Some(LongParts {
+        negative: bits >> 127 == 1,
+        sig: if exp == 0 {
+            frac
+        } else {
+            frac | (1u128 << 112)
+        },
+        exp2: exp.max(1) - LONG_BIAS - 112,
+    })
+}
+
+impl LongParts {
+    /// The value as an integer when it is one and fits `i128` (`Ok(None)` when integral but
+    /// larger), or `Err(())` when it has a fractional part.
+    fn integer(self) -> Result<Option<i128>, ()> {
+        if self.sig == 0 {
+            return Ok(Some(0));
+        }
+        let magnitude = if self.exp2 >= 0 {
+            let bits = 128 - self.sig.leading_zeros();
+            if bits + self.exp2.unsigned_abs() > 127 {
+                return Ok(None);
+            }
+            self.sig << self.exp2.unsigned_abs()
+        } else {
+            let shift = self.exp2.unsigned_abs();
+            // `sig < 2^113`, so shifting out 128 bits or more drops a non-zero fraction.
+            if shift >= 128 || self.sig & ((1u128 << shift) - 1) != 0 {
+                return Err(());
+            }
+            self.sig >> shift
+        };
+        // `magnitude < 2^127`.
+        let m = i128::try_from(magnitude).map_err(|_| ())?;
+        Ok(Some(if self.negative { -m } else { m }))
+    }
+
+    /// Approximate decimal text (`≈1.000e4000`), for values `f64` cannot show.
+    fn approx_text(self) -> String {
+        let log10 = (self.sig as f64).log10() + f64::from(self.exp2) * std::f64::consts::LOG10_2;
+        let mut e = log10.floor();
+        let mut m = 10f64.powf(log10 - e);
+        if m >= 9.9995 {
+            m = 1.0;
+            e += 1.0;
+        }
+        let sign = if self.negative { "-" } else { "" };
+        format!("≈{sign}{m:.3}e{e}")
+    }
+}
+
+/// Why a wide `long double` gave no number for the target.
+enum LongMiss {
+    /// The codec cannot decode it on this platform (PowerPC's double-double).
+    Unsupported(String),
+    /// A finite value beyond `f64`'s range (text of the value).
+    OutOfRange(String),
+    /// A value with a fractional part, for an integer target (text of the value).
+    NotInteger(String),
+}
+
+/// One wide `long double` (`g`) or complex pair (`Zg`) as a [`Number`] for a target of kind
+/// `target`: integers exactly from the long double itself, floats through the codec's
+/// nearest-`f64` rounding, with finite values beyond `f64`'s range refused.
+fn read_long_number(s: &Scalar, raw: &[u8], target: ScalarKind) -> Result<Number, LongMiss> {
+    use crate::value::Value;
+    let value = crate::codec::decode_scalar(s, &raw[..s.size])
+        .map_err(|e| LongMiss::Unsupported(e.to_string()))?;
+    // A part decoded to ±inf although finite was out of `f64`'s range.
+    let checked = |x: f64, part: &[u8]| -> Result<(f64, Option<LongParts>), LongMiss> {
+        let parts = long_double_parts(part, s.endian);
+        match parts {
+            Some(p) if x.is_infinite() => Err(LongMiss::OutOfRange(p.approx_text())),
+            _ => Ok((x, parts)),
+        }
+    };
+    match value {
+        Value::Float(x) => {
+            let (x, parts) = checked(x, raw)?;
+            if !matches!(target, ScalarKind::Int | ScalarKind::UInt) {
+                return Ok(Number::Float(x));
+            }
+            match parts.map(LongParts::integer) {
+                Some(Ok(Some(i))) => Ok(Number::Int(i)),
+                Some(Err(())) if x.fract() == 0.0 => Err(LongMiss::NotInteger(format!(
+                    "{} (nearest f64; the long double has a fractional part)",
+                    Number::Float(x)
+                ))),
+                // Non-integral with a non-integral f64, too large for i128, inf or NaN:
+                // the f64 rules give the same answer.
+                _ => Ok(Number::Float(x)),
+            }
+        }
+        Value::Complex(c) => {
+            let half = s.size / 2;
+            let (re, _) = checked(c.re, &raw[..half])?;
+            let (im, _) = checked(c.im, &raw[half..s.size])?;
+            Ok(Number::Complex(re, im))
+        }
+        other => Err(LongMiss::Unsupported(format!(
+            "the codec decoded a '{}' element as {other}",
+            s.code
+        ))),
     }
 }
 
@@ -338,7 +557,8 @@ fn read_number(s: &Scalar, raw: &[u8]) -> Result<Number, u8> {
         (ScalarKind::UInt, _) => Number::Int(u64::load(raw, swap).into()),
         (ScalarKind::Float, 2) => half::f16::load(raw, swap).to_number(),
         (ScalarKind::Float, 4) => f32::load(raw, swap).to_number(),
-        (ScalarKind::Float, _) => f64::load(raw, swap).to_number(),
+        // `g` reaches here only where `long double` is `double` (8 bytes).
+        (ScalarKind::Float | ScalarKind::LongDouble, _) => f64::load(raw, swap).to_number(),
         (_, 8) => num_complex::Complex::<f32>::load(raw, swap).to_number(),
         _ => num_complex::Complex::<f64>::load(raw, swap).to_number(),
     })
@@ -365,13 +585,36 @@ pub(crate) fn to_array_impl<T: Element>(
         });
     };
     geo.span(s.size, buf.len())?;
+    let wide = is_wide_long_double(s);
     let mut out = Vec::with_capacity(geo.len());
     geo.try_for_each_position(|flat, p| {
-        let n = read_number(s, &buf[p..p + s.size]).map_err(|byte| ElementError::InvalidBool {
-            byte,
-            offset: p,
-            index: geo.unravel(flat),
-        })?;
+        let raw = &buf[p..p + s.size];
+        let n = if wide {
+            read_long_number(s, raw, T::KIND).map_err(|miss| {
+                let (index, element) = (geo.unravel(flat), T::NAME);
+                match miss {
+                    LongMiss::Unsupported(why) => ElementError::View(format!(
+                        "cannot convert format '{format}' to {element}: {why}"
+                    )),
+                    LongMiss::OutOfRange(value) => ElementError::ValueOutOfRange {
+                        value,
+                        index,
+                        element,
+                    },
+                    LongMiss::NotInteger(value) => ElementError::ValueNotInteger {
+                        value,
+                        index,
+                        element,
+                    },
+                }
+            })?
+        } else {
+            read_number(s, raw).map_err(|byte| ElementError::InvalidBool {
+                byte,
+                offset: p,
+                index: geo.unravel(flat),
+            })?
+        };
         let v = <T as crate::element::sealed::Sealed>::from_number(n).map_err(|why| {
             let (value, index, element) = (n.to_string(), geo.unravel(flat), T::NAME);
             match why {
@@ -398,6 +641,92 @@ pub(crate) fn to_array_impl<T: Element>(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Owned storage.
+// ---------------------------------------------------------------------------------------------
+
+/// The storage of an `ndarray` array that owns its elements: [`ndarray::OwnedRepr`] (an
+/// [`Array`](::ndarray::Array)) and [`ndarray::OwnedArcRepr`] (an
+/// [`ArcArray`](::ndarray::ArcArray)). Sealed.
+///
+/// [`MemoryView::from_owned_array`] and [`MemoryViewMut::from_owned_array_mut`] take such
+/// arrays even when their elements leave gaps, because every value between the lowest and the
+/// highest element belongs to the array (see the [module docs](crate::ndarray#to-numpy-from-ndarray)).
+/// ndarray's own `DataOwned` is not used as the bound: it also covers `CowRepr`, and a
+/// `CowArray` may be a borrowed view whose gaps belong to someone else.
+///
+/// [`ndarray::OwnedRepr`]: ::ndarray::OwnedRepr
+/// [`ndarray::OwnedArcRepr`]: ::ndarray::OwnedArcRepr
+pub trait OwnedStorage: Data + owned::Sealed {}
+
+impl<A> OwnedStorage for ::ndarray::OwnedRepr<A> {}
+impl<A> OwnedStorage for ::ndarray::OwnedArcRepr<A> {}
+
+mod owned {
+    use ::ndarray::{ArcArray, Array, ArrayBase, Data, Dimension};
+
+    use crate::view::{MemoryView, MemoryViewMut};
+
+    /// The bytes from an array's lowest to its highest element, the byte offset of element
+    /// `[0, …, 0]` in them, and the array's shape and element strides.
+    pub type Span<B> = (B, usize, Vec<usize>, Vec<isize>);
+
+    /// The per-storage part of [`OwnedStorage`](super::OwnedStorage), private so that only
+    /// the two owned representations can implement it. The spans come from the view's raw
+    /// module, which holds the `unsafe` code and its argument.
+    pub trait Sealed: Data {
+        fn span<D: Dimension>(a: &ArrayBase<Self, D>) -> Option<Span<&[u8]>>
+        where
+            Self::Elem: bytemuck::NoUninit;
+        fn span_mut<D: Dimension>(a: &mut ArrayBase<Self, D>) -> Option<Span<&mut [u8]>>
+        where
+            Self::Elem: bytemuck::Pod;
+    }
+
+    impl<A> Sealed for ::ndarray::OwnedRepr<A> {
+        fn span<D: Dimension>(a: &Array<A, D>) -> Option<Span<&[u8]>>
+        where
+            Self::Elem: bytemuck::NoUninit,
+        {
+            MemoryView::owned_array_span(a)
+        }
+        fn span_mut<D: Dimension>(a: &mut Array<A, D>) -> Option<Span<&mut [u8]>>
+        where
+            Self::Elem: bytemuck::Pod,
+        {
+            MemoryViewMut::owned_array_span_mut(a)
+        }
+    }
+
+    impl<A> Sealed for ::ndarray::OwnedArcRepr<A> {
+        fn span<D: Dimension>(a: &ArcArray<A, D>) -> Option<Span<&[u8]>>
+        where
+            Self::Elem: bytemuck::NoUninit,
+        {
+            MemoryView::arc_array_span(a)
+        }
+        fn span_mut<D: Dimension>(a: &mut ArcArray<A, D>) -> Option<Span<&mut [u8]>>
+        where
+            Self::Elem: bytemuck::Pod,
+        {
+            MemoryViewMut::arc_array_span_mut(a)
+        }
+    }
+}
+
+/// The format of `T` (`T::FORMAT`, always valid).
+fn element_format<T: Element>() -> Result<Arc<Format>, ElementError> {
+    Format::parse(T::FORMAT)
+        .map(Arc::new)
+        .map_err(|e| ElementError::View(e.to_string()))
+}
+
+fn span_overflow(shape: &[usize]) -> ElementError {
+    ElementError::View(format!(
+        "the span of an array with shape {shape:?} overflows isize"
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
 // The view methods.
 // ---------------------------------------------------------------------------------------------
 
@@ -405,7 +734,7 @@ use std::sync::Arc;
 
 use ::ndarray::{ArrayBase, Axis, Data, DataMut, Dimension};
 
-use crate::element::TypedViewMut;
+use crate::element::{PlainElement, TypedViewMut};
 use crate::format::{Field, FieldType, Format, StructLayout};
 use crate::view::{MemoryView, MemoryViewMut};
 
@@ -575,7 +904,8 @@ impl<'a> MemoryView<'a> {
     /// [`ElementError::ArrayHasGaps`] when, ignoring broadcast axes, the elements do not tile
     /// one block of memory (a stepped slice such as `s![..;2]`, or a column of a C-order
     /// array): a view reaching into the gaps could alias memory borrowed mutably elsewhere.
-    /// View the whole array and [`select`](Self::select) from the view instead.
+    /// View the whole array and [`select`](Self::select) from the view instead, or, for an
+    /// array that owns its data, use [`from_owned_array`](Self::from_owned_array).
     pub fn from_array<T, S, D>(a: &'a ArrayBase<S, D>) -> Result<MemoryView<'a>, ElementError>
     where
         T: Element,
@@ -609,6 +939,53 @@ impl<'a> MemoryView<'a> {
         let offset = (v.as_ptr() as usize).wrapping_sub(bytes.as_ptr() as usize);
         MemoryView::from_format(bytes, format, None, &shape, Some(&strides), offset)
             .map_err(view_error)
+    }
+}
+
+impl<'a> MemoryView<'a> {
+    /// A view of an array that **owns** its data (`Array`, `ArcArray`), without copying, for
+    /// any layout: besides what [`from_array`](Self::from_array) takes, elements that leave
+    /// gaps — a stepped slice (`a.slice_move(s![.., ..;2])`), a column, reversed and transposed
+    /// axes in any combination. The view's buffer spans the array's storage from its lowest
+    /// to its highest element (gaps included: they belong to the array, are initialised, and
+    /// stay borrowed with it); format, strides and offset are as in `from_array`, and
+    /// `as_array` gives back the same pointer, shape and strides.
+    ///
+    /// ```
+    /// use memview::MemoryView;
+    /// use ndarray::{s, Array2};
+    ///
+    /// let a = Array2::from_shape_fn((3, 4), |(i, j)| (10 * i + j) as i32);
+    /// let col = a.slice_move(s![..;-1, 1]); // column 1, bottom to top: gaps of 3 values
+    /// let view = MemoryView::from_owned_array(&col)?;
+    /// assert_eq!((view.format().as_str(), view.strides()), ("i", &[-16isize][..]));
+    /// assert_eq!(view.to_list()?.to_string(), "[21, 11, 1]");
+    /// assert_eq!(view.as_array::<i32>()?.as_ptr(), col.as_ptr());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// None for a valid array in practice; [`ElementError::View`] if the span's size would
+    /// overflow.
+    pub fn from_owned_array<T, S, D>(a: &'a ArrayBase<S, D>) -> Result<MemoryView<'a>, ElementError>
+    where
+        T: Element,
+        S: OwnedStorage<Elem = T>,
+        D: Dimension,
+    {
+        let Some((bytes, offset, shape, estrides)) = <S as owned::Sealed>::span(a) else {
+            return Err(span_overflow(a.shape()));
+        };
+        let strides = byte_strides(&estrides, std::mem::size_of::<T>())?;
+        MemoryView::from_format(
+            bytes,
+            element_format::<T>()?,
+            None,
+            &shape,
+            Some(&strides),
+            offset,
+        )
+        .map_err(view_error)
     }
 }
 
@@ -760,8 +1137,9 @@ impl<'a> MemoryViewMut<'a> {
     }
 
     /// A writable view of a mutable `ndarray` array's memory, without copying (see
-    /// [`MemoryView::from_array`]). `T` must be a plain number type (`bytemuck::Pod`, so not
-    /// `bool`: a byte view could store invalid bools).
+    /// [`MemoryView::from_array`]). `T` must be a [`PlainElement`], so not `bool`: the view can
+    /// write any byte, and one other than 0 or 1 would be an invalid `bool` (a compile error
+    /// names this and the alternatives: read-only with `from_array`, or write a copy).
     ///
     /// ```
     /// use memview::MemoryViewMut;
@@ -777,12 +1155,14 @@ impl<'a> MemoryViewMut<'a> {
     /// ```
     ///
     /// # Errors
-    /// [`ElementError::ArrayHasGaps`] when the elements do not tile one block of memory.
+    /// [`ElementError::ArrayHasGaps`] when the elements do not tile one block of memory (for
+    /// an array that owns its data, [`from_owned_array_mut`](Self::from_owned_array_mut)
+    /// takes those too).
     pub fn from_array_mut<T, S, D>(
         a: &'a mut ArrayBase<S, D>,
     ) -> Result<MemoryViewMut<'a>, ElementError>
     where
-        T: Element + bytemuck::Pod,
+        T: PlainElement,
         S: DataMut<Elem = T>,
         D: Dimension,
     {
@@ -811,6 +1191,55 @@ impl<'a> MemoryViewMut<'a> {
         let bytes: &'a mut [u8] = bytemuck::cast_slice_mut(elements);
         MemoryViewMut::from_format(bytes, format, None, &shape, Some(&strides), low * size)
             .map_err(view_error)
+    }
+
+    /// A writable view of an array that **owns** its data (`Array`, `ArcArray`), without
+    /// copying, for any layout including gaps between the elements (see
+    /// [`MemoryView::from_owned_array`]). Writes through the view change the array. An
+    /// `ArcArray` that shares its storage is first made unique (ndarray's copy on write), so
+    /// its strides may then be those of the copy. `T` must be a [`PlainElement`] (not `bool`,
+    /// as for [`from_array_mut`](Self::from_array_mut)).
+    ///
+    /// ```
+    /// use memview::MemoryViewMut;
+    /// use ndarray::{array, s};
+    ///
+    /// let a = array![[1.0f32, 2.0, 3.0], [4.0, 5.0, 6.0]];
+    /// let mut every_other = a.slice_move(s![.., ..;2]);
+    /// {
+    ///     let mut view = MemoryViewMut::from_owned_array_mut(&mut every_other)?;
+    ///     view.typed_mut::<f32>()?.set(&[1, 1], -1.0)?;
+    ///     view.as_array_mut::<f32>()?[[0, 0]] = 0.5;
+    /// }
+    /// assert_eq!(every_other, array![[0.5, 3.0], [4.0, -1.0]]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// None for a valid array in practice; [`ElementError::View`] if the span's size would
+    /// overflow.
+    pub fn from_owned_array_mut<T, S, D>(
+        a: &'a mut ArrayBase<S, D>,
+    ) -> Result<MemoryViewMut<'a>, ElementError>
+    where
+        T: PlainElement,
+        S: OwnedStorage<Elem = T> + DataMut,
+        D: Dimension,
+    {
+        let overflow = span_overflow(a.shape());
+        let Some((bytes, offset, shape, estrides)) = <S as owned::Sealed>::span_mut(a) else {
+            return Err(overflow);
+        };
+        let strides = byte_strides(&estrides, std::mem::size_of::<T>())?;
+        MemoryViewMut::from_format(
+            bytes,
+            element_format::<T>()?,
+            None,
+            &shape,
+            Some(&strides),
+            offset,
+        )
+        .map_err(view_error)
     }
 }
 
@@ -1007,5 +1436,120 @@ fn type_text(ty: &FieldType) -> Result<String, ElementError> {
     match ty {
         FieldType::Scalar(s) => scalar_text(s),
         FieldType::Struct(st) => struct_text(st),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn x87(hex: &str) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        for (i, byte) in b.iter_mut().take(hex.len() / 2).enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+        }
+        b
+    }
+
+    fn binary128(sign_exp: u16, frac: u128) -> [u8; 16] {
+        ((u128::from(sign_exp) << 112) | frac).to_le_bytes()
+    }
+
+    #[test]
+    fn x87_parts_are_exact() {
+        // np.longdouble(x).tobytes()[:10].hex() on x86-64.
+        let one = x87_parts(&x87("0000000000000080ff3f")).unwrap();
+        assert_eq!(one.integer(), Ok(Some(1)));
+        let minus = x87_parts(&x87("00000000000000a000c0")).unwrap(); // -2.5
+        assert_eq!(minus.integer(), Err(()));
+        assert!(minus.negative);
+        // 2**63 - 1: 63 one bits below exponent 62.
+        let max = x87_parts(&x87("feffffffffffffff3d40")).unwrap();
+        assert_eq!(max.integer(), Ok(Some(i128::from(i64::MAX))));
+        // 2**200 is integral but beyond i128.
+        let big = x87_parts(&x87("0000000000000080c740")).unwrap();
+        assert_eq!(big.integer(), Ok(None));
+        // inf, NaN and an unnormal (integer bit clear) have no parts.
+        assert!(x87_parts(&x87("0000000000000080ff7f")).is_none());
+        assert!(x87_parts(&x87("00000000000000c0ff7f")).is_none());
+        assert!(x87_parts(&x87("0000000000000000ff3f")).is_none());
+        // The smallest denormal is non-integral; zero is 0.
+        assert_eq!(
+            x87_parts(&x87("01000000000000000000")).unwrap().integer(),
+            Err(())
+        );
+        assert_eq!(
+            x87_parts(&x87("00000000000000000080")).unwrap().integer(),
+            Ok(Some(0))
+        );
+    }
+
+    #[test]
+    fn binary128_parts_are_exact() {
+        assert_eq!(
+            binary128_parts(&binary128(0x3fff, 0)).unwrap().integer(),
+            Ok(Some(1))
+        );
+        // -3 = -1.5 * 2^1.
+        let m3 = binary128_parts(&binary128(0xc000, 1u128 << 111)).unwrap();
+        assert_eq!(m3.integer(), Ok(Some(-3)));
+        // 1.5 is not an integer; 2**112 + 1 is (all fraction bits used).
+        assert_eq!(
+            binary128_parts(&binary128(0x3fff, 1u128 << 111))
+                .unwrap()
+                .integer(),
+            Err(())
+        );
+        let wide = binary128_parts(&binary128(0x3fff + 112, 1)).unwrap();
+        assert_eq!(wide.integer(), Ok(Some((1i128 << 112) + 1)));
+        assert!(binary128_parts(&binary128(0x7fff, 0)).is_none());
+        assert!(binary128_parts(&binary128(0xffff, 1)).is_none());
+        // Subnormal: exponent field 0.
+        assert_eq!(
+            binary128_parts(&binary128(0, 1)).unwrap().integer(),
+            Err(())
+        );
+    }
+
+    #[test]
+    fn approx_text_of_huge_values() {
+        // 1e4000 and the largest x87 value (about 1.19e4932).
+        let huge = x87_parts(&x87("618c55fe2383bad1e673")).unwrap();
+        assert_eq!(huge.approx_text(), "≈1.000e4000");
+        let max = x87_parts(&x87("fffffffffffffffffe7f")).unwrap();
+        assert_eq!(max.approx_text(), "≈1.190e4932");
+        let neg = LongParts {
+            negative: true,
+            sig: 1,
+            exp2: 1024,
+        };
+        assert_eq!(neg.approx_text(), "≈-1.798e308");
+    }
+
+    #[test]
+    fn owned_spans_cover_the_gaps() {
+        use ::ndarray::{Array2, Slice};
+        // The `unsafe` span of an owned array (checked under Miri): every value from the
+        // lowest to the highest element, read and written. (`s![..;-2, 1..;2]`; the macro
+        // expands to `allow(unsafe_code)`, which this module forbids.)
+        let mut b = Array2::from_shape_fn((3, 4), |(i, j)| (4 * i + j) as u16);
+        b.slice_axis_inplace(Axis(0), Slice::new(0, None, -2));
+        b.slice_axis_inplace(Axis(1), Slice::new(1, None, 2));
+        assert_eq!(
+            b,
+            Array2::from_shape_vec((2, 2), vec![9, 11, 1, 3]).unwrap()
+        );
+        let view = MemoryView::from_owned_array(&b).unwrap();
+        let expect: Vec<u8> = (1u16..=11).flat_map(u16::to_ne_bytes).collect();
+        assert_eq!(view.buffer(), expect.as_slice());
+        assert_eq!(view.offset(), 16);
+        let mut view = MemoryViewMut::from_owned_array_mut(&mut b).unwrap();
+        for byte in view.buffer_mut() {
+            *byte = 0xff;
+        }
+        assert_eq!(b, Array2::from_elem((2, 2), u16::MAX));
+        let (storage, _) = b.into_raw_vec_and_offset();
+        assert_eq!(storage[0], 0);
+        assert_eq!(&storage[1..], &[u16::MAX; 11]);
     }
 }

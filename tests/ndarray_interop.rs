@@ -9,8 +9,11 @@
 use approx::assert_abs_diff_eq;
 use half::f16;
 use memview::element::{Element, ElementError};
+use memview::ndarray::OwnedStorage;
 use memview::{MemoryView, MemoryViewMut};
-use ndarray::{array, s, Array1, Array2, ArrayD, IxDyn};
+use ndarray::{
+    array, s, ArcArray, Array, Array1, Array2, Array3, ArrayD, Dimension, IxDyn, ShapeBuilder,
+};
 use num_complex::Complex;
 
 type C32 = Complex<f32>;
@@ -675,16 +678,27 @@ fn from_array_round_trips() {
 fn from_array_with_gaps_is_refused() {
     let a = Array2::from_shape_fn((3, 4), |(i, j)| (i * 4 + j) as f64);
     let stepped = a.slice(s![.., ..;2]);
+    let message = "an array with shape [3, 2] and element strides [4, 2] has gaps between its \
+         elements: a byte view would reach memory this borrowed array does not borrow; view the \
+         whole array and select from the view (`MemoryView::from_array(&whole)?.select(..)`), \
+         or, if the array owns its data (`Array`, `ArcArray`), use \
+         `MemoryView::from_owned_array` (`MemoryViewMut::from_owned_array_mut`)";
+    assert_eq!(err_text(MemoryView::from_array(&stepped)), message);
+    // Mutable views of borrowed arrays are refused alike, with the same way out.
+    let mut b = a.clone();
+    let mut stepped_mut = b.slice_mut(s![.., ..;2]);
     assert_eq!(
-        err_text(MemoryView::from_array(&stepped)),
-        "an array with shape [3, 2] and element strides [4, 2] has gaps between its elements: \
-         a byte view would reach memory the array does not borrow \
-         (view the whole array and select from the view)"
+        err_text(MemoryViewMut::from_array_mut(&mut stepped_mut)),
+        message
     );
+    // The other route: the owned array itself, sliced in place.
+    let owned = a.clone().slice_move(s![.., ..;2]);
+    let view = MemoryView::from_owned_array(&owned).unwrap();
+    assert_eq!(view.as_array::<f64>().unwrap(), stepped.view().into_dyn());
     // The suggested route: view the whole array, select, then read.
     let whole = MemoryView::from_array(&a).unwrap();
     let sel = whole.select("..., ::2").unwrap();
-    assert_eq!(sel.as_array::<f64>().unwrap(), stepped.into_dyn());
+    assert_eq!(sel.as_array::<f64>().unwrap(), stepped.view().into_dyn());
 }
 
 #[test]
@@ -704,6 +718,345 @@ fn from_array_mut_shares_memory() {
         MemoryViewMut::from_array_mut(&mut col),
         Err(ElementError::ArrayHasGaps { .. })
     ));
+}
+
+// ------------------------------------------------------------------------------------------
+// Arrays that own their data: gaps between the elements are theirs, so they are viewable.
+// ------------------------------------------------------------------------------------------
+
+/// `from_owned_array`: format, byte strides, the span from the lowest to the highest element,
+/// and the round trip to `as_array` with the same pointer, shape and strides.
+fn owned_round_trip<T, S, D>(a: &ndarray::ArrayBase<S, D>)
+where
+    T: Element,
+    S: OwnedStorage<Elem = T>,
+    D: Dimension,
+{
+    let view = MemoryView::from_owned_array(a).unwrap();
+    let size = std::mem::size_of::<T>();
+    assert_eq!(view.format().as_str(), T::FORMAT);
+    let byte_strides: Vec<isize> = a.strides().iter().map(|s| s * size as isize).collect();
+    assert_eq!(view.shape(), a.shape());
+    assert_eq!(view.strides(), byte_strides.as_slice());
+    if !a.is_empty() {
+        // The buffer spans exactly the lowest to the highest element.
+        let span: usize = a
+            .shape()
+            .iter()
+            .zip(a.strides())
+            .map(|(&n, &s)| (n - 1) * s.unsigned_abs())
+            .sum();
+        assert_eq!(view.buffer().len(), (span + 1) * size);
+    }
+    let back = view.as_array::<T>().unwrap();
+    assert_eq!(back.shape(), a.shape());
+    if !a.is_empty() {
+        assert_eq!(back.as_ptr(), a.as_ptr());
+        assert_eq!(back.strides(), a.strides());
+    }
+    assert_eq!(back, a.view().into_dyn());
+    assert_eq!(view.to_array::<T>().unwrap(), a.view().into_dyn());
+    assert_eq!(
+        view.typed::<T>().unwrap().to_vec(),
+        a.iter().copied().collect::<Vec<T>>()
+    );
+}
+
+#[test]
+fn owned_arrays_with_gaps_round_trip() {
+    let a = Array2::from_shape_fn((4, 6), |(i, j)| (10 * i + j) as f64);
+    // Stepped columns, stepped both ways, a single column, reversed, transposed and sliced.
+    owned_round_trip(&a.clone().slice_move(s![.., ..;2]));
+    owned_round_trip(&a.clone().slice_move(s![..;3, 1..;2]));
+    owned_round_trip(&a.clone().slice_move(s![.., 1]));
+    owned_round_trip(&a.clone().slice_move(s![..;-1, ..;-2]));
+    owned_round_trip(&a.clone().reversed_axes().slice_move(s![1..;2, ..;-3]));
+    owned_round_trip(&a.clone().reversed_axes());
+    owned_round_trip(&a.clone()); // no gaps: also fine
+                                  // Three axes, Fortran order, interior slices.
+    let c = Array3::from_shape_fn((3, 4, 5).f(), |(i, j, k)| (i * 100 + j * 10 + k) as i32);
+    owned_round_trip(&c.clone().slice_move(s![1.., ..;-2, 1..4]));
+    // 0-dim (by indexing away every axis), and empty arrays (zero-length axes).
+    owned_round_trip(&a.clone().slice_move(s![2, 3]));
+    owned_round_trip(&ndarray::arr0(7u16));
+    owned_round_trip(&Array2::<f32>::zeros((0, 3)));
+    owned_round_trip(&a.clone().slice_move(s![1..1, ..;2]));
+    // Other element types, including bool (read-only) and complex.
+    let flags = Array2::from_shape_fn((3, 3), |(i, j)| (i + j) % 2 == 0);
+    owned_round_trip(&flags.slice_move(s![..;2, ..;-2]));
+    let z = Array1::from_shape_fn(7, |k| Complex::new(k as f32, -(k as f32)));
+    owned_round_trip(&z.slice_move(s![..;-3]));
+    let h = Array1::from_shape_fn(5, |k| f16::from_f32(k as f32 / 2.0));
+    owned_round_trip(&h.slice_move(s![1..;2]));
+    // ArcArray: shared storage, sliced in place.
+    let arc: ArcArray<i64, _> =
+        Array2::from_shape_fn((3, 5), |(i, j)| (i * 5 + j) as i64).into_shared();
+    let other = arc.clone();
+    owned_round_trip(&arc.slice_move(s![.., ..;-2]));
+    owned_round_trip(&other.slice_move(s![..;2, 1]));
+}
+
+#[test]
+fn owned_view_reads_the_right_values_at_the_right_places() {
+    let a = Array2::from_shape_fn((3, 4), |(i, j)| (10 * i + j) as u8);
+    let stepped = a.slice_move(s![..;-1, 1..;2]);
+    let view = MemoryView::from_owned_array(&stepped).unwrap();
+    assert_eq!(
+        view.to_list().unwrap().to_string(),
+        "[[21, 23], [11, 13], [1, 3]]"
+    );
+    // The buffer is the storage from element [2, 0] (value 1) to [0, 1] (value 23), gaps
+    // included; element [0, 0] is 20 bytes in.
+    assert_eq!(view.buffer(), &[1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
+    assert_eq!((view.offset(), view.strides()), (8, &[-4isize, 2][..]));
+    assert_eq!(
+        view.select("1, ::-1")
+            .unwrap()
+            .to_list()
+            .unwrap()
+            .to_string(),
+        "[13, 11]"
+    );
+}
+
+#[test]
+fn owned_mut_view_writes_into_the_array() {
+    let a = Array2::from_shape_fn((3, 4), |(i, j)| (10 * i + j) as i32);
+    let mut stepped = a.slice_move(s![..;-1, ..;2]);
+    {
+        let mut view = MemoryViewMut::from_owned_array_mut(&mut stepped).unwrap();
+        assert_eq!(view.strides(), &[-16, 8]);
+        view.typed_mut::<i32>().unwrap().set(&[0, 0], -1).unwrap();
+        let mut arr = view.as_array_mut::<i32>().unwrap();
+        assert_eq!(arr.strides(), &[-4, 2]);
+        arr[[2, 1]] = -2;
+        view.select_mut("1")
+            .unwrap()
+            .typed_mut::<i32>()
+            .unwrap()
+            .fill(7);
+    }
+    assert_eq!(stepped, array![[-1, 22], [7, 7], [0, -2]]);
+    // The storage: the writes landed on the elements, the gaps are untouched.
+    let (storage, offset) = stepped.into_raw_vec_and_offset();
+    assert_eq!(offset, Some(8));
+    assert_eq!(storage, vec![0, 1, -2, 3, 7, 11, 7, 13, -1, 21, 22, 23]);
+
+    // Writing the gaps through the byte buffer is allowed: they belong to the array.
+    let mut b = Array1::from_vec(vec![1u16, 2, 3, 4, 5]).slice_move(s![..;2]);
+    {
+        let mut view = MemoryViewMut::from_owned_array_mut(&mut b).unwrap();
+        assert_eq!(view.buffer_mut().len(), 10);
+        view.buffer_mut()[2..4].copy_from_slice(&0xabcdu16.to_ne_bytes());
+        view.as_array_mut::<u16>().unwrap()[[2]] = 50;
+    }
+    assert_eq!(b, array![1, 3, 50]);
+    assert_eq!(b.into_raw_vec_and_offset().0, vec![1, 0xabcd, 3, 4, 50]);
+}
+
+#[test]
+fn owned_mut_view_of_shared_arc_array_unshares_first() {
+    let a: ArcArray<f64, _> =
+        Array2::from_shape_fn((2, 6), |(i, j)| (i * 6 + j) as f64).into_shared();
+    let keep = a.clone();
+    let mut stepped = a.slice_move(s![.., ..;-2]);
+    {
+        let mut view = MemoryViewMut::from_owned_array_mut(&mut stepped).unwrap();
+        view.typed_mut::<f64>().unwrap().fill(0.5);
+    }
+    assert_eq!(stepped, Array2::from_elem((2, 3), 0.5));
+    // Copy on write: the other handle still sees the old values.
+    assert_eq!(keep[[1, 5]], 11.0);
+    assert_eq!(keep.sum(), 66.0);
+    // A unique ArcArray is written in place.
+    let mut unique: ArcArray<f64, _> = Array::from_vec(vec![1.0, 2.0, 3.0]).into_shared();
+    let before = unique.as_ptr();
+    {
+        let mut view = MemoryViewMut::from_owned_array_mut(&mut unique).unwrap();
+        view.as_array_mut::<f64>().unwrap()[[1]] = 9.0;
+    }
+    assert_eq!((unique.as_ptr(), unique[1]), (before, 9.0));
+}
+
+#[test]
+fn owned_mut_view_empty_and_zero_dim() {
+    let mut empty = Array2::<u32>::zeros((3, 0));
+    let view = MemoryViewMut::from_owned_array_mut(&mut empty).unwrap();
+    assert_eq!((view.shape(), view.buffer().len()), (&[3, 0][..], 0));
+    let mut scalar = Array2::from_shape_fn((2, 3), |(i, j)| (i * 3 + j) as i8).slice_move(s![1, 2]);
+    {
+        let mut view = MemoryViewMut::from_owned_array_mut(&mut scalar).unwrap();
+        assert_eq!((view.ndim(), view.buffer().len()), (0, 1));
+        view.typed_mut::<i8>().unwrap().set(&[], -5).unwrap();
+    }
+    assert_eq!(scalar[()], -5);
+}
+
+// ------------------------------------------------------------------------------------------
+// C long double ('g', 'Zg'): converting copies, with bytes NumPy produced on x86-64 (x87
+// extended in 16-byte slots). Other targets decode 'g' differently, so these run on x86-64.
+// ------------------------------------------------------------------------------------------
+
+#[cfg(target_arch = "x86_64")]
+mod long_double {
+    use super::*;
+
+    fn same_bits(a: &[f64], b: &[f64]) -> bool {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+    }
+
+    #[test]
+    fn longdouble_converts_to_f64_like_numpy_float() {
+        let c = case("longdouble");
+        let view = c.view(&c.bytes);
+        assert_eq!(
+            (view.format().as_str(), view.strides()),
+            ("g", &[16isize, 64][..])
+        );
+        let got = view.to_array::<f64>().unwrap();
+        assert_eq!(got.shape(), &[4, 2]);
+        // Bit for bit, -0.0 and the f64 subnormal 1e-320 included; padding bytes are ignored.
+        assert!(same_bits(
+            &got.iter().copied().collect::<Vec<_>>(),
+            &c.floats()
+        ));
+        // No zero-copy view: a long double is not an f64.
+        assert_eq!(
+            err_text(view.as_array::<f64>()),
+            "format 'g' (16-byte long double) does not match f64 (8-byte float)"
+        );
+        // Complex targets take the real value with imaginary part 0.
+        let z = view.to_array::<Complex<f64>>().unwrap();
+        assert_eq!(z[[2, 0]], Complex::new(-2.5, 0.0));
+        // f32: rounded again; 1e300 does not fit.
+        assert_eq!(
+            err_text(view.to_array::<f32>()),
+            "value 1e300 at index [3, 0] does not fit in f32"
+        );
+        let first_row = view.select(":3, 0").unwrap().to_array::<f32>().unwrap();
+        assert_eq!(
+            first_row.into_raw_vec_and_offset().0,
+            vec![0.1f32, 1.0 / 3.0, -2.5]
+        );
+        // Bool targets are refused as for other numbers.
+        assert_eq!(
+            err_text(view.to_array::<bool>()),
+            "cannot convert format 'g' to bool"
+        );
+    }
+
+    #[test]
+    fn longdouble_beyond_f64_range_is_an_error_not_inf() {
+        let c = case("longdouble_huge");
+        let view = c.view(&c.bytes);
+        assert_eq!(
+            view.to_array::<f64>(),
+            Err(ElementError::ValueOutOfRange {
+                value: "≈1.000e4000".to_owned(),
+                index: vec![1],
+                element: "f64",
+            })
+        );
+        assert_eq!(
+            err_text(view.select("3:").unwrap().to_array::<f64>()),
+            "value ≈-1.000e4000 at index [0] does not fit in f64"
+        );
+        assert_eq!(
+            err_text(view.select("1:").unwrap().to_array::<i64>()),
+            "value ≈1.000e4000 at index [0] does not fit in i64"
+        );
+        // Tiny values underflow to (signed) zero, as NumPy's float() does.
+        let small = view.select("::2").unwrap().to_array::<f64>().unwrap();
+        assert!(same_bits(small.as_slice().unwrap(), &[1.5, -0.0]));
+        // The real infinities of the other fixtures carry over (see the first test).
+    }
+
+    #[test]
+    fn longdouble_to_integers_is_exact() {
+        let c = case("longdouble_ints");
+        let view = c.view(&c.bytes);
+        // 2**63 - 1 is exact in x87; its f64 rounding (2**63) would not fit in i64.
+        let ints = view.to_array::<i64>().unwrap();
+        let expected: Vec<i64> = c.values.iter().map(|v| v.parse().unwrap()).collect();
+        assert_eq!(ints.into_raw_vec_and_offset().0, expected);
+        assert_eq!(expected[0], i64::MAX);
+        assert_eq!(
+            err_text(view.to_array::<i32>()),
+            "value 9223372036854775807 at index [0] does not fit in i32"
+        );
+        assert_eq!(
+            view.select("2:")
+                .unwrap()
+                .to_array::<i16>()
+                .unwrap()
+                .into_raw_vec_and_offset()
+                .0,
+            vec![12345i16, -7]
+        );
+
+        let c = case("longdouble_wide_ints");
+        let view = c.view(&c.bytes);
+        assert_eq!(
+            view.select(":1").unwrap().to_array::<u64>().unwrap()[[0]],
+            u64::MAX
+        );
+        // 2 + 2**-60 rounds to 2.0 in f64, but it is not an integer.
+        assert_eq!(
+            err_text(view.to_array::<u64>()),
+            "value 2.0 (nearest f64; the long double has a fractional part) at index [1] is not \
+             an integer, so it does not convert to u64 exactly"
+        );
+        assert!(matches!(
+            view.select("2:").unwrap().to_array::<u64>(),
+            Err(ElementError::ValueOutOfRange { .. })
+        ));
+        let floats = view.to_array::<f64>().unwrap();
+        // Exact constants: Miri perturbs `powi`.
+        assert_eq!(
+            floats.into_raw_vec_and_offset().0,
+            vec![18446744073709551616.0, 2.0, 1180591620717411303424.0]
+        );
+    }
+
+    #[test]
+    fn complex_longdouble_converts_by_parts() {
+        let c = case("clongdouble");
+        let view = c.view(&c.bytes);
+        assert_eq!(
+            (view.format().as_str(), view.itemsize(), view.strides()),
+            ("Zg", 32, &[-32isize][..])
+        );
+        let got = view.to_array::<Complex<f64>>().unwrap();
+        let expected: Vec<Complex<f64>> = c
+            .values
+            .iter()
+            .map(|v| {
+                let (re, im) = v.split_once(',').unwrap();
+                Complex::new(re.parse().unwrap(), im.parse().unwrap())
+            })
+            .collect();
+        assert_eq!(got.into_raw_vec_and_offset().0, expected);
+        assert_eq!(
+            err_text(view.to_array::<Complex<f32>>()),
+            "value (-2.5-1e300j) at index [1] does not fit in Complex<f32>"
+        );
+        assert_eq!(
+            err_text(view.to_array::<f64>()),
+            "cannot convert format 'Zg' to f64"
+        );
+    }
+
+    #[test]
+    fn big_endian_longdouble_is_swapped() {
+        let c = case("be_longdouble");
+        let view = c.view(&c.bytes);
+        assert_eq!(view.format().as_str(), ">g");
+        let got = view.to_array::<f64>().unwrap();
+        assert!(same_bits(got.as_slice().unwrap(), &c.floats()));
+    }
 }
 
 // ------------------------------------------------------------------------------------------

@@ -1027,3 +1027,186 @@ impl Iterator for Offsets {
         (self.remaining, Some(self.remaining))
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Appended for the ndarray interop (issue 4; the public API is in `src/ndarray.rs`): the bytes
+// of an array that owns its storage, gaps between the elements included.
+// ---------------------------------------------------------------------------------------------
+
+/// The byte span of an owned `ndarray` array (`Array`, `ArcArray`) whose elements need not
+/// tile one block (`a.slice_move(s![.., ..;2])`, reversed or transposed axes).
+///
+/// A view over such an array needs one `&[u8]` from the lowest to the highest element, which
+/// also covers the values between the elements. For an array *view* those values may be
+/// borrowed mutably elsewhere (`multi_slice_mut`), so `from_array` refuses; for an array that
+/// owns its storage the span is sound because of these facts about ndarray's owned storage
+/// (numbered so the `SAFETY` comments below can cite them; they complement the view
+/// invariant 1–7 above, which `MemoryView::from_format` then checks as for any buffer):
+///
+/// * **O1 (one allocation).** An `Array<A, D>` (`OwnedRepr`) keeps its elements in one
+///   vector of `len` values of `A`; an `ArcArray` shares one such vector through an `Arc`.
+///   Element `i` of the array is at `as_ptr() + Σ i[k]·strides[k]` (in units of `A`) and lies
+///   among those `len` values. `as_ptr()` is the vector's pointer offset by ndarray (it is never
+///   re-derived from a reference to one element), so it carries the provenance of the whole
+///   allocation, and offsets to any of the `len` values stay inside it.
+/// * **O2 (initialised).** All `len` values are initialised, also those that slicing left out
+///   of the array: the safe constructors fill the whole vector, and for owned arrays
+///   `ArrayBase::assume_init` requires the promise to cover "all of the array's storage". With
+///   `A: NoUninit` every byte of those values is initialised (no padding).
+/// * **O3 (shared borrow).** While `&'a` the array is held, nothing writes to its storage:
+///   an `Array` owns it alone; an `ArcArray` writes only to storage it holds uniquely, and any
+///   other clone sharing this one's storage first copies it (copy on write: `Arc::get_mut`
+///   fails while this array exists). `A: NoUninit` also rules out interior mutability
+///   (`NoUninit: Copy`, and no `UnsafeCell` is `Copy`).
+/// * **O4 (exclusive borrow).** While `&'a mut` the array is held, nothing else accesses its
+///   storage: an `Array` owns it, and for an `ArcArray` `as_mut_ptr` first makes the storage
+///   unique (`Arc::make_mut`, or a fresh copy), after which no other clone refers to it. The
+///   array's shape and strides are read *after* that call (unsharing may change them).
+///   With `A: Pod` any bytes written through the span form valid values of `A`.
+mod owned_span {
+    use bytemuck::{NoUninit, Pod};
+    use ndarray::{ArcArray, Array, Dimension};
+
+    use crate::view::{MemoryView, MemoryViewMut};
+
+    /// The bytes of an owned array's span, the byte offset of element `[0, …, 0]` in them, and
+    /// the array's shape and element strides as they were when the span was taken.
+    pub(crate) type OwnedSpan<B> = (B, usize, Vec<usize>, Vec<isize>);
+
+    /// The lowest element's offset from the first (`<= 0`) and the number of values from the
+    /// lowest to the highest element, in units of the element; `None` for an empty array or on
+    /// overflow (which a valid array cannot reach).
+    fn element_span(shape: &[usize], strides: &[isize]) -> Option<(isize, usize)> {
+        if shape.contains(&0) {
+            return None;
+        }
+        let (mut lo, mut hi) = (0isize, 0isize);
+        for (&n, &s) in shape.iter().zip(strides) {
+            let d = isize::try_from(n - 1).ok()?.checked_mul(s)?;
+            if d < 0 {
+                lo = lo.checked_add(d)?;
+            } else {
+                hi = hi.checked_add(d)?;
+            }
+        }
+        let len = usize::try_from(hi.checked_sub(lo)?.checked_add(1)?).ok()?;
+        Some((lo, len))
+    }
+
+    /// Where the span starts, its length in bytes and the byte offset of the first element.
+    fn byte_span<A>(first: *const A, lo: isize, len: usize) -> Option<(*const u8, usize, usize)> {
+        let size = std::mem::size_of::<A>();
+        let bytes = len.checked_mul(size)?;
+        let offset = lo.unsigned_abs().checked_mul(size)?;
+        Some((first.wrapping_offset(lo).cast::<u8>(), bytes, offset))
+    }
+
+    /// The span of a shared owned array; `None` only for an empty one (or on overflow).
+    ///
+    /// # Safety
+    /// `first`, `shape` and `strides` are those of an `Array` or `ArcArray` of `A` that stays
+    /// borrowed (shared) for `'b`, so that O1–O3 hold for `'b`.
+    unsafe fn span<'b, A: NoUninit>(
+        first: *const A,
+        shape: &[usize],
+        strides: &[isize],
+    ) -> Option<(&'b [u8], usize)> {
+        let (lo, len) = element_span(shape, strides)?;
+        let (start, bytes, offset) = byte_span(first, lo, len)?;
+        // SAFETY: `start .. start + bytes` are the values from the lowest to the highest
+        // element, all inside the array's one allocation and reachable from `first`'s
+        // provenance (O1); they are initialised bytes (O2) that nothing writes for `'b` (O3);
+        // `bytes <= isize::MAX` because they lie in one allocation.
+        Some((unsafe { std::slice::from_raw_parts(start, bytes) }, offset))
+    }
+
+    /// The writable span of an exclusively borrowed owned array.
+    ///
+    /// # Safety
+    /// `first`, `shape` and `strides` are those of an `Array` or `ArcArray` of `A` that stays
+    /// mutably borrowed for `'b`, taken after `as_mut_ptr` (so O1, O2 and O4 hold for `'b`).
+    unsafe fn span_mut<'b, A: Pod>(
+        first: *mut A,
+        shape: &[usize],
+        strides: &[isize],
+    ) -> Option<(&'b mut [u8], usize)> {
+        let (lo, len) = element_span(shape, strides)?;
+        let (start, bytes, offset) = byte_span(first.cast_const(), lo, len)?;
+        // SAFETY: as in `span` (O1, O2): the values from the lowest to the highest element,
+        // initialised, inside one allocation; `start` keeps `first`'s provenance, which came
+        // from `as_mut_ptr` and so permits writes. Nothing else reads or writes them for `'b`
+        // (O4), and any bytes written form valid `A` values (`A: Pod`).
+        Some((
+            unsafe { std::slice::from_raw_parts_mut(start.cast_mut(), bytes) },
+            offset,
+        ))
+    }
+
+    impl<'a> MemoryView<'a> {
+        /// The bytes of an `Array`'s storage from its lowest to its highest element (empty for
+        /// an empty array), for [`MemoryView::from_owned_array`].
+        pub(crate) fn owned_array_span<A: NoUninit, D: Dimension>(
+            a: &'a Array<A, D>,
+        ) -> Option<OwnedSpan<&'a [u8]>> {
+            let (shape, strides) = (a.shape().to_vec(), a.strides().to_vec());
+            // SAFETY: pointer, shape and strides of an `Array`, borrowed for `'a` (O1–O3).
+            let span = unsafe { span(a.as_ptr(), &shape, &strides) };
+            Some(match span {
+                Some((bytes, offset)) => (bytes, offset, shape, strides),
+                None if shape.contains(&0) => (&[][..], 0, shape, strides),
+                None => return None,
+            })
+        }
+
+        /// [`Self::owned_array_span`] for an `ArcArray`.
+        pub(crate) fn arc_array_span<A: NoUninit, D: Dimension>(
+            a: &'a ArcArray<A, D>,
+        ) -> Option<OwnedSpan<&'a [u8]>> {
+            let (shape, strides) = (a.shape().to_vec(), a.strides().to_vec());
+            // SAFETY: pointer, shape and strides of an `ArcArray`, borrowed for `'a` (O1–O3).
+            let span = unsafe { span(a.as_ptr(), &shape, &strides) };
+            Some(match span {
+                Some((bytes, offset)) => (bytes, offset, shape, strides),
+                None if shape.contains(&0) => (&[][..], 0, shape, strides),
+                None => return None,
+            })
+        }
+    }
+
+    impl<'a> MemoryViewMut<'a> {
+        /// The writable bytes of an `Array`'s storage from its lowest to its highest element,
+        /// for [`MemoryViewMut::from_owned_array_mut`].
+        pub(crate) fn owned_array_span_mut<A: Pod, D: Dimension>(
+            a: &'a mut Array<A, D>,
+        ) -> Option<OwnedSpan<&'a mut [u8]>> {
+            let first = a.as_mut_ptr();
+            let (shape, strides) = (a.shape().to_vec(), a.strides().to_vec());
+            // SAFETY: pointer (from `as_mut_ptr`), shape and strides of an `Array`, mutably
+            // borrowed for `'a` and not used again here (O1, O2, O4).
+            let span = unsafe { span_mut(first, &shape, &strides) };
+            Some(match span {
+                Some((bytes, offset)) => (bytes, offset, shape, strides),
+                None if shape.contains(&0) => (&mut [][..], 0, shape, strides),
+                None => return None,
+            })
+        }
+
+        /// [`Self::owned_array_span_mut`] for an `ArcArray`: its storage is made unique first.
+        pub(crate) fn arc_array_span_mut<A: Pod, D: Dimension>(
+            a: &'a mut ArcArray<A, D>,
+        ) -> Option<OwnedSpan<&'a mut [u8]>> {
+            // Unshares the storage (copy on write); shape and strides are read afterwards.
+            let first = a.as_mut_ptr();
+            let (shape, strides) = (a.shape().to_vec(), a.strides().to_vec());
+            // SAFETY: pointer from `as_mut_ptr` (storage now unique), shape and strides read
+            // after it, of an `ArcArray` mutably borrowed for `'a` and not used again here
+            // (O1, O2, O4).
+            let span = unsafe { span_mut(first, &shape, &strides) };
+            Some(match span {
+                Some((bytes, offset)) => (bytes, offset, shape, strides),
+                None if shape.contains(&0) => (&mut [][..], 0, shape, strides),
+                None => return None,
+            })
+        }
+    }
+}
