@@ -74,6 +74,14 @@
 //! level like a struct, like NumPy's importer (`ib` is 8, `i7x` is 12, `@ib=b` is 6), so
 //! buffers exported by NumPy are read with NumPy's meaning.
 //!
+//! # Exporting
+//!
+//! Because of that difference, a struct format handed to NumPy as it is may be read at other
+//! offsets. [`Format::portable`] gives the text exports carry ([`crate::ffi::Export`], the
+//! Python bridge): this format's own text when NumPy's importer lays it out exactly as memview
+//! does (`i`, `<d`, `T{ib}`), otherwise an explicit rewrite that both read alike (`ib` becomes
+//! `=ib`); see [`PortableFormat`].
+//!
 //! # Differences from CPython and NumPy
 //!
 //! * Where CPython's `struct` accepts a format, sizes and offsets are identical in the struct
@@ -93,6 +101,7 @@ mod error;
 mod layout;
 mod lower;
 mod parse;
+mod portable;
 mod print;
 
 use std::fmt;
@@ -101,6 +110,7 @@ pub use ast::Ast;
 pub use error::{FormatError, FormatErrorKind};
 pub use layout::{Endian, Field, FieldType, Layout, Scalar, ScalarKind, StructLayout};
 pub use parse::MAX_DEPTH;
+pub use portable::PortableFormat;
 
 /// Which rules decide top-level trailing padding in native `@` mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
