@@ -12,7 +12,11 @@
 //! * **Export**: [`Export::new`] answers a request with flags exactly as CPython's memoryview
 //!   exporter (`memory_getbuf`) would, using [`MemoryView::request`], and owns the `shape`,
 //!   `strides` and `format` arrays the filled [`RawBuffer`] points into; keep it alive until the
-//!   consumer releases the buffer.
+//!   consumer releases the buffer. The one difference from `memory_getbuf` is the format text:
+//!   an export carries the view's [portable](crate::format::Format::portable) text, which
+//!   NumPy's importer lays out with the view's own item size and offsets (`ib`, 5 bytes by
+//!   `struct`'s rules but 8 by NumPy's, is exported as `=ib`); element formats and structs
+//!   both read alike already keep their text.
 //!
 //! ```
 //! use memview::ffi::{Export, RawBuffer};
@@ -595,6 +599,20 @@ impl RawBuffer {
 /// The exporter's side of one buffer request: the answer to the flags (CPython's
 /// `memory_getbuf`), and the heap storage that the filled [`RawBuffer`] points into.
 ///
+/// **Format.** When the request asks for a format, the export carries
+/// [`Format::portable_with_itemsize`] of the view's format and item size rather than the
+/// format's own text: a text NumPy's PEP 3118 importer lays out with exactly the view's item
+/// size, field offsets, scalar types and byte orders, and that memview reads back with the
+/// same layout. It is the view's own text for every element format NumPy knows (`i`, `<d`,
+/// `Zf`, `3s`) and for structs both already read alike (`T{ib}`, `bd`); other structs are
+/// written out with explicit padding and prefixes (`ib`, 5 bytes by `struct`'s rules but 8 by
+/// NumPy's, becomes `=ib`; see [`PortableFormat`](crate::format::PortableFormat)). Formats
+/// NumPy cannot express at all (`P`, `&i`, `u`, ...) keep a text memview reads identically.
+///
+/// [`MemoryView::request`] itself stays CPython-identical (it answers with the view's own
+/// text, as `memory_getbuf` answers with the memoryview's): only what leaves the process
+/// through an `Export` changes, and [`info`](Export::info) shows the exported text.
+///
 /// The arrays live in their own heap allocations, so moving the `Export` (into a `Box`, into
 /// `RawBuffer::internal`, ...) does not move them. Drop it only after the consumer has released
 /// the buffer.
@@ -614,6 +632,13 @@ unsafe impl Send for Export {}
 // SAFETY: as for `Send`: no method reads through `buf`.
 unsafe impl Sync for Export {}
 
+/// The portable text of `format` for the items of `info`, if the request asked for a format.
+fn portable_for(format: &Format, info: &BufferInfo) -> Option<String> {
+    info.format
+        .as_ref()
+        .map(|_| format.portable_with_itemsize(info.itemsize).into_string())
+}
+
 fn to_isize(v: &[usize]) -> Box<[isize]> {
     // Extents of a validated view fit isize (their product does).
     v.iter().map(|&n| n as isize).collect()
@@ -621,16 +646,20 @@ fn to_isize(v: &[usize]) -> Box<[isize]> {
 
 impl Export {
     /// Answer `flags` for a read-only view, with CPython's errors (`WRITABLE` always fails).
+    /// The format, when requested, is the view's portable text (see above).
     pub fn new(view: &MemoryView<'_>, flags: BufferFlags) -> Result<Export, ViewError> {
         let info = view.request(flags)?;
         let buf = view.buffer().as_ptr().wrapping_add(info.offset) as *mut c_void;
-        Ok(Export::from_info(buf, info))
+        let portable = portable_for(view.format(), &info);
+        Ok(Export::with_format(buf, info, portable))
     }
 
     /// Answer `flags` for a writable view; the consumer may write through the pointer for as
-    /// long as the view's borrow lasts.
+    /// long as the view's borrow lasts. The format is the portable text, as for
+    /// [`new`](Export::new).
     pub fn new_mut(view: &mut MemoryViewMut<'_>, flags: BufferFlags) -> Result<Export, ViewError> {
         let info = view.request(flags)?;
+        let portable = portable_for(view.format(), &info);
         // Consumers write elements through `buf` for a direct view, so derive it from the
         // unique borrow; an indirect view's buffer only holds pointers, which are read.
         let base = if view.is_indirect() {
@@ -639,13 +668,34 @@ impl Export {
             view.buffer_mut().as_mut_ptr()
         };
         let buf = base.wrapping_add(info.offset) as *mut c_void;
-        Ok(Export::from_info(buf, info))
+        Ok(Export::with_format(buf, info, portable))
     }
 
     /// An export of the answer `info` for a buffer whose element `[0, ..., 0]` is at `buf`
     /// (for exporters that keep their data behind a raw pointer). Nothing is dereferenced
     /// here; whoever reads the filled [`RawBuffer`] relies on `buf` and `info` agreeing.
+    ///
+    /// A format in `info` is replaced by its portable text ([`Format::portable_with_itemsize`]
+    /// for `info.itemsize`); one that does not parse is passed on as it is.
     pub fn from_info(buf: *mut c_void, info: BufferInfo) -> Export {
+        let portable = info.format.as_deref().and_then(|text| {
+            Format::parse(text)
+                .ok()
+                .map(|f| f.portable_with_itemsize(info.itemsize).into_string())
+        });
+        Export::with_format(buf, info, portable)
+    }
+
+    /// An export of `info` with its format (if the request asked for one) replaced by
+    /// `portable` (if given).
+    pub(crate) fn with_format(
+        buf: *mut c_void,
+        mut info: BufferInfo,
+        portable: Option<String>,
+    ) -> Export {
+        if let (Some(format), Some(text)) = (&mut info.format, portable) {
+            *format = text;
+        }
         Export {
             buf,
             // A format never contains NUL: the parser rejects it.
@@ -657,7 +707,7 @@ impl Export {
         }
     }
 
-    /// The answer, as plain values.
+    /// The answer, as plain values (with the exported, portable format text).
     pub fn info(&self) -> &BufferInfo {
         &self.info
     }
@@ -1108,6 +1158,55 @@ mod tests {
             back.to_list().unwrap().to_string(),
             v.select("::-1").unwrap().to_list().unwrap().to_string()
         );
+    }
+
+    #[test]
+    fn exports_carry_the_portable_format() {
+        // `struct`'s 5-byte `ib` would be 8 bytes to NumPy: exported as `=ib`.
+        let data: Vec<u8> = (0..10).collect();
+        let v = MemoryView::from_parts(&data, "ib", &[2], None, 0).unwrap();
+        assert_eq!(
+            v.request(BufferFlags::FULL_RO).unwrap().format.unwrap(),
+            "ib"
+        );
+        let e = Export::new(&v, BufferFlags::FULL_RO).unwrap();
+        assert_eq!(e.info().format.as_deref(), Some("=ib"));
+        let mut raw = RawBuffer::empty();
+        e.fill(&mut raw, ptr::null_mut());
+        // SAFETY: the exported arrays live in `e`.
+        let fmt = unsafe { CStr::from_ptr(raw.format) };
+        assert_eq!(fmt.to_str().unwrap(), "=ib");
+        // SAFETY: `raw` describes a view of `data`, alive and unmodified.
+        let back = unsafe { raw.as_view() }.unwrap();
+        assert_eq!(back.to_list().unwrap(), v.to_list().unwrap());
+        // Element formats keep their text; no format requested, none exported.
+        let v = MemoryView::from_parts(&data[..8], "<d", &[1], None, 0).unwrap();
+        let e = Export::new(&v, BufferFlags::RECORDS_RO).unwrap();
+        assert_eq!(e.info().format.as_deref(), Some("<d"));
+        assert_eq!(
+            Export::new(&v, BufferFlags::ND).unwrap().info().format,
+            None
+        );
+        // from_info: the same rewrite, padded to an explicit itemsize; text that does not
+        // parse is passed on.
+        let mut info = v.request(BufferFlags::FULL_RO).unwrap();
+        info.format = Some("T{b:a:}".into());
+        info.itemsize = 4;
+        let e = Export::from_info(ptr::null_mut(), info.clone());
+        assert_eq!(e.info().format.as_deref(), Some("T{b:a:}3x"));
+        info.format = Some("T{".into());
+        assert_eq!(
+            Export::from_info(ptr::null_mut(), info)
+                .info()
+                .format
+                .as_deref(),
+            Some("T{")
+        );
+        // Writable exports too.
+        let mut data = [0u8; 9];
+        let mut w = MemoryViewMut::from_parts(&mut data, "qb", &[1], None, 0).unwrap();
+        let e = Export::new_mut(&mut w, BufferFlags::FULL).unwrap();
+        assert_eq!(e.info().format.as_deref(), Some("=qb"));
     }
 
     #[test]

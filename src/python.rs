@@ -19,7 +19,12 @@
 //!   answering every request exactly as CPython's `memoryview` would (the answer is computed by
 //!   [`MemoryView::request`]'s logic), so `memoryview()`, `numpy.asarray()`, `bytes()`,
 //!   `struct.unpack_from()` and C extensions read it without copying. Each export holds a
-//!   reference to the object, so the Rust memory lives as long as any consumer.
+//!   reference to the object, so the Rust memory lives as long as any consumer. The format
+//!   consumers see is the [portable](crate::format::Format::portable) text, which NumPy lays
+//!   out with memview's item size and offsets: `AlignedBuffer::zeroed("ib", ..)` (5-byte items
+//!   by `struct`'s rules, 8 by NumPy's) is exported as `=ib`, so `np.asarray` reads a 5-byte
+//!   record with `f1` at offset 4 instead of failing or reading the wrong bytes. Element
+//!   formats (`d`, `<i`, `Zf`) and structs NumPy already reads alike keep their text.
 //!
 //! ```
 //! use memview::ffi::AlignedBuffer;
@@ -237,11 +242,14 @@ fn element_format<T: Element>() -> &'static str {
 /// `readonly`, `nbytes`, `exports`) that `memoryview()`, `numpy.asarray()`, `bytes()` and
 /// `struct.unpack_from()` accept. Requests are answered as CPython's `memoryview` answers them
 /// (`WRITABLE` on a read-only buffer, `ND` on a non-C-contiguous one, ... fail with its
-/// messages, as `BufferError`).
+/// messages, as `BufferError`), except that the format exported is the portable text of the
+/// buffer's format and item size (see [`Export`]), computed once.
 #[pyclass(module = "memview", name = "RustBuffer", frozen)]
 pub struct RustBuffer {
     region: OwnedRegion,
     format: Arc<Format>,
+    /// What exports carry: `format.portable_with_itemsize(itemsize)`, computed once.
+    portable: String,
     itemsize: usize,
     shape: Vec<usize>,
     strides: Vec<isize>,
@@ -265,6 +273,7 @@ impl RustBuffer {
         let strides = c_strides(&shape, itemsize);
         RustBuffer {
             region,
+            portable: format.portable_with_itemsize(itemsize).into_string(),
             format,
             itemsize,
             shape,
@@ -306,6 +315,7 @@ impl RustBuffer {
         };
         let out = RustBuffer {
             region,
+            portable: format.portable_with_itemsize(size).into_string(),
             format,
             itemsize: size,
             shape,
@@ -332,7 +342,8 @@ impl RustBuffer {
             flags,
         )?;
         let buf = self.region.ptr.wrapping_add(info.offset) as *mut c_void;
-        Ok(Export::from_info(buf, info))
+        let portable = info.format.as_ref().map(|_| self.portable.clone());
+        Ok(Export::with_format(buf, info, portable))
     }
 
     /// How many consumers currently hold a buffer of this object.
@@ -402,7 +413,8 @@ impl RustBuffer {
         self.exports.fetch_sub(1, Ordering::SeqCst);
     }
 
-    /// The format of one item.
+    /// The format of one item, as memview holds it (exports carry its portable text, which
+    /// `memoryview(obj).format` shows).
     #[getter(format)]
     fn py_format(&self) -> String {
         self.format.as_str().to_string()

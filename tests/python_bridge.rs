@@ -457,3 +457,330 @@ fn hostile_exporter_headers_are_errors() {
         assert!(unsafe { raw.as_view() }.is_err());
     });
 }
+
+// ---- exported struct formats: what NumPy makes of them ----
+
+#[path = "fixtures/portable.rs"]
+mod portable;
+#[path = "fixtures/reader.rs"]
+mod reader;
+
+use memview::format::{Field, FieldType, Format, Layout, Scalar, ScalarKind};
+use memview::Value;
+use std::sync::Arc;
+
+/// A value for one scalar, different for every call (`n` counts calls).
+fn scalar_value(s: &Scalar, n: &mut i64) -> Value {
+    *n += 1;
+    let k = *n;
+    let letters = |len: usize| -> String {
+        (0..len)
+            .map(|i| char::from(b'a' + ((k as usize + i) % 26) as u8))
+            .collect()
+    };
+    match s.kind {
+        ScalarKind::Int | ScalarKind::UInt | ScalarKind::Pointer => Value::Int((k % 100).into()),
+        ScalarKind::Object => Value::Int(0),
+        ScalarKind::Bool => Value::Bool(k % 2 == 1),
+        ScalarKind::Float | ScalarKind::LongDouble => Value::Float(k as f64 + 0.5),
+        ScalarKind::Complex => Value::Complex(num_complex::Complex64::new(k as f64, -0.5)),
+        ScalarKind::Char => Value::Bytes(letters(1).into_bytes()),
+        ScalarKind::Bytes | ScalarKind::Pascal => Value::Bytes(letters(s.size).into_bytes()),
+        ScalarKind::Ucs4 => Value::Str(letters(s.size / 4)),
+        ScalarKind::Ucs2 => Value::Str(letters(s.size / 2)),
+        ScalarKind::Pad => unreachable!("padding is not a field"),
+    }
+}
+
+fn field_value(f: &Field, n: &mut i64) -> Value {
+    fn element(ty: &FieldType, n: &mut i64) -> Value {
+        match ty {
+            FieldType::Scalar(s) => scalar_value(s, n),
+            FieldType::Struct(st) => Value::Record(
+                st.fields
+                    .iter()
+                    .map(|f| (f.name.clone(), field_value(f, n)))
+                    .collect(),
+            ),
+        }
+    }
+    fn shaped(ty: &FieldType, dims: &[usize], n: &mut i64) -> Value {
+        match dims.split_first() {
+            None => element(ty, n),
+            Some((&d, rest)) => Value::List((0..d).map(|_| shaped(ty, rest, n)).collect()),
+        }
+    }
+    shaped(&f.ty, &f.shape, n)
+}
+
+/// A distinct value for one whole item of `layout`.
+fn item_value(layout: &Layout, n: &mut i64) -> Value {
+    if layout.tuple {
+        let mut values = Vec::new();
+        for f in &layout.top.fields {
+            for _ in 0..f.repeat {
+                values.push(field_value(f, n));
+            }
+        }
+        Value::Tuple(values)
+    } else {
+        field_value(&layout.top.fields[0], n)
+    }
+}
+
+/// `(name, offset)` of the named fields NumPy shows at top level (it unwraps a lone unnamed
+/// struct that fills the item).
+fn named_offsets(f: &Format, itemsize: usize) -> Vec<(String, usize)> {
+    let mut fields = f.fields();
+    if let [only] = fields {
+        if let (None, true, FieldType::Struct(st)) = (&only.name, only.shape.is_empty(), &only.ty) {
+            if only.offset == 0 && st.size == itemsize {
+                fields = &st.fields;
+            }
+        }
+    }
+    fields
+        .iter()
+        .filter_map(|fl| fl.name.clone().map(|n| (n, fl.offset)))
+        .collect()
+}
+
+const NUMPY_LAYOUT: &str = "\
+def leaves(dt, base, out):
+    if dt.names:
+        for name in dt.names:
+            sub, off = dt.fields[name][:2]
+            leaves(sub, base + off, out)
+    elif dt.subdtype is not None:
+        b, shape = dt.subdtype
+        for k in range(int(np.prod(shape))):
+            leaves(b, base + k * b.itemsize, out)
+    elif dt.kind != 'V':
+        out.append(f'{base}:{dt.str}')
+    return out
+def np_layout(a):
+    # NumPy moves sub-array dimensions of the item into the array's shape: put them back.
+    inner = a.shape[1:]
+    out = []
+    for idx in np.ndindex(*inner):
+        leaves(a.dtype, sum(i * s for i, s in zip(idx, a.strides[1:])), out)
+    return a.dtype.itemsize * int(np.prod(inner)), ','.join(out)
+def N(x):
+    if isinstance(x, list):
+        return [N(y) for y in x]
+    if isinstance(x, tuple):
+        return tuple(N(y) for y in x)
+    if x is None:
+        return 0
+    if isinstance(x, np.longdouble):
+        return float(x)
+    return x
+";
+
+/// Export `buf` through `RustBuffer` and check in NumPy: `memoryview(obj).format` is the
+/// portable text, and `np.asarray(obj)` has the item size, every scalar's offset and type, the
+/// named fields' offsets and the values memview itself reads.
+fn check_struct_export(
+    py: Python<'_>,
+    env: &Bound<'_, PyDict>,
+    buf: AlignedBuffer,
+    want_text: &str,
+) {
+    let format = buf.format().clone();
+    let itemsize = buf.itemsize();
+    let label = format!(
+        "{:?} (itemsize {itemsize}, shape {:?})",
+        format.as_str(),
+        buf.shape()
+    );
+    let portable = format.portable_with_itemsize(itemsize);
+    assert_eq!(portable.as_str(), want_text, "{label}");
+    assert!(portable.numpy_readable(), "{label}");
+    let mut leaves = Vec::new();
+    portable::leaves(format.fields(), 0, &mut leaves, 10_000);
+    let values = buf.view().to_list().unwrap().to_string();
+    let names = named_offsets(&format, itemsize);
+    let obj = Bound::new(py, RustBuffer::from_aligned(buf, false)).unwrap();
+    env.set_item("obj", &obj).unwrap();
+    assert_eq!(
+        eval(py, env, "memoryview(obj).format").to_string(),
+        want_text,
+        "{label}"
+    );
+    let got: (usize, String) = eval(py, env, "np_layout(np.asarray(obj))")
+        .extract()
+        .unwrap();
+    assert_eq!(
+        got,
+        (itemsize, leaves.join(",")),
+        "{label}: (itemsize, leaves)"
+    );
+    for (name, offset) in names {
+        env.set_item("name", &name).unwrap();
+        let off: usize = eval(py, env, "np.asarray(obj).dtype.fields[name][1]")
+            .extract()
+            .unwrap();
+        assert_eq!(off, offset, "{label}: field {name:?}");
+    }
+    // A single top-level field is the value itself in memview; NumPy keeps it as a one-field
+    // record unless it unwraps it (an unnamed item filling the whole item).
+    let layout = format.layout();
+    let wrapped = !layout.tuple
+        && !matches!(&layout.top.fields[..], [f] if f.name.is_none() && f.offset == 0 && f.size() == itemsize);
+    let np_values = if wrapped {
+        "repr(N(L(np.asarray(obj)[np.asarray(obj).dtype.names[0]].tolist())))"
+    } else {
+        "repr(N(L(np.asarray(obj).tolist())))"
+    };
+    let np_values = eval(py, env, np_values).to_string();
+    assert_eq!(np_values, values, "{label}: values");
+    // Writes from NumPy land where memview reads them.
+    run(
+        py,
+        env,
+        "a = np.asarray(obj)\nif len(a): a[-1] = a[0]\ndel a",
+    );
+    let g = PyBufferGuard::get(&obj, BufferFlags::FULL_RO).unwrap();
+    // SAFETY: no Python code runs while `back` lives.
+    let back = unsafe { g.as_view() }.unwrap();
+    assert_eq!(back.itemsize(), itemsize, "{label}");
+    if back.shape()[0] > 1 {
+        assert_eq!(
+            back.get(&[-1]).unwrap().to_string(),
+            back.get(&[0]).unwrap().to_string(),
+            "{label}"
+        );
+    }
+}
+
+#[test]
+fn export_struct_formats_numpy_reads_them() {
+    with_py(|py| {
+        let env = env(py);
+        run(py, &env, NUMPY_LAYOUT);
+        let cases = [
+            // top-level trailing padding: `struct` says 5 bytes, NumPy's `@` rules 8
+            ("ib", "=ib"),
+            ("lb", "=qb"),
+            ("T{i:a:h:b:}:s:", "T{i:a:h:b:}:s:"),
+            ("bd", "bd"),
+            // (b) a nested aligned struct followed by a field
+            ("T{T{i:a:b:b:}:s:b:c:}", "T{T{i:a:b:b:}:s:b:c:}"),
+            ("T{i:a:b:b:}:s:b:c:", "T{=i:a:b:b:3x}:s:b:c:"),
+            // (c) a sub-array of padded structs
+            ("(3)T{i:a:b:b:}:s:b:c:", "(3)T{=i:a:b:b:3x}:s:b:c:"),
+            ("T{(3)T{i:a:b:b:}:s:i:c:}", "T{(3)T{i:a:b:b:}:s:i:c:}"),
+            // (d) a packed struct: the same text for every length
+            ("T{=i:f0:b:f1:}", "T{=i:f0:b:f1:}"),
+            // (f) `O` at a misaligned offset, next to a long double
+            ("<bOg", "b=O^g"),
+            ("bg", "bg"),
+            ("<bg", "b^g"),
+            // byte orders
+            (">i:a:@h:b:b:c:", ">i:a:=h:b:b:c:"),
+            ("T{>i:a:d:b:}", "T{>i:a:d:b:}"),
+            ("<h:a:>i:b:@b:c:Zf:d:", "<h:a:>i:b:@b:c:Zf:d:"),
+            ("T{b:a:i:b:}:s:b:c:", "T{b:a:3x=i:b:}:s:b:c:"),
+            // strings, booleans, half floats, named padding
+            ("?3s2we", "?3s=2we"),
+            ("bx:pad:i:v:", "b3x=i:v:"),
+            ("T{n:a:c:b:}", "T{=q:a:c:b:7x}"),
+        ];
+        for (fmt, want) in cases {
+            for len in [0, 1, 2] {
+                let mut buf = AlignedBuffer::zeroed(fmt, &[len]).unwrap();
+                let layout = buf.format().layout().clone();
+                let mut n = 0;
+                for i in 0..len {
+                    let v = item_value(&layout, &mut n);
+                    buf.view_mut()
+                        .set(&[i as isize], v.clone())
+                        .unwrap_or_else(|e| panic!("{fmt:?}: set {v}: {e}"));
+                }
+                check_struct_export(py, &env, buf, want);
+            }
+        }
+        // gh-7797: a struct whose item size is larger than its format's (NumPy's own export
+        // of such a dtype cannot be read back); the rest is written as trailing padding.
+        let f = Arc::new(Format::parse("T{b:a:}").unwrap());
+        for len in [0, 1, 2] {
+            let mut buf = AlignedBuffer::zeroed_format(f.clone(), Some(4), &[len]).unwrap();
+            for i in 0..len {
+                buf.view_mut()
+                    .set(
+                        &[i as isize],
+                        Value::Record(vec![(Some("a".into()), Value::Int(i as i128 + 5))]),
+                    )
+                    .unwrap();
+            }
+            check_struct_export(py, &env, buf, "T{b:a:}3x");
+        }
+    });
+}
+
+/// Every NumPy-readable portable text — the whole format corpus and random struct formats —
+/// exported through `RustBuffer` and read by the real NumPy (`np.asarray`, its C fast path and
+/// Python parser) has memview's item size and the same scalar at every offset.
+#[test]
+fn portable_formats_match_real_numpy() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+    let mut texts: Vec<String> = reader::read("formats.tsv")
+        .iter()
+        .map(|r| r.req("fmt").to_string())
+        .filter(|t| {
+            !t.split(|c: char| !c.is_ascii_digit())
+                .any(|run| run.len() > 4)
+        })
+        .collect();
+    let mut runner = TestRunner::deterministic();
+    let strategy = portable::arb_format();
+    for _ in 0..3000 {
+        texts.push(strategy.new_tree(&mut runner).unwrap().current());
+    }
+    with_py(|py| {
+        let env = env(py);
+        run(py, &env, NUMPY_LAYOUT);
+        run(
+            py,
+            &env,
+            "def check_all(cases):\n    bad = []\n    for obj, text, size, want in cases:\n        \
+             try:\n            if memoryview(obj).format != text:\n                bad.append((text, 'memoryview format', memoryview(obj).format))\n                continue\n            \
+             got = np_layout(np.asarray(obj))\n        except Exception as e:\n            got = repr(e)\n        \
+             if got != (size, want):\n            bad.append((text, got, (size, want)))\n    return bad",
+        );
+        let cases = pyo3::types::PyList::empty(py);
+        let (mut readable, mut rewritten) = (0, 0);
+        for text in &texts {
+            let Ok(f) = Format::parse(text) else { continue };
+            let p = f.portable();
+            let mut leaves = Vec::new();
+            if !p.numpy_readable()
+                || f.itemsize() == 0
+                || f.itemsize() > 1 << 16
+                || portable::leaves(f.fields(), 0, &mut leaves, 2000).is_none()
+            {
+                continue;
+            }
+            readable += 1;
+            rewritten += usize::from(p.as_str() != f.as_str());
+            let buf = AlignedBuffer::zeroed(text, &[1]).unwrap();
+            let obj = Bound::new(py, RustBuffer::from_aligned(buf, true)).unwrap();
+            cases
+                .append((obj, p.as_str(), f.itemsize(), leaves.join(",")))
+                .unwrap();
+        }
+        env.set_item("cases", &cases).unwrap();
+        let bad = eval(py, &env, "check_all(cases)");
+        let n_bad = bad.len().unwrap();
+        assert!(
+            n_bad == 0,
+            "{n_bad} of {readable} portable texts read differently by NumPy:\n{}",
+            bad.repr().unwrap()
+        );
+        assert!(
+            readable > 2000 && rewritten > 500,
+            "{readable} checked, {rewritten} rewritten"
+        );
+    });
+}
