@@ -5,6 +5,7 @@ use std::fmt;
 use crate::codec::PackError;
 use crate::element::ElementError;
 use crate::format::FormatError;
+use crate::npy::NpyError;
 use crate::view::ViewError;
 
 /// Any error this crate returns. Each operation returns its own precise error type; this enum
@@ -21,6 +22,8 @@ pub enum Error {
     View(ViewError),
     /// A typed or `ndarray` conversion failed.
     Element(ElementError),
+    /// A `.npy` file could not be read.
+    Npy(NpyError),
 }
 
 impl fmt::Display for Error {
@@ -30,6 +33,7 @@ impl fmt::Display for Error {
             Error::Pack(e) => e.fmt(f),
             Error::View(e) => e.fmt(f),
             Error::Element(e) => e.fmt(f),
+            Error::Npy(e) => e.fmt(f),
         }
     }
 }
@@ -41,6 +45,7 @@ impl std::error::Error for Error {
             Error::Pack(e) => Some(e),
             Error::View(e) => Some(e),
             Error::Element(e) => Some(e),
+            Error::Npy(e) => Some(e),
         }
     }
 }
@@ -58,7 +63,8 @@ from_error!(
     Format(FormatError),
     Pack(PackError),
     View(ViewError),
-    Element(ElementError)
+    Element(ElementError),
+    Npy(NpyError)
 );
 
 #[cfg(test)]

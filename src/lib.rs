@@ -44,6 +44,7 @@
 //! | NumPy basic indexing `a[1:, ::-2, ..., None]` | [`MemoryView::select`] | [`view`](mod@view) |
 //! | `np.asarray(buf)` / `np.frombuffer` → `ArrayViewD`, and back | [`MemoryView::as_array`], [`MemoryView::to_array`], [`MemoryView::from_array`], [`MemoryView::from_owned_array`] | [`ndarray`](mod@ndarray) ("From NumPy / to ndarray") |
 //! | typed element access with any byte order and alignment | [`MemoryView::typed`], [`Element`] | [`element`](mod@element) |
+//! | `np.load` of a `.npy` file (header, dtype → format, zero-copy view) | [`npy::view`], [`npy::Header`] | [`npy`](mod@npy) |
 //!
 //! # Crate features
 //!
@@ -76,6 +77,7 @@ mod error;
 pub mod ffi;
 pub mod format;
 pub mod ndarray;
+pub mod npy;
 pub mod pack;
 #[cfg(feature = "python")]
 pub mod python;

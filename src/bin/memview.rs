@@ -22,10 +22,6 @@ mod error;
 mod explain;
 #[path = "memview/input.rs"]
 mod input;
-#[path = "memview/npy.rs"]
-mod npy;
-#[path = "memview/pylit.rs"]
-mod pylit;
 #[path = "memview/render.rs"]
 mod render;
 #[path = "memview/structcmd.rs"]

@@ -7,7 +7,6 @@ use memview::{PackError, Struct, Value};
 
 use crate::error::CliError;
 use crate::input;
-use crate::pylit::{self, Lit};
 
 /// `calcsize FORMAT`: the size in bytes (struct dialect, or NumPy's with `numpy`).
 pub fn calcsize(fmt: &str, numpy: bool) -> Result<String, CliError> {
@@ -20,32 +19,6 @@ pub fn calcsize(fmt: &str, numpy: bool) -> Result<String, CliError> {
         "{}\n",
         Format::parse_with(fmt, dialect)?.itemsize()
     ))
-}
-
-/// Turn a parsed literal into a value for packing.
-pub fn lit_to_value(lit: Lit) -> Result<Value, String> {
-    Ok(match lit {
-        Lit::Int(i) => Value::Int(i),
-        Lit::Float(f) => Value::Float(f),
-        Lit::Complex(re, im) => Value::Complex(num_complex::Complex64::new(re, im)),
-        Lit::Bool(b) => Value::Bool(b),
-        Lit::Bytes(b) => Value::Bytes(b),
-        Lit::Str(s) => Value::Str(s),
-        Lit::Tuple(items) => Value::Tuple(
-            items
-                .into_iter()
-                .map(lit_to_value)
-                .collect::<Result<_, _>>()?,
-        ),
-        Lit::List(items) => Value::List(
-            items
-                .into_iter()
-                .map(lit_to_value)
-                .collect::<Result<_, _>>()?,
-        ),
-        Lit::None => return Err("None cannot be packed".into()),
-        Lit::Dict(_) => return Err("a dict cannot be packed".into()),
-    })
 }
 
 /// Map a pack/unpack error to an exit code: format errors and a wrong number of values are
@@ -65,15 +38,12 @@ pub fn pack(fmt: &str, values: &[String]) -> Result<Vec<u8>, CliError> {
         .iter()
         .enumerate()
         .map(|(i, text)| {
-            pylit::parse(text)
-                .map_err(|e| e.to_string())
-                .and_then(lit_to_value)
-                .map_err(|e| {
-                    CliError::usage(format!(
-                        "value {} ({text:?}) is not a Python literal: {e}",
-                        i + 1
-                    ))
-                })
+            text.parse::<Value>().map_err(|e| {
+                CliError::usage(format!(
+                    "value {} ({text:?}) is not a Python literal: {e}",
+                    i + 1
+                ))
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     st.pack(&values).map_err(pack_error)

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use memview::format::{Dialect, Format};
+use memview::npy::{self, NpyError};
 use memview::view::{MemoryView, Order, ViewError};
 
 use crate::error::CliError;
 use crate::explain::quote;
 use crate::input;
-use crate::npy;
 use crate::render::{self, Summary};
 
 /// How `view` prints the data.
@@ -171,7 +171,7 @@ pub fn run(args: &ViewArgs, out: &mut dyn Write) -> Result<(), CliError> {
         Dialect::Struct
     };
     let header = if !args.raw && npy::is_npy(bytes) {
-        Some(npy::parse_header(bytes).map_err(|e| CliError::data(format!("{}: {e}", args.file)))?)
+        Some(npy::Header::parse(bytes).map_err(|e| npy_error(&args.file, e))?)
     } else {
         None
     };
@@ -185,14 +185,7 @@ pub fn run(args: &ViewArgs, out: &mut dyn Write) -> Result<(), CliError> {
     // The format: --format, else the .npy dtype (NumPy's layout), else 'B'.
     let format = match (&args.format, &header) {
         (Some(f), _) => Format::parse_with(f, dialect)?,
-        (None, Some(h)) => Format::parse_with(&h.format, Dialect::NumPy).map_err(|e| {
-            CliError::data(format!(
-                "{}: dtype {} translates to the format {}, which memview cannot read: {e}",
-                args.file,
-                h.descr,
-                quote(&h.format)
-            ))
-        })?,
+        (None, Some(h)) => h.to_format().map_err(|e| npy_error(&args.file, e))?,
         (None, None) => Format::parse_with("B", dialect)?,
     };
     let itemsize = args.itemsize.unwrap_or(format.itemsize());
@@ -202,7 +195,7 @@ pub fn run(args: &ViewArgs, out: &mut dyn Write) -> Result<(), CliError> {
             quote(format.as_str())
         )));
     }
-    let base = header.as_ref().map_or(0, |h| h.data_offset);
+    let base = header.as_ref().map_or(0, |h| h.data_offset());
     let offset = base.saturating_add(args.offset);
     if offset > bytes.len() {
         return Err(CliError::data(format!(
@@ -219,37 +212,34 @@ pub fn run(args: &ViewArgs, out: &mut dyn Write) -> Result<(), CliError> {
         None => None,
     };
     // The header's shape and order apply unless --format changes the item size.
-    let npy_applies = header.as_ref().filter(|h| {
-        args.format.is_none()
-            || Format::parse_with(&h.format, Dialect::NumPy).map(|f| f.itemsize()) == Ok(itemsize)
-    });
+    let npy_applies = header
+        .as_ref()
+        .filter(|h| args.format.is_none() || h.to_format().map(|f| f.itemsize()) == Ok(itemsize));
     let (shape, strides) = match (&args.shape, npy_applies) {
         (Some(s), _) => (parse_dims::<usize>(s, "shape")?, explicit_strides),
         (None, Some(h)) => {
+            // The data must be all there (trailing bytes are ignored, as np.load does); with
+            // --itemsize the header's shape is counted in items of that size.
             let needed = h
-                .shape
+                .shape()
                 .iter()
                 .try_fold(itemsize, |acc, &n| acc.checked_mul(n));
-            match needed {
-                Some(n) if n <= bytes.len().saturating_sub(h.data_offset) => {}
-                _ => {
-                    return Err(CliError::data(format!(
-                        "{}: truncated .npy file: the header says shape {} of dtype {} ({} bytes of data), \
-                         but only {} bytes follow the header",
-                        args.file,
-                        py_tuple(&h.shape),
-                        h.descr,
-                        needed.map_or("too many".to_string(), |n| n.to_string()),
-                        bytes.len().saturating_sub(h.data_offset)
-                    )))
-                }
+            let available = bytes.len().saturating_sub(h.data_offset());
+            if !matches!(needed, Some(n) if n <= available) {
+                let e = NpyError::DataTruncated {
+                    shape: h.shape().to_vec(),
+                    descr: h.descr().to_owned(),
+                    needed,
+                    available,
+                };
+                return Err(npy_error(&args.file, e));
             }
             let strides = match explicit_strides {
                 Some(s) => Some(s),
-                None if h.fortran_order => fortran_strides(&h.shape, itemsize),
+                None if h.fortran_order() => fortran_strides(h.shape(), itemsize),
                 None => None,
             };
-            (h.shape.clone(), strides)
+            (h.shape().to_vec(), strides)
         }
         (None, None) => {
             if explicit_strides.is_some() {
@@ -309,13 +299,13 @@ pub fn run(args: &ViewArgs, out: &mut dyn Write) -> Result<(), CliError> {
                 out,
                 "{}: .npy v{}.{}, dtype {}, shape {}, {} order",
                 args.file,
-                h.version.0,
-                h.version.1,
-                h.descr,
-                py_tuple(&h.shape),
-                if h.fortran_order { "Fortran" } else { "C" }
+                h.version().0,
+                h.version().1,
+                h.descr(),
+                py_tuple(h.shape()),
+                if h.fortran_order() { "Fortran" } else { "C" }
             )?;
-            if let Some(note) = &h.note {
+            if let Some(note) = h.note() {
                 writeln!(out, "note: {note}")?;
             }
         }
@@ -357,6 +347,11 @@ pub fn run(args: &ViewArgs, out: &mut dyn Write) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// A `.npy` file that cannot be read is a data error, reported with the file's name.
+fn npy_error(file: &str, e: NpyError) -> CliError {
+    CliError::data(format!("{file}: {e}"))
 }
 
 /// Write a line to stderr, ignoring failures (stderr may be closed).

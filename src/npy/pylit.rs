@@ -1,16 +1,24 @@
-//! A parser for the Python literals the CLI accepts: `pack` values and `.npy` headers.
+//! A parser for Python literals: the dict of a `.npy` header, and values typed as text.
 //!
 //! Accepted: integers (`12`, `-0x1f`, `0o17`, `0b101`, `1_000`), floats (`1.5`, `-2e-3`,
 //! `inf`, `nan`), complex numbers (`2j`, `1+2j`, `(1-2.5j)`), `True`, `False`, `None`,
 //! bytes (`b'..'`, `b".."` with Python's escapes), strings (`'..'`, `".."`, with `\n`, `\xNN`,
 //! `\uNNNN`, `\UNNNNNNNN`), tuples `(1, 2)` / `(1,)` / `()`, lists `[1, 2]` and dicts
-//! `{'a': 1}` (for `.npy` headers). Anything else is an error naming the position.
+//! `{'a': 1}`. Anything else is an error naming the position. Brackets nest at most
+//! [`MAX_DEPTH`] deep, so hostile input is an error, never a stack overflow; the parser is
+//! linear in the length of the text.
+//!
+//! The crate uses [`Lit`] internally; the public face is [`Value`]'s `FromStr` implementation
+//! (below) and [`LiteralError`].
 
 use std::fmt;
+use std::str::FromStr;
+
+use crate::Value;
 
 /// A parsed Python literal.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Lit {
+pub(crate) enum Lit {
     /// An integer (the `i128` range is enough for every struct code).
     Int(i128),
     /// A float.
@@ -33,23 +41,51 @@ pub enum Lit {
     Dict(Vec<(Lit, Lit)>),
 }
 
-/// A literal that could not be parsed: what went wrong and the byte position in the text.
+/// Text that is not a Python literal, or a literal that has no [`Value`] (`None`, a dict):
+/// what went wrong, and where when the text itself is at fault.
+///
+/// Returned by `str::parse::<Value>()` (and inside [`NpyError::HeaderNotLiteral`](super::NpyError::HeaderNotLiteral)).
+///
+/// ```
+/// use memview::Value;
+///
+/// let e = "[1 2]".parse::<Value>().unwrap_err();
+/// assert_eq!(e.to_string(), "expected ',' or ']', found '2' (at character 4)");
+/// assert_eq!(e.position(), Some(3));
+/// assert_eq!("None".parse::<Value>().unwrap_err().to_string(), "None cannot be packed");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LitError {
-    /// What was expected or found.
-    pub message: String,
-    /// Byte position in the input.
-    pub pos: usize,
+pub struct LiteralError {
+    message: String,
+    pos: Option<usize>,
 }
 
-impl fmt::Display for LitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (at character {})", self.message, self.pos + 1)
+impl LiteralError {
+    /// What was expected or found (the message without the position).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The byte position in the text where parsing failed; `None` when the text parsed but
+    /// the literal has no [`Value`] (`None`, a dict).
+    pub fn position(&self) -> Option<usize> {
+        self.pos
     }
 }
 
+impl fmt::Display for LiteralError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.pos {
+            Some(pos) => write!(f, "{} (at character {})", self.message, pos + 1),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for LiteralError {}
+
 /// Parse one literal that must make up the whole of `text` (surrounding spaces allowed).
-pub fn parse(text: &str) -> Result<Lit, LitError> {
+pub(crate) fn parse(text: &str) -> Result<Lit, LiteralError> {
     let mut p = Parser {
         s: text,
         pos: 0,
@@ -65,7 +101,7 @@ pub fn parse(text: &str) -> Result<Lit, LitError> {
 }
 
 /// How deeply `(`, `[` and `{` may nest (deeper input is an error, never a stack overflow).
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 struct Parser<'a> {
     s: &'a str,
@@ -74,10 +110,10 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn err(&self, message: impl Into<String>) -> LitError {
-        LitError {
+    fn err(&self, message: impl Into<String>) -> LiteralError {
+        LiteralError {
             message: message.into(),
-            pos: self.pos,
+            pos: Some(self.pos),
         }
     }
 
@@ -112,7 +148,7 @@ impl Parser<'_> {
 
     /// A value, with `a + bj` / `a - bj` complex sums on numbers. Cursor: before the value;
     /// after: just past it.
-    fn expr(&mut self) -> Result<Lit, LitError> {
+    fn expr(&mut self) -> Result<Lit, LiteralError> {
         let start = self.pos;
         let first = self.unary()?;
         let save = self.pos;
@@ -128,13 +164,13 @@ impl Parser<'_> {
         self.bump();
         self.ws();
         let second = self.unary()?;
-        let (re1, im1) = as_complex_parts(&first).ok_or_else(|| LitError {
+        let (re1, im1) = as_complex_parts(&first).ok_or_else(|| LiteralError {
             message: "only numbers can be added (as in 1+2j)".into(),
-            pos: start,
+            pos: Some(start),
         })?;
-        let (re2, im2) = as_complex_parts(&second).ok_or_else(|| LitError {
+        let (re2, im2) = as_complex_parts(&second).ok_or_else(|| LiteralError {
             message: "only numbers can be added (as in 1+2j)".into(),
-            pos: start,
+            pos: Some(start),
         })?;
         Ok(match (first, second) {
             (Lit::Int(a), Lit::Int(b)) => {
@@ -143,9 +179,9 @@ impl Parser<'_> {
                 } else {
                     a.checked_sub(b)
                 };
-                Lit::Int(sum.ok_or_else(|| LitError {
+                Lit::Int(sum.ok_or_else(|| LiteralError {
                     message: "integer too large".into(),
-                    pos: start,
+                    pos: Some(start),
                 })?)
             }
             (Lit::Complex(..), _) | (_, Lit::Complex(..)) => {
@@ -157,7 +193,7 @@ impl Parser<'_> {
 
     /// A value with optional leading `-`/`+` signs (counted in a loop, so any number of them
     /// is fine).
-    fn unary(&mut self) -> Result<Lit, LitError> {
+    fn unary(&mut self) -> Result<Lit, LiteralError> {
         let mut negative = false;
         let mut signs = 0usize;
         loop {
@@ -175,7 +211,10 @@ impl Parser<'_> {
             return Ok(value);
         }
         match value {
-            Lit::Int(i) if negative => Ok(Lit::Int(-i)),
+            Lit::Int(i) if negative => i.checked_neg().map(Lit::Int).ok_or(LiteralError {
+                message: "integer too large".into(),
+                pos: Some(pos),
+            }),
             Lit::Float(f) if negative => Ok(Lit::Float(-f)),
             Lit::Complex(re, im) if negative => Ok(Lit::Complex(-re, -im)),
             Lit::Bool(b) => Ok(Lit::Int(if negative {
@@ -184,14 +223,14 @@ impl Parser<'_> {
                 i128::from(b)
             })),
             v @ (Lit::Int(_) | Lit::Float(_) | Lit::Complex(..)) => Ok(v),
-            _ => Err(LitError {
+            _ => Err(LiteralError {
                 message: "'-' and '+' can only stand before a number".into(),
-                pos,
+                pos: Some(pos),
             }),
         }
     }
 
-    fn atom(&mut self) -> Result<Lit, LitError> {
+    fn atom(&mut self) -> Result<Lit, LiteralError> {
         if matches!(self.peek(), Some('(' | '[' | '{')) {
             if self.depth >= MAX_DEPTH {
                 return Err(self.err(format!("brackets nest more than {MAX_DEPTH} deep")));
@@ -204,7 +243,7 @@ impl Parser<'_> {
         self.atom_inner()
     }
 
-    fn atom_inner(&mut self) -> Result<Lit, LitError> {
+    fn atom_inner(&mut self) -> Result<Lit, LiteralError> {
         match self.peek() {
             None => Err(self.err("expected a value, found the end of the text")),
             Some('(') => {
@@ -235,11 +274,11 @@ impl Parser<'_> {
                 for c in s.chars() {
                     let n = u32::from(c);
                     if n > 255 {
-                        return Err(LitError {
+                        return Err(LiteralError {
                             message: format!(
                                 "bytes can only contain ASCII characters and \\x escapes, found {c:?}"
                             ),
-                            pos: start,
+                            pos: Some(start),
                         });
                     }
                     out.push(n as u8);
@@ -260,12 +299,12 @@ impl Parser<'_> {
                     "nan" => Ok(Lit::Float(f64::NAN)),
                     "infj" => Ok(Lit::Complex(0.0, f64::INFINITY)),
                     "nanj" => Ok(Lit::Complex(0.0, f64::NAN)),
-                    word => Err(LitError {
+                    word => Err(LiteralError {
                         message: format!(
                             "unknown name {word:?} (expected a number, True, False, b'..', '..', (..) or [..]; \
                              strings need quotes, which the shell may strip: write \"'abc'\")"
                         ),
-                        pos: start,
+                        pos: Some(start),
                     }),
                 }
             }
@@ -274,7 +313,7 @@ impl Parser<'_> {
     }
 
     /// Items up to `close`, comma separated; returns them and whether a comma came last.
-    fn sequence(&mut self, close: char) -> Result<(Vec<Lit>, bool), LitError> {
+    fn sequence(&mut self, close: char) -> Result<(Vec<Lit>, bool), LiteralError> {
         let mut items = Vec::new();
         let mut trailing = false;
         loop {
@@ -301,7 +340,7 @@ impl Parser<'_> {
         }
     }
 
-    fn dict(&mut self) -> Result<Lit, LitError> {
+    fn dict(&mut self) -> Result<Lit, LiteralError> {
         let mut items = Vec::new();
         loop {
             self.ws();
@@ -327,41 +366,41 @@ impl Parser<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, LitError> {
+    fn string(&mut self) -> Result<String, LiteralError> {
         self.quoted(false)
     }
 
     /// A quoted string with Python escapes; for bytes, `\u`/`\U` are not escapes and
     /// characters are returned as code points 0..=255 via `\x`. Cursor: at the quote.
-    fn quoted(&mut self, bytes: bool) -> Result<String, LitError> {
+    fn quoted(&mut self, bytes: bool) -> Result<String, LiteralError> {
         let start = self.pos;
         let quote = self.bump().unwrap_or('\'');
         let mut out = String::new();
         loop {
-            let c = self.bump().ok_or_else(|| LitError {
+            let c = self.bump().ok_or_else(|| LiteralError {
                 message: format!("unterminated string (missing closing {quote})"),
-                pos: start,
+                pos: Some(start),
             })?;
             if c == quote {
                 return Ok(out);
             }
             if c != '\\' {
                 if bytes && !c.is_ascii() {
-                    return Err(LitError {
+                    return Err(LiteralError {
                         message: format!(
                             "bytes can only contain ASCII characters (write \\x{:02x}.. escapes for {c:?})",
                             u32::from(c)
                         ),
-                        pos: self.pos - c.len_utf8(),
+                        pos: Some(self.pos - c.len_utf8()),
                     });
                 }
                 out.push(c);
                 continue;
             }
             let esc_pos = self.pos - 1;
-            let e = self.bump().ok_or_else(|| LitError {
+            let e = self.bump().ok_or_else(|| LiteralError {
                 message: "unterminated string (ends with a backslash)".into(),
-                pos: esc_pos,
+                pos: Some(esc_pos),
             })?;
             match e {
                 '\n' => {}
@@ -403,7 +442,7 @@ impl Parser<'_> {
         }
     }
 
-    fn hex_escape(&mut self, digits: usize, esc_pos: usize) -> Result<char, LitError> {
+    fn hex_escape(&mut self, digits: usize, esc_pos: usize) -> Result<char, LiteralError> {
         let start = self.pos;
         for _ in 0..digits {
             match self.peek() {
@@ -411,24 +450,24 @@ impl Parser<'_> {
                     self.bump();
                 }
                 _ => {
-                    return Err(LitError {
+                    return Err(LiteralError {
                         message: format!(
                             "truncated escape: \\x, \\u, \\U need {digits} hex digits"
                         ),
-                        pos: esc_pos,
+                        pos: Some(esc_pos),
                     })
                 }
             }
         }
         let n = u32::from_str_radix(&self.s[start..self.pos], 16).unwrap_or(u32::MAX);
-        char::from_u32(n).ok_or_else(|| LitError {
+        char::from_u32(n).ok_or_else(|| LiteralError {
             message: format!("escape \\U{n:08x} is not a valid code point"),
-            pos: esc_pos,
+            pos: Some(esc_pos),
         })
     }
 
     /// An unsigned int, float or imaginary literal. Cursor: at the first digit or '.'.
-    fn number(&mut self) -> Result<Lit, LitError> {
+    fn number(&mut self) -> Result<Lit, LiteralError> {
         let start = self.pos;
         let rest = &self.s[self.pos..];
         let radix = if rest.len() > 1 && rest.starts_with('0') {
@@ -453,12 +492,12 @@ impl Parser<'_> {
                 .collect();
             return i128::from_str_radix(&digits, radix)
                 .map(Lit::Int)
-                .map_err(|_| LitError {
+                .map_err(|_| LiteralError {
                     message: format!(
                         "invalid base-{radix} integer {:?}",
                         &self.s[start..self.pos]
                     ),
-                    pos: start,
+                    pos: Some(start),
                 });
         }
         let mut is_float = false;
@@ -483,9 +522,9 @@ impl Parser<'_> {
             .filter(|&c| c != '_')
             .collect();
         let imaginary = self.eat('j') || self.eat('J');
-        let bad = || LitError {
+        let bad = || LiteralError {
             message: format!("invalid number {:?}", &text),
-            pos: start,
+            pos: Some(start),
         };
         if imaginary {
             let im: f64 = text.parse().map_err(|_| bad())?;
@@ -495,17 +534,17 @@ impl Parser<'_> {
             text.parse().map(Lit::Float).map_err(|_| bad())
         } else {
             if text.len() > 1 && text.starts_with('0') && text.chars().any(|c| c != '0') {
-                return Err(LitError {
+                return Err(LiteralError {
                     message: format!(
                         "leading zeros are not allowed in {text:?} (write 0o{} for octal)",
                         text.trim_start_matches('0')
                     ),
-                    pos: start,
+                    pos: Some(start),
                 });
             }
-            text.parse().map(Lit::Int).map_err(|_| LitError {
+            text.parse().map(Lit::Int).map_err(|_| LiteralError {
                 message: format!("integer {text:?} is too large"),
-                pos: start,
+                pos: Some(start),
             })
         }
     }
@@ -518,6 +557,116 @@ fn as_complex_parts(l: &Lit) -> Option<(f64, f64)> {
         Lit::Complex(re, im) => Some((re, im)),
         Lit::Bool(b) => Some((f64::from(u8::from(b)), 0.0)),
         _ => None,
+    }
+}
+
+/// Python's `repr` of a literal (`'<f8'`, `(3,)`, `[('x', '<i4')]`), for messages.
+impl fmt::Display for Lit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn join(f: &mut fmt::Formatter<'_>, items: &[Lit]) -> fmt::Result {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{item}")?;
+            }
+            Ok(())
+        }
+        match self {
+            Lit::Int(i) => write!(f, "{i}"),
+            Lit::Float(x) => write!(f, "{}", Value::Float(*x)),
+            Lit::Complex(re, im) => {
+                write!(
+                    f,
+                    "{}",
+                    Value::Complex(num_complex::Complex64::new(*re, *im))
+                )
+            }
+            Lit::Bool(true) => f.write_str("True"),
+            Lit::Bool(false) => f.write_str("False"),
+            Lit::None => f.write_str("None"),
+            Lit::Bytes(b) => write!(f, "{}", Value::Bytes(b.clone())),
+            Lit::Str(s) => write!(f, "{}", Value::Str(s.clone())),
+            Lit::Tuple(items) if items.len() == 1 => write!(f, "({},)", items[0]),
+            Lit::Tuple(items) => {
+                f.write_str("(")?;
+                join(f, items)?;
+                f.write_str(")")
+            }
+            Lit::List(items) => {
+                f.write_str("[")?;
+                join(f, items)?;
+                f.write_str("]")
+            }
+            Lit::Dict(items) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}: {v}")?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+impl Lit {
+    /// The [`Value`] this literal stands for; `None` and dicts have none.
+    fn into_value(self) -> Result<Value, LiteralError> {
+        let no_value = |what: &str| LiteralError {
+            message: format!("{what} cannot be packed"),
+            pos: None,
+        };
+        Ok(match self {
+            Lit::Int(i) => Value::Int(i),
+            Lit::Float(f) => Value::Float(f),
+            Lit::Complex(re, im) => Value::Complex(num_complex::Complex64::new(re, im)),
+            Lit::Bool(b) => Value::Bool(b),
+            Lit::Bytes(b) => Value::Bytes(b),
+            Lit::Str(s) => Value::Str(s),
+            Lit::Tuple(items) => Value::Tuple(
+                items
+                    .into_iter()
+                    .map(Lit::into_value)
+                    .collect::<Result<_, _>>()?,
+            ),
+            Lit::List(items) => Value::List(
+                items
+                    .into_iter()
+                    .map(Lit::into_value)
+                    .collect::<Result<_, _>>()?,
+            ),
+            Lit::None => return Err(no_value("None")),
+            Lit::Dict(_) => return Err(no_value("a dict")),
+        })
+    }
+}
+
+/// Parse a Python literal into the [`Value`] it denotes, as `ast.literal_eval` would read it
+/// and as [`pack`](crate::pack()) takes it: `12`, `-0x1f`, `1.5`, `inf`, `1+2j`, `True`,
+/// `b'ab\x00'`, `'text'`, `(1, 2.5)` (a tuple, for a `T{...}` field or several items),
+/// `[1, 2]` (a list, for a sub-array). `None` and dicts have no `Value` and are refused.
+///
+/// This is the parser that reads `.npy` headers (module [`npy`](crate::npy)); `Display` of a
+/// `Value` prints text this parses back (records come back as tuples).
+///
+/// ```
+/// use memview::{pack, Value};
+///
+/// let v: Value = "(-2, 1.5, True)".parse()?;
+/// assert_eq!(v, Value::Tuple(vec![Value::Int(-2), Value::Float(1.5), Value::Bool(true)]));
+/// let Value::Tuple(items) = v else { unreachable!() };
+/// assert_eq!(pack("<hd?", &items)?, b"\xfe\xff\x00\x00\x00\x00\x00\x00\xf8\x3f\x01");
+/// assert_eq!("(1-2.5j)".parse::<Value>()?.to_string(), "(1-2.5j)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl FromStr for Value {
+    type Err = LiteralError;
+
+    fn from_str(text: &str) -> Result<Value, LiteralError> {
+        parse(text)?.into_value()
     }
 }
 

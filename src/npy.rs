@@ -1,0 +1,413 @@
+//! Reading NumPy `.npy` files: the header, the dtype as a PEP 3118 format, and a
+//! [`MemoryView`] of the data without copying.
+//!
+//! ```
+//! use memview::npy;
+//!
+//! // What np.save(f, np.array([[1, 2, 3], [4, 5, 6]], dtype='<i2')) writes.
+//! let mut file = b"\x93NUMPY\x01\x00\x76\x00".to_vec();
+//! let dict = "{'descr': '<i2', 'fortran_order': False, 'shape': (2, 3), }";
+//! file.extend_from_slice(format!("{dict:<117}\n").as_bytes());
+//! for v in [1i16, 2, 3, 4, 5, 6] {
+//!     file.extend_from_slice(&v.to_le_bytes());
+//! }
+//!
+//! let header = npy::Header::parse(&file)?;
+//! assert_eq!((header.version(), header.descr(), header.format()), ((1, 0), "'<i2'", "<h"));
+//! assert_eq!((header.shape(), header.fortran_order(), header.data_offset()), (&[2, 3][..], false, 128));
+//!
+//! let view = npy::view(&file)?;                     // np.load(f), but borrowing `file`
+//! assert_eq!(view.to_list()?.to_string(), "[[1, 2, 3], [4, 5, 6]]");
+//! assert_eq!(view.strides(), &[6, 2]);
+//! # Ok::<(), memview::Error>(())
+//! ```
+//!
+//! # The file format
+//!
+//! NEP 1 / `numpy.lib.format`: the magic `\x93NUMPY`, a major and minor version byte, the
+//! header length (2 bytes little-endian in version 1.0, 4 bytes in versions 2.0 and 3.0), then
+//! a Python dict literal `{'descr': ..., 'fortran_order': ..., 'shape': ...}` padded with
+//! spaces and a newline (Latin-1 in versions 1.0 and 2.0, UTF-8 in 3.0); the data follows, in C
+//! or Fortran order. [`Header::parse`] reads all three versions.
+//!
+//! What this reader does where `np.load` could differ:
+//!
+//! * **Trailing bytes** after the data are ignored, as `np.load` ignores them; the view covers
+//!   exactly the data ([`Header::data`]).
+//! * **Too little data** is [`NpyError::DataTruncated`], naming the bytes needed and present
+//!   (`np.load`: "EOF: reading array data, expected 48 bytes got 20").
+//! * **Header keys**: `'descr'`, `'fortran_order'` and `'shape'` must be present; other keys
+//!   are ignored (`np.load` refuses them), and of a repeated key the last counts, as in Python.
+//! * **No header size limit** (`np.load` refuses headers over 10,000 bytes unless told
+//!   otherwise, to protect `ast.literal_eval`): the literal parser here is linear and limits
+//!   bracket nesting, so a huge or hostile header costs its length and no more. A header
+//!   length beyond the end of the file is [`NpyError::HeaderTruncated`] before anything is
+//!   read.
+//! * **Object arrays** (`'|O'`) are refused ([`NpyError::TypestrObject`]): their data is
+//!   pickled Python objects.
+//! * Python 2's `3L` integer suffixes (very old files) are not accepted.
+//!
+//! # From `descr` to a PEP 3118 format
+//!
+//! What `np.lib.format.dtype_to_descr` writes, and the format [`Header::format`] gives:
+//!
+//! | descr | format | | descr | format |
+//! |---|---|---|---|---|
+//! | `<i4` `>u2` `\|i1` | `<i` `>H` `b` | | `<f2` `<f4` `<f8` `<f16` | `<e` `<f` `<d` `<g` |
+//! | `\|b1` | `?` | | `<c8` `<c16` `<c32` | `<Zf` `<Zd` `<Zg` |
+//! | `\|S5` | `5s` | | `<U3` | `<3w` |
+//! | `\|V4` | `4s` (`4x` for an unnamed padding field) | | `<M8[ns]` `<m8[s]` | `<q` (int64 ticks, see [`Header::note`]) |
+//! | `[('x', '<i4'), ('y', '>f8', (2,))]` | `T{<i:x:(2)>d:y:}` | | `\|O` | refused (pickled objects) |
+//!
+//! `<f16`/`<c32` are `long double`: they translate only where `g` has that size (16 bytes on
+//! x86-64 Linux). A titled field `(('title', 'name'), '<i4')` keeps its name; the title has no
+//! PEP 3118 spelling and is dropped.
+//!
+//! Inside a struct every multi-byte item carries its own byte-order prefix (`=` for native), so
+//! no native alignment is added: the descriptor's fields are already laid out with explicit
+//! padding entries. One-byte items need no prefix (their alignment is 1 in every mode). The
+//! format is read in NumPy's [dialect](crate::format::Dialect::NumPy) ([`Header::to_format`]).
+//!
+//! # Python literals
+//!
+//! The header is read by a small parser for Python literals, which is also available as
+//! [`Value`](crate::Value)'s `FromStr`: `"(1, 2.5, b'ab')".parse::<Value>()` gives what
+//! [`pack`](crate::pack()) takes; its error is [`LiteralError`].
+
+#![forbid(unsafe_code)]
+
+mod descr;
+mod error;
+mod pylit;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use crate::format::{Dialect, Format};
+use crate::view::{MemoryView, ViewError};
+
+pub use error::NpyError;
+pub use pylit::LiteralError;
+
+use pylit::Lit;
+
+/// The magic string every `.npy` file starts with.
+pub const MAGIC: &[u8; 6] = b"\x93NUMPY";
+
+/// Whether `bytes` starts with the `.npy` magic [`MAGIC`].
+pub fn is_npy(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}
+
+/// What the header of a `.npy` file says: version, dtype (as written and as a PEP 3118
+/// format), shape, order, and where the data starts. Made by [`Header::parse`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    version: (u8, u8),
+    descr: String,
+    format: String,
+    shape: Vec<usize>,
+    fortran_order: bool,
+    data_offset: usize,
+    note: Option<String>,
+}
+
+impl Header {
+    /// Parse the header of a `.npy` file held in `file` (the whole file, or at least its
+    /// header: the data is not looked at).
+    ///
+    /// The `descr` is translated here, so an object array or a dtype without a PEP 3118
+    /// spelling is an error at once; whether the format lays out is checked by
+    /// [`to_format`](Self::to_format).
+    pub fn parse(file: &[u8]) -> Result<Header, NpyError> {
+        if !is_npy(file) {
+            return Err(NpyError::MagicMissing);
+        }
+        let (Some(&major), Some(&minor)) = (file.get(6), file.get(7)) else {
+            return Err(NpyError::VersionTruncated {
+                file_len: file.len(),
+            });
+        };
+        let (len_size, utf8) = match major {
+            1 => (2, false),
+            2 => (4, false),
+            3 => (4, true),
+            _ => return Err(NpyError::VersionUnsupported { major, minor }),
+        };
+        let start = 8 + len_size;
+        let Some(len_bytes) = file.get(8..start) else {
+            return Err(NpyError::HeaderLengthTruncated {
+                file_len: file.len(),
+            });
+        };
+        // At most 4 bytes, little-endian; saturate where usize is narrower (16-bit targets).
+        let header_len = len_bytes
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let header_len = usize::try_from(header_len).unwrap_or(usize::MAX);
+        let end = start.saturating_add(header_len);
+        let Some(raw) = file.get(start..end) else {
+            return Err(NpyError::HeaderTruncated {
+                header_len,
+                start,
+                file_len: file.len(),
+            });
+        };
+        let text: String = if utf8 {
+            std::str::from_utf8(raw)
+                .map_err(|error| NpyError::HeaderNotUtf8 { error })?
+                .to_owned()
+        } else {
+            // Latin-1: every byte is the code point of the same number.
+            raw.iter().map(|&b| char::from(b)).collect()
+        };
+        from_dict(&text, (major, minor), end)
+    }
+
+    /// The `(major, minor)` version of the file format: `(1, 0)`, `(2, 0)` or `(3, 0)`.
+    pub fn version(&self) -> (u8, u8) {
+        self.version
+    }
+
+    /// The `'descr'` entry as Python prints it: `'<f8'`, `[('x', '<i4'), ('y', '<f8')]`.
+    pub fn descr(&self) -> &str {
+        &self.descr
+    }
+
+    /// The PEP 3118 format equivalent to [`descr`](Self::descr) (table in the
+    /// [module docs](self)), to be read in NumPy's dialect.
+    pub fn format(&self) -> &str {
+        &self.format
+    }
+
+    /// The array's shape (`()` for a 0-d array).
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// Whether the data is in Fortran (column-major) order.
+    pub fn fortran_order(&self) -> bool {
+        self.fortran_order
+    }
+
+    /// The byte offset of the data in the file (NumPy pads the header so that this is a
+    /// multiple of 64, or of 16 for files from NumPy before 1.14).
+    pub fn data_offset(&self) -> usize {
+        self.data_offset
+    }
+
+    /// A remark about the translation, if any: datetimes and timedeltas are read as int64
+    /// tick counts (PEP 3118 has no date type), and this says so with the unit.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// The [`format`](Self::format) parsed in NumPy's dialect ([`NpyError::FormatUnreadable`]
+    /// if the format engine refuses it).
+    pub fn to_format(&self) -> Result<Format, NpyError> {
+        Format::parse_with(&self.format, Dialect::NumPy).map_err(|error| {
+            NpyError::FormatUnreadable {
+                descr: self.descr.clone(),
+                format: self.format.clone(),
+                error: Box::new(error),
+            }
+        })
+    }
+
+    /// The number of bytes of data the header implies: the item size times the number of
+    /// elements; `None` when that does not fit `usize`.
+    fn data_len_for(&self, itemsize: usize) -> Option<usize> {
+        self.shape
+            .iter()
+            .try_fold(itemsize, |acc, &n| acc.checked_mul(n))
+    }
+
+    /// The number of bytes of data the header implies (item size times number of elements);
+    /// [`NpyError::DataTruncated`] with `needed: None` when that does not fit `usize`, as no
+    /// file can hold it.
+    pub fn data_len(&self) -> Result<usize, NpyError> {
+        let itemsize = self.to_format()?.itemsize();
+        self.data_len_for(itemsize)
+            .ok_or_else(|| NpyError::DataTruncated {
+                shape: self.shape.clone(),
+                descr: self.descr.clone(),
+                needed: None,
+                available: 0,
+            })
+    }
+
+    /// The data bytes of `file`: exactly [`data_len`](Self::data_len) bytes from
+    /// [`data_offset`](Self::data_offset); bytes after them are ignored, as `np.load` ignores
+    /// them. [`NpyError::DataTruncated`] if the file is too short.
+    pub fn data<'a>(&self, file: &'a [u8]) -> Result<&'a [u8], NpyError> {
+        let itemsize = self.to_format()?.itemsize();
+        self.data_for(file, itemsize)
+    }
+
+    fn data_for<'a>(&self, file: &'a [u8], itemsize: usize) -> Result<&'a [u8], NpyError> {
+        let available = file.len().saturating_sub(self.data_offset);
+        let needed = self.data_len_for(itemsize);
+        match needed {
+            Some(n) if n <= available => Ok(&file[self.data_offset..self.data_offset + n]),
+            _ => Err(NpyError::DataTruncated {
+                shape: self.shape.clone(),
+                descr: self.descr.clone(),
+                needed,
+                available,
+            }),
+        }
+    }
+
+    /// The byte strides of the data: C order (last axis fastest) or Fortran order (first axis
+    /// fastest), as [`fortran_order`](Self::fortran_order) says. An axis of length 0 counts as
+    /// 1, as in NumPy. [`NpyError::View`] with [`ViewError::SizeOverflow`] if a stride does not
+    /// fit `isize`.
+    pub fn strides(&self) -> Result<Vec<isize>, NpyError> {
+        let itemsize = self.to_format()?.itemsize();
+        self.strides_for(itemsize)
+    }
+
+    fn strides_for(&self, itemsize: usize) -> Result<Vec<isize>, NpyError> {
+        let overflow = || {
+            NpyError::View(ViewError::SizeOverflow {
+                shape: self.shape.clone(),
+                itemsize,
+            })
+        };
+        let mut strides = vec![0isize; self.shape.len()];
+        let mut step = isize::try_from(itemsize).map_err(|_| overflow())?;
+        let mut set = |k: usize| -> Result<(), NpyError> {
+            strides[k] = step;
+            let n = isize::try_from(self.shape[k].max(1)).map_err(|_| overflow())?;
+            step = step.checked_mul(n).ok_or_else(overflow)?;
+            Ok(())
+        };
+        if self.fortran_order {
+            (0..self.shape.len()).try_for_each(&mut set)?;
+        } else {
+            (0..self.shape.len()).rev().try_for_each(&mut set)?;
+        }
+        Ok(strides)
+    }
+
+    /// A view of the data in `file` (the file this header was parsed from), without copying:
+    /// the header's format, shape and C or Fortran strides over exactly
+    /// [`data`](Self::data), offset 0.
+    pub fn view<'a>(&self, file: &'a [u8]) -> Result<MemoryView<'a>, NpyError> {
+        let format = self.to_format()?;
+        let itemsize = format.itemsize();
+        let data = self.data_for(file, itemsize)?;
+        let strides = self.strides_for(itemsize)?;
+        Ok(MemoryView::from_format(
+            data,
+            Arc::new(format),
+            None,
+            &self.shape,
+            Some(&strides),
+            0,
+        )?)
+    }
+}
+
+/// Read a `.npy` file held in memory: its data as a view, without copying (`np.load`, but
+/// borrowing `file`). The same as [`Header::parse`] then [`Header::view`].
+///
+/// To read a file from disk without copying it, map it (for instance with the `memmap2`
+/// crate) and pass the mapping. For a zero-copy `ndarray` view of the data
+/// ([`MemoryView::as_array`]) the data must be aligned for its element type: NumPy aligns it
+/// to 64 bytes within the file, so the buffer holding the file must be aligned too (a mapping
+/// is page-aligned; a `Vec<u8>` promises nothing).
+pub fn view(file: &[u8]) -> Result<MemoryView<'_>, NpyError> {
+    Header::parse(file)?.view(file)
+}
+
+/// Translate a NumPy dtype descriptor into a PEP 3118 format: a type string (`"<f8"`,
+/// `"'<f8'"`, quoted or not) or the Python literal of a structured `dtype.descr`
+/// (`"[('x', '<i4'), ('', '|V4')]"`). The table is in the [module docs](self).
+///
+/// ```
+/// use memview::npy::descr_to_format;
+///
+/// assert_eq!(descr_to_format(">c16")?, ">Zd");
+/// assert_eq!(descr_to_format("[('x', '<i4'), ('', '|V4'), ('y', '>f8', (2,))]")?, "T{<i:x:4x(2)>d:y:}");
+/// assert!(descr_to_format("|O").is_err());
+/// # Ok::<(), memview::npy::NpyError>(())
+/// ```
+pub fn descr_to_format(descr: &str) -> Result<String, NpyError> {
+    let trimmed = descr.trim();
+    let lit = if trimmed.starts_with(['\'', '"', '[', '(']) {
+        pylit::parse(trimmed).map_err(|error| NpyError::HeaderNotLiteral {
+            error,
+            header: trimmed.to_owned(),
+        })?
+    } else {
+        Lit::Str(trimmed.to_owned())
+    };
+    descr::descr_to_format(&lit, &mut None)
+}
+
+/// Parse the header's dict literal `text` into the [`Header`] of a file of that version whose
+/// data starts at `data_offset`.
+fn from_dict(text: &str, version: (u8, u8), data_offset: usize) -> Result<Header, NpyError> {
+    let header = || text.trim().to_owned();
+    let dict = pylit::parse(text).map_err(|error| NpyError::HeaderNotLiteral {
+        error,
+        header: header(),
+    })?;
+    let Lit::Dict(items) = dict else {
+        return Err(NpyError::HeaderNotDict { header: header() });
+    };
+    // Of a repeated key the last counts, as in a Python dict.
+    let get = |key: &'static str| {
+        items
+            .iter()
+            .rev()
+            .find(|(k, _)| matches!(k, Lit::Str(s) if s == key))
+            .map(|(_, v)| v)
+            .ok_or_else(|| NpyError::KeyMissing {
+                key,
+                header: header(),
+            })
+    };
+    let descr_lit = get("descr")?;
+    let fortran_order = match get("fortran_order")? {
+        Lit::Bool(b) => *b,
+        other => {
+            return Err(NpyError::FortranOrderInvalid {
+                found: other.to_string(),
+            })
+        }
+    };
+    let shape = match get("shape")? {
+        Lit::Tuple(dims) => dims
+            .iter()
+            .map(|d| match d {
+                Lit::Int(n) if *n < 0 => Err(NpyError::DimensionNegative { dim: *n }),
+                Lit::Int(n) => {
+                    usize::try_from(*n).map_err(|_| NpyError::DimensionTooLarge { dim: *n })
+                }
+                other => Err(NpyError::DimensionNotInteger {
+                    found: other.to_string(),
+                }),
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        other => {
+            return Err(NpyError::ShapeNotTuple {
+                found: other.to_string(),
+            })
+        }
+    };
+    let mut note = None;
+    let format = descr::descr_to_format(descr_lit, &mut note)?;
+    Ok(Header {
+        version,
+        descr: descr_lit.to_string(),
+        format,
+        shape,
+        fortran_order,
+        data_offset,
+        note,
+    })
+}
