@@ -224,23 +224,25 @@ impl Header {
             .try_fold(itemsize, |acc, &n| acc.checked_mul(n))
     }
 
-    /// The number of bytes of data the header implies (item size times number of elements);
-    /// [`NpyError::DataTruncated`] with `needed: None` when that does not fit `usize`, as no
-    /// file can hold it.
+    /// The number of bytes of data the header implies (item size times number of elements).
+    /// [`NpyError::View`] with [`ViewError::SizeOverflow`] when that exceeds `isize::MAX`, the
+    /// most any buffer can hold.
     pub fn data_len(&self) -> Result<usize, NpyError> {
         let itemsize = self.to_format()?.itemsize();
         self.data_len_for(itemsize)
-            .ok_or_else(|| NpyError::DataTruncated {
-                shape: self.shape.clone(),
-                descr: self.descr.clone(),
-                needed: None,
-                available: 0,
+            .filter(|&n| isize::try_from(n).is_ok())
+            .ok_or_else(|| {
+                NpyError::View(ViewError::SizeOverflow {
+                    shape: self.shape.clone(),
+                    itemsize,
+                })
             })
     }
 
     /// The data bytes of `file`: exactly [`data_len`](Self::data_len) bytes from
     /// [`data_offset`](Self::data_offset); bytes after them are ignored, as `np.load` ignores
-    /// them. [`NpyError::DataTruncated`] if the file is too short.
+    /// them. [`NpyError::DataTruncated`] if the file is too short (with `needed: None` when
+    /// the size does not even fit `usize`).
     pub fn data<'a>(&self, file: &'a [u8]) -> Result<&'a [u8], NpyError> {
         let itemsize = self.to_format()?.itemsize();
         self.data_for(file, itemsize)
