@@ -348,6 +348,8 @@ pub struct IterUnpack<'a> {
 #[derive(Clone, Copy, Debug)]
 struct SmallPlan {
     len: usize,
+    /// No step decodes to a value that owns heap memory (every one but `c`).
+    plain: bool,
     steps: [(usize, FastScalar); Record::INLINE],
 }
 
@@ -358,6 +360,7 @@ impl SmallPlan {
         };
         let mut plan = SmallPlan {
             len: steps.len(),
+            plain: steps.iter().all(|(_, f)| !matches!(f, FastScalar::Char)),
             steps: [(0, FastScalar::U8); Record::INLINE],
         };
         if steps.len() > Record::INLINE {
@@ -384,6 +387,7 @@ impl SmallPlan {
         }
         Record(Repr::Inline {
             len,
+            plain: self.plain,
             values: ManuallyDrop::new(values),
         })
     }
@@ -504,35 +508,52 @@ enum Repr {
     /// `next` for `<iQ`: callgrind, `benches/codec.rs`).
     Inline {
         len: usize,
+        /// Known to hold only heap-free values, so dropping is a no-op. Set by the decoder,
+        /// cleared whenever the values are handed out mutably.
+        plain: bool,
         values: ManuallyDrop<[Value; Record::INLINE]>,
     },
     Heap(Vec<Value>),
 }
 
 impl Drop for Record {
+    // Inlined: a record of plain numbers (the common case) drops with one test.
+    #[inline]
     fn drop(&mut self) {
-        if let Repr::Inline { len, values } = &mut self.0 {
-            for slot in values.iter_mut().take(*len) {
-                if !matches!(slot, Value::Int(_) | Value::Float(_) | Value::Bool(_)) {
-                    drop(std::mem::replace(slot, Record::PLACEHOLDER));
-                }
-            }
-            // Every slot is now heap-free: not dropping the array leaks nothing.
+        if let Repr::Inline {
+            plain: false,
+            len,
+            values,
+        } = &mut self.0
+        {
+            Record::release(values.get_mut(..*len).unwrap_or_default());
         }
     }
 }
 
 impl Record {
     /// The most values a record keeps inline (larger ones use a `Vec`).
-    pub const INLINE: usize = 4;
+    pub const INLINE: usize = 3;
 
     /// What fills the unused inline slots: owns no heap memory, so dropping it is free.
     const PLACEHOLDER: Value = Value::Int(0);
 
+    /// Drop the values in `slots` that own heap memory, leaving placeholders; after it every
+    /// slot is heap-free and forgetting the array leaks nothing.
+    #[inline(never)]
+    fn release(slots: &mut [Value]) {
+        for slot in slots {
+            if !matches!(slot, Value::Int(_) | Value::Float(_) | Value::Bool(_)) {
+                drop(std::mem::replace(slot, Record::PLACEHOLDER));
+            }
+        }
+    }
+
     /// The values, as a slice.
+    #[inline]
     pub fn as_slice(&self) -> &[Value] {
         match &self.0 {
-            Repr::Inline { len, values } => values.get(..*len).unwrap_or_default(),
+            Repr::Inline { len, values, .. } => values.get(..*len).unwrap_or_default(),
             Repr::Heap(v) => v,
         }
     }
@@ -540,7 +561,11 @@ impl Record {
     /// The values, as a mutable slice.
     pub fn as_mut_slice(&mut self) -> &mut [Value] {
         match &mut self.0 {
-            Repr::Inline { len, values } => values.get_mut(..*len).unwrap_or_default(),
+            Repr::Inline { len, plain, values } => {
+                // The caller may store any value: drop has to look again.
+                *plain = false;
+                values.get_mut(..*len).unwrap_or_default()
+            }
             Repr::Heap(v) => v,
         }
     }
@@ -548,7 +573,7 @@ impl Record {
     /// The values as a `Vec` (what [`unpack`] returns); allocates for inline records.
     pub fn into_vec(mut self) -> Vec<Value> {
         match self.take() {
-            Repr::Inline { len, values } => ManuallyDrop::into_inner(values)
+            Repr::Inline { len, values, .. } => ManuallyDrop::into_inner(values)
                 .into_iter()
                 .take(len)
                 .collect(),
@@ -577,6 +602,7 @@ impl From<Record> for Vec<Value> {
 impl std::ops::Deref for Record {
     type Target = [Value];
 
+    #[inline]
     fn deref(&self) -> &[Value] {
         self.as_slice()
     }
@@ -652,7 +678,7 @@ impl IntoIterator for Record {
 
     fn into_iter(mut self) -> RecordIntoIter {
         RecordIntoIter(match self.take() {
-            Repr::Inline { len, values } => {
+            Repr::Inline { len, values, .. } => {
                 IntoIterRepr::Inline(ManuallyDrop::into_inner(values).into_iter().take(len))
             }
             Repr::Heap(v) => IntoIterRepr::Heap(v.into_iter()),
