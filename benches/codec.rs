@@ -5,7 +5,8 @@
 //!   30-field format.
 //! * `iter_unpack`: one million 12-byte records, `<iQ` and a named `T{...}`, in records per
 //!   second, through the iterator and through the allocation-free `next_into`; beside them the
-//!   zero-copy alternative, typed views of the record fields (no `Value`s).
+//!   typed `iter_unpack_as::<(i32, u64)>` and the zero-copy alternative, typed views of the
+//!   record fields (neither builds `Value`s).
 //! * `to_list`: `to_list` of one million doubles, beside building the same `Value`s from a
 //!   slice and copying the doubles out through `typed`.
 
@@ -16,7 +17,7 @@ use std::hint::black_box;
 use common::quick;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use memview::format::{Dialect, Format};
-use memview::{iter_unpack, MemoryView, Struct, Value};
+use memview::{iter_unpack, iter_unpack_as, MemoryView, Struct, Value};
 
 /// One field.
 const FMT_1: &str = "<d";
@@ -105,6 +106,15 @@ fn unpack_all_into(fmt: &str, buf: &[u8]) -> i128 {
     acc
 }
 
+/// The same records through the typed `iter_unpack_as`: the values as `(i32, u64)`.
+fn unpack_all_as(fmt: &str, buf: &[u8]) -> i128 {
+    let mut acc: i128 = 0;
+    for (a, b) in iter_unpack_as::<(i32, u64)>(fmt, buf).expect("valid") {
+        acc = acc.wrapping_add(i128::from(a) ^ i128::from(b));
+    }
+    acc
+}
+
 fn unpack(c: &mut Criterion) {
     let mut g = c.benchmark_group("iter_unpack");
     quick(&mut g);
@@ -113,6 +123,7 @@ fn unpack(c: &mut Criterion) {
     for fmt in [FMT_IQ, FMT_NAMED] {
         assert_eq!(unpack_all(fmt, &buf), expected);
         assert_eq!(unpack_all_into(fmt, &buf), expected);
+        assert_eq!(unpack_all_as(fmt, &buf), expected);
     }
     if let Some(Ok(first)) = iter_unpack(FMT_NAMED, &buf).expect("valid").next() {
         assert_eq!(first[0].to_string(), "(-500000, 0)");
@@ -124,6 +135,12 @@ fn unpack(c: &mut Criterion) {
     });
     g.bench_function("next_into/<iQ", |b| {
         b.iter(|| unpack_all_into(FMT_IQ, black_box(&buf)))
+    });
+    g.bench_function("iter_as/<iQ", |b| {
+        b.iter(|| unpack_all_as(FMT_IQ, black_box(&buf)))
+    });
+    g.bench_function("iter_as/T{named}", |b| {
+        b.iter(|| unpack_all_as(FMT_NAMED, black_box(&buf)))
     });
     g.bench_function("iter/T{named}", |b| {
         b.iter(|| unpack_all(FMT_NAMED, black_box(&buf)))

@@ -180,6 +180,8 @@ ROWS = [
     ("to_bytes transposed vs NumPy .T.tobytes, 64 MiB", "to_bytes_transposed/to_bytes/64MiB", "np.T.tobytes/64MiB", None, ""),
     ("iter_unpack <iQ ×1M vs struct.iter_unpack", "iter_unpack/iter/<iQ", "iter_unpack/<iQ", 0.2, "≥5× faster"),
     ("next_into <iQ ×1M vs struct.iter_unpack", "iter_unpack/next_into/<iQ", "iter_unpack/<iQ", 0.2, "≥5× faster"),
+    ("iter_unpack_as::<(i32, u64)> <iQ ×1M vs struct.iter_unpack", "iter_unpack/iter_as/<iQ", "iter_unpack/<iQ", 0.2, "≥5× faster"),
+    ("iter_unpack_as::<(i32, u64)> T{named} ×1M vs struct.iter_unpack <iQ", "iter_unpack/iter_as/T{named}", "iter_unpack/<iQ", None, ""),
     ("iter_unpack T{named} ×1M vs NumPy recs.tolist()", "iter_unpack/iter/T{named}", "np.frombuffer.tolist/T{named}", None, ""),
     ("typed field views T{named} ×1M vs iter_unpack", "iter_unpack/typed_fields/T{named}", "rust:iter_unpack/iter/T{named}", None, ""),
     ("typed field views T{named} ×1M vs struct.iter_unpack <iQ", "iter_unpack/typed_fields/T{named}", "iter_unpack/<iQ", None, ""),

@@ -196,6 +196,25 @@ pub enum PackError {
         /// Bytes given.
         actual: usize,
     },
+    /// `unpack_as`: the record has a different number of values than the Rust type.
+    RecordArity {
+        /// Values per record in the format.
+        values: usize,
+        /// Values the Rust type holds.
+        rust_len: usize,
+        /// The Rust type's name.
+        rust: &'static str,
+    },
+    /// `unpack_as`: value `index` of the record does not match the Rust type at that position
+    /// (kind or size), or is not a single number at all.
+    RecordType {
+        /// Position of the value in the record.
+        index: usize,
+        /// What the format has there (`'d' (8 bytes, a float)`, `a nested T{...} record`).
+        what: String,
+        /// The Rust type's name.
+        rust: &'static str,
+    },
 }
 
 impl fmt::Display for PackError {
@@ -322,6 +341,20 @@ impl fmt::Display for PackError {
             PackError::ItemBufferTooSmall { needed, actual } => write!(
                 f,
                 "buffer of {actual} bytes is too small for an item of {needed} bytes"
+            ),
+            PackError::RecordArity {
+                values,
+                rust_len,
+                rust,
+            } => write!(
+                f,
+                "unpack_as: the format has {values} value{} per record, but {rust} holds {rust_len}",
+                if *values == 1 { "" } else { "s" }
+            ),
+            PackError::RecordType { index, what, rust } => write!(
+                f,
+                "unpack_as: value {index} of the record is {what}, which does not match the Rust \
+                 type at that position in {rust}"
             ),
         }
     }

@@ -88,7 +88,8 @@ pub use codec::PackError;
 pub use element::{Element, ElementError};
 pub use error::Error;
 pub use pack::{
-    calcsize, iter_unpack, pack, pack_into, unpack, unpack_from, IterUnpack, Record, Struct,
+    calcsize, iter_unpack, iter_unpack_as, pack, pack_into, unpack, unpack_as, unpack_from,
+    FromRecord, IterUnpack, IterUnpackAs, Record, Struct,
 };
 pub use value::Value;
 pub use view::{BufferFlags, BufferInfo, MemoryView, MemoryViewMut, Order, SliceArg, ViewError};

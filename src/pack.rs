@@ -727,5 +727,8 @@ impl ExactSizeIterator for RecordIntoIter {}
 
 impl std::iter::FusedIterator for RecordIntoIter {}
 
+mod typed;
+pub use typed::{iter_unpack_as, unpack_as, FromRecord, IterUnpackAs};
+
 #[cfg(test)]
 mod tests;

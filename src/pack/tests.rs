@@ -319,3 +319,158 @@ fn records_inline_and_on_the_heap() {
     assert_eq!(heap.len(), 5);
     assert_eq!(heap.into_iter().next_back(), Some(v(5)));
 }
+
+mod typed {
+    use super::*;
+    use half::f16;
+    use num_complex::Complex;
+    use proptest::prelude::*;
+
+    #[test]
+    fn numbers_in_any_byte_order() {
+        let b = pack("<iQ", &[v(-5), v(u64::MAX)]).unwrap();
+        assert_eq!(unpack_as::<(i32, u64)>("<iQ", &b).unwrap(), (-5, u64::MAX));
+        let b = pack(">hd", &[v(-2), v(0.25)]).unwrap();
+        assert_eq!(unpack_as::<(i16, f64)>(">hd", &b).unwrap(), (-2, 0.25));
+        let b = pack("!e", &[v(1.5)]).unwrap();
+        assert_eq!(unpack_as::<f16>("!e", &b).unwrap(), f16::from_f32(1.5));
+        assert_eq!(
+            unpack_as::<(f16,)>("!e", &b).unwrap(),
+            (f16::from_f32(1.5),)
+        );
+        let c = Value::Complex(num_complex::Complex64::new(1.0, -2.0));
+        let b = pack(">Zd<Zf", &[c.clone(), c]).unwrap();
+        assert_eq!(
+            unpack_as::<(Complex<f64>, Complex<f32>)>(">Zd<Zf", &b).unwrap(),
+            (Complex::new(1.0, -2.0), Complex::new(1.0f32, -2.0))
+        );
+        let b = pack("<3f", &[v(1.0), v(2.0), v(-0.5)]).unwrap();
+        assert_eq!(unpack_as::<[f32; 3]>("<3f", &b).unwrap(), [1.0, 2.0, -0.5]);
+        assert_eq!(
+            unpack_as::<(f32, f32, f32)>("<3f", &b).unwrap(),
+            (1.0, 2.0, -0.5)
+        );
+    }
+
+    #[test]
+    fn padding_alignment_and_bools_follow_struct() {
+        // Native alignment puts the q at 8; `x` is skipped; `?` is true for any non-zero byte.
+        let mut b = pack("@bq", &[v(-1), v(1i64 << 40)]).unwrap();
+        assert_eq!(b.len(), 16);
+        assert_eq!(unpack_as::<(i8, i64)>("@bq", &b).unwrap(), (-1, 1 << 40));
+        b = vec![7, 0, 0, 2, 1];
+        assert_eq!(
+            unpack_as::<(u8, bool, u8)>("<B2x?B", &b).unwrap(),
+            (7, true, 1)
+        );
+        assert!(unpack_as::<(u8, bool)>("<B2x?B", &b).is_err());
+        assert_eq!(tuple(unpack("<B2x?B", &b).unwrap()), "(7, True, 1)");
+    }
+
+    #[test]
+    fn mismatches_name_the_value_and_the_type() {
+        let b = pack("<iQ", &[v(1), v(2)]).unwrap();
+        assert_eq!(
+            err(unpack_as::<(i32, i64)>("<iQ", &b)),
+            "unpack_as: value 1 of the record is 'Q' (8 bytes, an unsigned integer), which does \
+             not match the Rust type at that position in (i32, i64)"
+        );
+        assert_eq!(
+            err(unpack_as::<(i64, u64)>("<iQ", &b)),
+            "unpack_as: value 0 of the record is 'i' (4 bytes, a signed integer), which does \
+             not match the Rust type at that position in (i64, u64)"
+        );
+        assert_eq!(
+            err(unpack_as::<[i32; 3]>("<iQ", &b)),
+            "unpack_as: the format has 2 values per record, but [i32; 3] holds 3"
+        );
+        assert_eq!(
+            err(unpack_as::<(i32, u64)>("<iQ", &b[..11])),
+            "unpack requires a buffer of 12 bytes"
+        );
+        assert_eq!(
+            err(unpack_as::<(i32, i32)>("i(2)i", &[0; 12])),
+            "unpack_as: value 1 of the record is a sub-array [2] of 'i', which does not match \
+             the Rust type at that position in (i32, i32)"
+        );
+        assert_eq!(
+            err(unpack_as::<(i32, i32)>("iT{i}", &[0; 8])),
+            "unpack_as: value 1 of the record is a nested T{...} record, which does not match \
+             the Rust type at that position in (i32, i32)"
+        );
+        assert_eq!(
+            err(unpack_as::<(u8, u8)>("c3s", &[0; 4])),
+            "unpack_as: value 0 of the record is 'c' (1 bytes, a byte), which does not match \
+             the Rust type at that position in (u8, u8)"
+        );
+        assert!(matches!(
+            unpack_as::<u8>("B(", &[0]),
+            Err(PackError::Format(_))
+        ));
+        assert_eq!(
+            err(iter_unpack_as::<(i32, u64)>("<iQ", &[0; 13])),
+            "iterative unpacking requires a buffer of a multiple of 12 bytes"
+        );
+    }
+
+    #[test]
+    fn a_lone_struct_reads_as_its_fields() {
+        let b = pack("<iQ", &[v(-3), v(9)]).unwrap();
+        let named = "T{<i:id:Q:count:}";
+        assert_eq!(unpack_as::<(i32, u64)>(named, &b).unwrap(), (-3, 9));
+        assert_eq!(
+            unpack_as::<[i32; 2]>("T{2i}", &b[..8])
+                .unwrap_err()
+                .to_string(),
+            "unpack_as: the format has 1 value per record, but [i32; 2] holds 2"
+        );
+        assert_eq!(
+            err(unpack_as::<(i32, i32)>("T{iT{i}}", &[0; 8])),
+            "unpack_as: value 1 of the record is a nested T{...} record, which does not match \
+             the Rust type at that position in (i32, i32)"
+        );
+        // Huge counts are refused by arity, not allocated.
+        assert_eq!(
+            err(unpack_as::<u8>(
+                "4611686018427387903x4611686018427387903B",
+                &[]
+            )),
+            "unpack_as: the format has 4611686018427387903 values per record, but u8 holds 1"
+        );
+    }
+
+    #[test]
+    fn iterator_walks_both_ways() {
+        let values: Vec<Value> = (0..10).flat_map(|k| [v(-k), v(k * 100)]).collect();
+        let fmt = "<iQ".repeat(10);
+        let b = pack(&fmt, &values).unwrap();
+        let st = Struct::new("<iQ").unwrap();
+        let it = st.iter_unpack_as::<(i32, u64)>(&b).unwrap();
+        assert_eq!(it.len(), 10);
+        let all: Vec<(i32, u64)> = it.clone().collect();
+        assert_eq!(
+            all,
+            (0..10).map(|k| (-k, k as u64 * 100)).collect::<Vec<_>>()
+        );
+        assert_eq!(it.clone().next_back(), Some((-9, 900)));
+        assert_eq!(it.clone().nth(3), Some((-3, 300)));
+        assert_eq!(it.clone().nth(10), None);
+        assert!(format!("{it:?}").contains("remaining: 10"));
+        assert_eq!(iter_unpack_as::<(i32, u64)>("<iQ", &[]).unwrap().count(), 0);
+    }
+
+    proptest! {
+        /// The typed path agrees with the `Value` path on every record.
+        #[test]
+        fn agrees_with_unpack(bytes in proptest::collection::vec(any::<u8>(), 25), big in any::<bool>()) {
+            let fmt = if big { ">hQ?xfbd" } else { "<hQ?xfbd" };
+            let typed = unpack_as::<(i16, u64, bool, f32, i8, f64)>(fmt, &bytes).unwrap();
+            let values = unpack(fmt, &bytes).unwrap();
+            let expect = vec![
+                v(typed.0), v(typed.1), v(typed.2), v(f64::from(typed.3)), v(typed.4), v(typed.5),
+            ];
+            // By text: NaN != NaN, but both print `nan`.
+            prop_assert_eq!(tuple(values), tuple(expect));
+        }
+    }
+}
