@@ -74,7 +74,7 @@ pub fn unpack_from(fmt: &str, buffer: &[u8], offset: isize) -> Result<Vec<Value>
 /// The checks (non-zero size, length a multiple of it) happen up front; the items are
 /// `Result`s because decoding `u`/`w` text can still fail on invalid code points. Each record
 /// is a [`Record`]: a slice of values (one per top-level field) that compares equal to the
-/// `Vec<Value>` [`unpack`] returns, stored inline for records of up to four values.
+/// `Vec<Value>` [`unpack`] returns, stored inline for records of up to three values.
 ///
 /// ```
 /// let buf = memview::pack("<hh", &[1.into(), 2.into()])?;
@@ -479,7 +479,7 @@ impl std::iter::FusedIterator for IterUnpack<'_> {}
 
 /// One record from [`IterUnpack`]: the values of its top-level fields, like the `Vec<Value>`
 /// of [`unpack`], but without a heap allocation for records of up to [`Record::INLINE`]
-/// values (`'<iQ'`, `'<hhd?'`, ...), which are kept inline.
+/// values (`'<iQ'`, `'<hd?'`, ...), which are kept inline.
 ///
 /// It dereferences to `[Value]` (index it, iterate it, `len()`, pattern-match
 /// `&record[..]`), iterates by value with `into_iter()`, converts with

@@ -291,8 +291,14 @@ fn records_inline_and_on_the_heap() {
     m[0] = v(5);
     assert_eq!(m.into_vec(), [v(5), v(7)]);
     assert_ne!(r, [v(-1)]);
-    // Exactly four values: still inline; five, or a general format: a Vec inside.
-    for fmt in ["<bbbb", "<bbbbb", "T{bb}", "<w", ""] {
+    // A heap value stored into an inline record of numbers is still dropped (Miri checks
+    // for leaks).
+    let mut m = iter_unpack("<bb", &[1, 2]).unwrap().next().unwrap().unwrap();
+    m[1] = Value::Bytes(vec![7; 100]);
+    assert_eq!(m[1].to_string().len(), 403);
+    drop(m);
+    // Exactly three values: still inline; four, or a general format: a Vec inside.
+    for fmt in ["<bbb", "<bbbb", "<bbbbb", "T{bb}", "<w", ""] {
         let s = Struct::new(fmt).unwrap();
         let n = s.value_count();
         let values: Vec<Value> = match fmt {
