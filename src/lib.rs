@@ -45,6 +45,7 @@
 //! | `np.asarray(buf)` / `np.frombuffer` → `ArrayViewD`, and back | [`MemoryView::as_array`], [`MemoryView::to_array`], [`MemoryView::from_array`], [`MemoryView::from_owned_array`] | [`ndarray`](mod@ndarray) ("From NumPy / to ndarray") |
 //! | typed element access with any byte order and alignment | [`MemoryView::typed`], [`Element`] | [`element`](mod@element) |
 //! | `np.load` of a `.npy` file (header, dtype → format, zero-copy view) | [`npy::view`], [`npy::Header`] | [`npy`](mod@npy) |
+//! | `struct.unpack`/`iter_unpack` straight into Rust numbers (`(i32, u64)`), no `Value`s | [`unpack_as`], [`iter_unpack_as`], [`FromRecord`] | [`pack`](mod@pack) |
 //!
 //! # Crate features
 //!

@@ -19,6 +19,10 @@
 //!
 //! The module-level functions parse the format on every call; for repeated use, compile it
 //! once with [`Struct::new`].
+//!
+//! When the values are numbers and the program wants them as Rust numbers, [`unpack_as`] and
+//! [`iter_unpack_as`] skip `Value` altogether: the format is checked once against a tuple or
+//! array type (`(i32, u64)` for `'<iQ'`, any byte order), then each record is a few loads.
 
 #![forbid(unsafe_code)]
 
