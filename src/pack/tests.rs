@@ -293,7 +293,11 @@ fn records_inline_and_on_the_heap() {
     assert_ne!(r, [v(-1)]);
     // A heap value stored into an inline record of numbers is still dropped (Miri checks
     // for leaks).
-    let mut m = iter_unpack("<bb", &[1, 2]).unwrap().next().unwrap().unwrap();
+    let mut m = iter_unpack("<bb", &[1, 2])
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
     m[1] = Value::Bytes(vec![7; 100]);
     assert_eq!(m[1].to_string().len(), 403);
     drop(m);
