@@ -72,13 +72,13 @@
 //!
 //! The header is read by a small parser for Python literals, which is also available as
 //! [`Value`](crate::Value)'s `FromStr`: `"(1, 2.5, b'ab')".parse::<Value>()` gives what
-//! [`pack`](crate::pack()) takes; its error is [`LiteralError`].
+//! [`pack`](crate::pack()) takes; its error is
+//! [`LiteralError`](crate::value::LiteralError) (module [`value`](crate::value)).
 
 #![forbid(unsafe_code)]
 
 mod descr;
 mod error;
-mod pylit;
 #[cfg(test)]
 mod tests;
 
@@ -88,9 +88,8 @@ use crate::format::{Dialect, Format};
 use crate::view::{MemoryView, ViewError};
 
 pub use error::NpyError;
-pub use pylit::LiteralError;
 
-use pylit::Lit;
+use crate::value::literal::{self as pylit, Lit};
 
 /// The magic string every `.npy` file starts with.
 pub const MAGIC: &[u8; 6] = b"\x93NUMPY";

@@ -14,6 +14,22 @@
 //!   CPython 3.13's `str.isprintable` (Unicode 15.1);
 //! * tuples `()`, `(1,)`, `(1, 2)`; records print as tuples; lists `[1, 2]`.
 //!
+//! # Parsing
+//!
+//! `FromStr` reads a Python literal back (`"(1, 2.5, b'ab', 'x')".parse::<Value>()`): what
+//! `repr` prints, plus Python's other spellings of numbers (`0x1f`, `1_000`, `2e-3`); the
+//! error ([`LiteralError`]) names the position. The same parser reads `.npy` headers
+//! ([`crate::npy`]).
+//!
+//! ```
+//! use memview::Value;
+//! let v: Value = "(0x10, -2.5e0, b'a\\x00', [True, 1j])".parse()?;
+//! assert_eq!(v.to_string(), "(16, -2.5, b'a\\x00', [True, 1j])");
+//! assert_eq!(memview::pack("<hd", &[Value::from(16), "2.5".parse()?]).unwrap().len(), 10);
+//! assert!("(1, ".parse::<Value>().is_err());
+//! # Ok::<(), memview::value::LiteralError>(())
+//! ```
+//!
 //! # Equality
 //!
 //! `PartialEq` follows Python's `==`: numbers compare by value across `int`, `float`, `bool`
@@ -35,7 +51,10 @@ use std::fmt::{self, Display, Write as _};
 
 use num_complex::{Complex, Complex64};
 
+pub(crate) mod literal;
 mod unicode;
+
+pub use literal::LiteralError;
 
 /// One decoded element (or part of one) of any PEP 3118 format.
 ///

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::pylit::Lit;
 use super::NpyError;
+use crate::value::literal::Lit;
 
 /// The PEP 3118 format for a `descr` value (a type string or a list of fields). A remark
 /// about the translation (datetimes read as integers) goes to `note`.

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use super::pylit::LiteralError;
 use crate::format::FormatError;
+use crate::value::LiteralError;
 use crate::view::ViewError;
 
 /// Why a `.npy` file could not be read. Every variant carries what its message names: byte
