@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(format_parse format_roundtrip view_ops view_mut_ops)
+TARGETS=(format_parse format_roundtrip view_ops view_mut_ops literal npy_header)
 
 case "${1:-}" in
   --smoke)

@@ -55,6 +55,16 @@ fn view_mut_ops_regressions() {
     replay("view_mut_ops", harness::view_mut_ops);
 }
 
+#[test]
+fn literal_regressions() {
+    replay("literal", harness::literal);
+}
+
+#[test]
+fn npy_header_regressions() {
+    replay("npy_header", harness::npy_header);
+}
+
 /// The harness itself on a few hand-written inputs, so it is exercised (and kept compiling)
 /// even while no regression input is committed.
 #[test]
@@ -70,7 +80,18 @@ fn harness_smoke() {
         harness::format_roundtrip(data);
         harness::view_ops(data);
         harness::view_mut_ops(data);
+        harness::literal(data);
+        harness::npy_header(data);
     }
+    harness::literal(b"(1, -2.5, b'a\\x00', 'x', [True, 1j, None])");
+    // A whole little-endian int16 .npy file, then the same header after the valid-prefix byte.
+    let header = b"{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }\n";
+    let mut file = b"\x93NUMPY\x01\x00".to_vec();
+    file.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    file.extend_from_slice(header);
+    file.extend_from_slice(&[1, 0, 2, 0]);
+    harness::npy_header(&file);
+    harness::npy_header(&[&[1u8][..], &header[..], &[1, 0, 2, 0]].concat());
     // A 2x3 'B' view over 6 bytes, then a selection and a cast.
     let view = [
         0, 6, 7, 0, 0, 0, 2, 0x20, 0x30, 0, 0, 0, 0, 3, 0xf1, 0, 0, 1, 2, 3, 0, 0, 0, 0,

@@ -704,6 +704,7 @@ pub fn format_roundtrip(data: &[u8]) {
     let Ok(f) = Format::parse(&text) else {
         return;
     };
+    check_portable(&f, f.itemsize() + usize::from(r.byte() % 4));
     let size = f.itemsize();
     if size > MAX_BYTES || !decodable(&f) {
         return;
@@ -730,6 +731,135 @@ pub fn format_roundtrip(data: &[u8]) {
             assert!(
                 text.contains('O') || text.contains('g'),
                 "{text:?}: pack of unpacked values failed: {msg}"
+            );
+        }
+    }
+}
+
+/// Every scalar of a layout, flattened through counts, sub-arrays and nested structs, as
+/// `(offset, kind, size, byte order)`; `None` past `limit` of them.
+fn scalar_leaves(
+    fields: &[memview::format::Field],
+    base: usize,
+    out: &mut Vec<(usize, ScalarKind, usize, Endian)>,
+    limit: usize,
+) -> Option<()> {
+    use memview::format::FieldType;
+    for f in fields {
+        let size = f.ty.size();
+        for k in 0..f.count().saturating_mul(f.repeat) {
+            if out.len() >= limit {
+                return None;
+            }
+            let off = base + f.offset + k * size;
+            match &f.ty {
+                FieldType::Scalar(s) if s.kind != ScalarKind::Pad => {
+                    out.push((off, s.kind, s.size, s.endian))
+                }
+                FieldType::Scalar(_) => {}
+                FieldType::Struct(st) => scalar_leaves(&st.fields, off, out, limit)?,
+            }
+        }
+    }
+    Some(())
+}
+
+/// The export text of `f` (`Format::portable_with_itemsize`) reads, in memview's struct
+/// dialect, with `f`'s item size and every scalar at the same offset with the same kind, size
+/// and byte order (`portable` also checks this itself, with a debug assertion); and when it
+/// claims NumPy can read it, NumPy's dialect reads it the same way.
+fn check_portable(f: &Format, itemsize: usize) {
+    let p = f.portable_with_itemsize(itemsize);
+    let text = p.as_str();
+    let mut want = Vec::new();
+    if scalar_leaves(f.fields(), 0, &mut want, MAX_ELEMENTS).is_none() {
+        return;
+    }
+    let dialects: &[Dialect] = if p.numpy_readable() {
+        &[Dialect::Struct, Dialect::NumPy]
+    } else {
+        &[Dialect::Struct]
+    };
+    for &dialect in dialects {
+        let g = Format::parse_with(text, dialect).unwrap_or_else(|e| {
+            panic!("export text {text:?} of {f} does not parse ({dialect:?}): {e}")
+        });
+        let mut got = Vec::new();
+        let complete = scalar_leaves(g.fields(), 0, &mut got, MAX_ELEMENTS).is_some();
+        if !p.is_rewritten() && itemsize == f.itemsize() && dialect == Dialect::Struct {
+            assert_eq!(text, f.to_string(), "a kept text is the canonical one");
+        }
+        let size = if dialect == Dialect::Struct && itemsize > f.itemsize() && !p.is_rewritten() {
+            // A kept text cannot carry extra item bytes; the view's itemsize does.
+            itemsize
+        } else {
+            g.itemsize()
+        };
+        assert_eq!(
+            size, itemsize,
+            "export text {text:?} of {f} ({dialect:?}): item size"
+        );
+        if complete {
+            assert_eq!(
+                got, want,
+                "export text {text:?} of {f} ({dialect:?}): scalars"
+            );
+        }
+    }
+}
+
+/// Target `literal`: any text that parses as a Python literal prints (`Display`, Python's
+/// `repr`) as a text that parses back to a value printing the same.
+pub fn literal(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(v) = text.parse::<Value>() else {
+        return;
+    };
+    let printed = v.to_string();
+    let again: Value = printed
+        .parse()
+        .unwrap_or_else(|e| panic!("{text:?} printed as {printed:?}, which does not parse: {e}"));
+    assert_eq!(
+        again.to_string(),
+        printed,
+        "{text:?}: print(parse(print(v)))"
+    );
+}
+
+/// Target `npy_header`: any bytes given as a `.npy` file are either refused with an error or
+/// give a view over exactly the data bytes that follow the header, inside the file.
+pub fn npy_header(data: &[u8]) {
+    use memview::npy;
+    // Half the inputs get a valid prefix, so the fuzzer reaches the dict parser quickly.
+    let mut file = Vec::new();
+    if data.first().is_some_and(|b| b & 1 == 1) {
+        file.extend_from_slice(b"\x93NUMPY\x01\x00");
+        let n = u16::try_from(data.len() - 1).unwrap_or(u16::MAX);
+        file.extend_from_slice(&n.to_le_bytes());
+        file.extend_from_slice(&data[1..]);
+    } else {
+        file.extend_from_slice(data);
+    }
+    let Ok(header) = npy::Header::parse(&file) else {
+        return;
+    };
+    assert!(header.data_offset() <= file.len());
+    let Ok(view) = header.view(&file) else {
+        return;
+    };
+    assert_eq!(view.shape(), header.shape());
+    assert_eq!(view.format().as_str(), header.format());
+    if view.nbytes() <= MAX_BYTES {
+        let bytes = view
+            .try_to_bytes(Order::C)
+            .expect("a small view copies out");
+        assert_eq!(bytes.len(), view.nbytes());
+        let data = header.data(&file).expect("the view's data");
+        if !header.fortran_order() {
+            assert_eq!(
+                &bytes[..],
+                &data[..bytes.len()],
+                "C-order data is the file's bytes"
             );
         }
     }
