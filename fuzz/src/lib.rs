@@ -809,7 +809,9 @@ fn check_portable(f: &Format, itemsize: usize) {
 }
 
 /// Target `literal`: any text that parses as a Python literal prints (`Display`, Python's
-/// `repr`) as a text that parses back to a value printing the same.
+/// `repr`) as a text that parses back to an equal value (Python's `==`; `repr` is not always
+/// a fixed point in Python either: `repr(-----10j)` is `(-0-10j)`, which evaluates to `-10j`,
+/// equal to it). NaN equals nothing, so values printing a `nan` are only re-parsed.
 pub fn literal(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let Ok(v) = text.parse::<Value>() else {
@@ -819,11 +821,12 @@ pub fn literal(data: &[u8]) {
     let again: Value = printed
         .parse()
         .unwrap_or_else(|e| panic!("{text:?} printed as {printed:?}, which does not parse: {e}"));
-    assert_eq!(
-        again.to_string(),
-        printed,
-        "{text:?}: print(parse(print(v)))"
-    );
+    if !printed.contains("nan") {
+        assert!(
+            again == v,
+            "{text:?} printed as {printed:?} parses to {again}, not an equal value"
+        );
+    }
 }
 
 /// Target `npy_header`: any bytes given as a `.npy` file are either refused with an error or
