@@ -737,7 +737,8 @@ pub fn format_roundtrip(data: &[u8]) {
 }
 
 /// Every scalar of a layout, flattened through counts, sub-arrays and nested structs, as
-/// `(offset, kind, size, byte order)`; `None` past `limit` of them.
+/// `(offset, kind, size, byte order)` (little for byte-wise items); `None` past `limit` of
+/// them.
 fn scalar_leaves(
     fields: &[memview::format::Field],
     base: usize,
@@ -754,7 +755,11 @@ fn scalar_leaves(
             let off = base + f.offset + k * size;
             match &f.ty {
                 FieldType::Scalar(s) if s.kind != ScalarKind::Pad => {
-                    out.push((off, s.kind, s.size, s.endian))
+                    // Byte order means nothing for single bytes and byte strings.
+                    let bytewise =
+                        s.size == 1 || matches!(s.kind, ScalarKind::Bytes | ScalarKind::Pascal);
+                    let endian = if bytewise { Endian::Little } else { s.endian };
+                    out.push((off, s.kind, s.size, endian))
                 }
                 FieldType::Scalar(_) => {}
                 FieldType::Struct(st) => scalar_leaves(&st.fields, off, out, limit)?,
