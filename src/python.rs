@@ -1,7 +1,7 @@
 //! # Python interop
 //!
-//! Behind the `python` feature (pyo3 0.30, CPython 3.11+; tested with CPython 3.11.7 and 3.12.1 and
-//! NumPy 2.4). Both directions go through the raw `Py_buffer` of [`crate::ffi`], never through
+//! Behind the `python` feature (pyo3 0.30, CPython 3.11+; tested with CPython 3.11.7 with
+//! NumPy 2.4.6 and CPython 3.12.1 with NumPy 2.5.5). Both directions go through the raw `Py_buffer` of [`crate::ffi`], never through
 //! `pyo3::buffer::PyBuffer` (whose byte-order check is inverted and which refuses buffers
 //! without strides):
 //!
