@@ -362,3 +362,67 @@ fn transpose_assignment_within_one_buffer() {
     v.copy_from(&tv).unwrap();
     assert_eq!(buf, [0, 3, 6, 1, 4, 7, 2, 5, 8]);
 }
+
+/// An owned 3-D `i32` array, then `slice_move` with the given steps (negative: reversed) and
+/// an axis permutation: any layout an owned array can have, gaps included.
+fn owned_array() -> impl Strategy<Value = ndarray::ArrayD<i32>> {
+    (
+        prop::collection::vec(0usize..=4, 3),
+        prop::collection::vec(prop::sample::select(vec![-3isize, -2, -1, 1, 2, 3]), 3),
+        Just([0usize, 1, 2]).prop_shuffle(),
+    )
+        .prop_map(|(shape, steps, perm)| {
+            let n = shape.iter().product::<usize>();
+            let base = ndarray::Array::from_shape_vec(shape, (0..n as i32).collect()).unwrap();
+            let sliced = base.slice_move(ndarray::s![
+                ..;steps[0],
+                ..;steps[1],
+                ..;steps[2]
+            ]);
+            sliced.permuted_axes(perm).into_dyn()
+        })
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// `from_owned_array` views any owned array in place, gaps and all: same pointer, shape
+    /// and strides back through `as_array`, the same values through `get`; and writes through
+    /// `from_owned_array_mut` land in the array's elements and nowhere else.
+    #[test]
+    fn owned_arrays_are_viewed_in_place(a in owned_array(), seed in any::<i32>()) {
+        let v = MemoryView::from_owned_array(&a).unwrap();
+        prop_assert_eq!(v.shape(), a.shape());
+        let back = v.as_array::<i32>().unwrap();
+        prop_assert_eq!(back.shape(), a.shape());
+        if !a.is_empty() {
+            prop_assert_eq!(back.as_ptr(), a.as_ptr());
+            prop_assert_eq!(back.strides(), a.strides());
+        }
+        for (ix, &x) in a.indexed_iter() {
+            let ix: Vec<isize> = ndarray::Dimension::slice(&ix).iter().map(|&i| i as isize).collect();
+            prop_assert_eq!(v.get(&ix).unwrap(), Value::from(x));
+        }
+        let mut b = a.clone();
+        // The storage as a whole: the elements the view must reach and the gaps it must not
+        // touch.
+        let before: Vec<i32> = {
+            let (vec, _) = a.clone().into_raw_vec_and_offset();
+            vec
+        };
+        {
+            let mut m = MemoryViewMut::from_owned_array_mut(&mut b).unwrap();
+            m.fill(Value::from(seed)).unwrap();
+        }
+        prop_assert!(b.iter().all(|&x| x == seed));
+        let (after, _) = b.into_raw_vec_and_offset();
+        let reached: std::collections::HashSet<i32> = a.iter().copied().collect();
+        for (old, new) in before.iter().zip(&after) {
+            if reached.contains(old) {
+                prop_assert_eq!(*new, seed);
+            } else {
+                prop_assert_eq!(new, old, "a gap was written");
+            }
+        }
+    }
+}
