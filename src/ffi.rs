@@ -647,28 +647,23 @@ fn to_isize(v: &[usize]) -> Box<[isize]> {
 impl Export {
     /// Answer `flags` for a read-only view, with CPython's errors (`WRITABLE` always fails).
     /// The format, when requested, is the view's portable text (see above).
+    ///
+    /// An indirect view that PEP 3118 cannot describe only because its first dereferences come
+    /// before any axis (a row of a PIL image, its row axis indexed away) is exported with those
+    /// pointers followed: as the direct (or less indirect) buffer they lead to.
     pub fn new(view: &MemoryView<'_>, flags: BufferFlags) -> Result<Export, ViewError> {
-        let info = view.request(flags)?;
-        let buf = view.buffer().as_ptr().wrapping_add(info.offset) as *mut c_void;
+        let (buf, info) = view.export_request(flags)?;
         let portable = portable_for(view.format(), &info);
-        Ok(Export::with_format(buf, info, portable))
+        Ok(Export::with_format(buf as *mut c_void, info, portable))
     }
 
     /// Answer `flags` for a writable view; the consumer may write through the pointer for as
     /// long as the view's borrow lasts. The format is the portable text, as for
     /// [`new`](Export::new).
     pub fn new_mut(view: &mut MemoryViewMut<'_>, flags: BufferFlags) -> Result<Export, ViewError> {
-        let info = view.request(flags)?;
+        let (buf, info) = view.export_request_mut(flags)?;
         let portable = portable_for(view.format(), &info);
-        // Consumers write elements through `buf` for a direct view, so derive it from the
-        // unique borrow; an indirect view's buffer only holds pointers, which are read.
-        let base = if view.is_indirect() {
-            view.as_view().buffer().as_ptr() as *mut u8
-        } else {
-            view.buffer_mut().as_mut_ptr()
-        };
-        let buf = base.wrapping_add(info.offset) as *mut c_void;
-        Ok(Export::with_format(buf, info, portable))
+        Ok(Export::with_format(buf as *mut c_void, info, portable))
     }
 
     /// An export of the answer `info` for a buffer whose element `[0, ..., 0]` is at `buf`
@@ -1273,6 +1268,42 @@ mod tests {
         );
         // SAFETY: `e`'s arrays are alive.
         assert_eq!(unsafe { *out.suboffsets }, 2);
+        // One row (the axis before the dereference indexed away) has no suboffsets form; it
+        // is exported with its pointer followed, as the plain buffer of that row, so even a
+        // consumer that does not follow suboffsets can take it.
+        let row = v.select("1, ::-1").unwrap();
+        assert_eq!(row.suboffsets(), Err(ViewError::SuboffsetsNotRepresentable));
+        assert_eq!(
+            row.request(BufferFlags::FULL_RO),
+            Err(ViewError::SuboffsetsNotRepresentable)
+        );
+        let e = Export::new(&row, BufferFlags::RECORDS_RO).unwrap();
+        let mut out = RawBuffer::empty();
+        e.fill(&mut out, ptr::null_mut());
+        assert!(out.suboffsets.is_null());
+        assert_eq!(out.buf as *const u8, rows[1].as_ptr().wrapping_add(2));
+        assert_eq!((out.ndim, out.len, out.itemsize), (1, 3, 1));
+        // SAFETY: `out` describes the second row, alive and unwritten.
+        let back = unsafe { out.as_view() }.unwrap();
+        assert_eq!(back.to_list().unwrap().to_string(), "[6, 5, 4]");
+        assert_eq!(back.strides(), &[-1]);
+        // A single element: both levels gone.
+        let e = Export::new(&v.select("0, 2").unwrap(), BufferFlags::FULL_RO).unwrap();
+        e.fill(&mut out, ptr::null_mut());
+        assert_eq!(
+            (out.ndim, out.buf as *const u8),
+            (0, rows[0].as_ptr().wrapping_add(2))
+        );
+        // Transposed across the dereference: still no PEP 3118 form, still an error.
+        assert_eq!(
+            Export::new(&v.transpose(), BufferFlags::FULL_RO).unwrap_err(),
+            ViewError::SuboffsetsNotRepresentable
+        );
+        // Empty: nothing is dereferenced, the error stays.
+        assert_eq!(
+            Export::new(&v.select("1, 3:").unwrap(), BufferFlags::FULL_RO).unwrap_err(),
+            ViewError::SuboffsetsNotRepresentable
+        );
         // The first pointer slots are checked against the span they must lie in.
         // SAFETY: `raw.shape` points to `shape`, alive and not borrowed.
         unsafe { *raw.shape = -1 };

@@ -246,4 +246,27 @@ fn two_levels_of_pointers() {
         m.permute_axes(&[2, 0, 1]).unwrap().get(&[2, 1, 0]).unwrap(),
         Value::Int(202)
     );
+    // Exports follow the dereferences no axis comes before: with the outer axis indexed away,
+    // the first pointer leads to the inner table, which PEP 3118 can describe (one suboffset
+    // left); with the outer two gone, both lead to a plain row.
+    let (base, info) = m
+        .select("1")
+        .unwrap()
+        .export_request(BufferFlags::FULL_RO)
+        .unwrap();
+    assert_eq!(base, inner[1].as_ptr());
+    assert_eq!(info.suboffsets, Some(vec![0, -1]));
+    assert_eq!((info.offset, info.shape.as_deref()), (0, Some(&[2, 3][..])));
+    let (base, info) = m
+        .select("1, 0, 1:")
+        .unwrap()
+        .export_request(BufferFlags::FULL_RO)
+        .unwrap();
+    assert_eq!(base, rows[2].as_ptr().wrapping_add(2));
+    assert_eq!((info.suboffsets, info.len), (None, 4));
+    // Two dereferences in a row after an axis: not expressible, not followable.
+    assert_eq!(
+        mid.export_request(BufferFlags::FULL_RO).unwrap_err(),
+        ViewError::SuboffsetsNotRepresentable
+    );
 }

@@ -683,6 +683,33 @@ impl<'a> MemoryView<'a> {
     pub fn request(&self, flags: BufferFlags) -> Result<BufferInfo, ViewError> {
         flags::request(self.raw.geom(), self.format.as_str(), true, flags)
     }
+
+    /// What a buffer export hands out (see [`export_parts`]).
+    pub(crate) fn export_request(
+        &self,
+        flags: BufferFlags,
+    ) -> Result<(*const u8, BufferInfo), ViewError> {
+        export_parts(&self.raw, self.format.as_str(), true, flags)
+    }
+}
+
+/// What a buffer export of a view hands out: the address of element `[0, ..., 0]` and the
+/// answer to `flags` ([`flags::request`]). An indirect view whose first dereferences come before
+/// any axis (a row of a PIL image: CPython and PEP 3118 cannot express the view itself) is
+/// exported with those dereferences followed, as the plain (or less indirect) buffer they lead
+/// to; everything else exactly as [`MemoryView::request`] answers.
+fn export_parts<B: raw::Bytes>(
+    raw: &RawView<B>,
+    format: &str,
+    readonly: bool,
+    flags: BufferFlags,
+) -> Result<(*const u8, BufferInfo), ViewError> {
+    if let Some((base, geom)) = raw.resolve_leading() {
+        let info = flags::request(&geom, format, readonly, flags)?;
+        return Ok((base.wrapping_add(info.offset), info));
+    }
+    let info = flags::request(raw.geom(), format, readonly, flags)?;
+    Ok((raw.buf().as_ptr().wrapping_add(info.offset), info))
 }
 
 impl<'a> MemoryViewMut<'a> {
@@ -1004,6 +1031,21 @@ impl<'a> MemoryViewMut<'a> {
     /// Answer a buffer request as CPython's memoryview exporter does for a writable view.
     pub fn request(&self, flags: BufferFlags) -> Result<BufferInfo, ViewError> {
         flags::request(self.raw.geom(), self.format.as_str(), false, flags)
+    }
+
+    /// What a writable buffer export hands out (see [`export_parts`]). For a direct view the
+    /// address derives from the unique borrow, since consumers write through it; an indirect
+    /// view's buffer only holds pointers, which are read.
+    pub(crate) fn export_request_mut(
+        &mut self,
+        flags: BufferFlags,
+    ) -> Result<(*mut u8, BufferInfo), ViewError> {
+        let (base, info) = export_parts(&self.raw, self.format.as_str(), false, flags)?;
+        if self.is_indirect() {
+            return Ok((base as *mut u8, info));
+        }
+        let buf = self.raw.buf_mut().as_mut_ptr();
+        Ok((buf.wrapping_add(info.offset), info))
     }
 }
 

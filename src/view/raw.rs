@@ -632,6 +632,46 @@ impl<B: Bytes> RawView<B> {
         &self.buf
     }
 
+    /// For a non-empty indirect view whose first dereferences come before any axis's stride
+    /// (no axis at level 0: a row of a PIL image, its row axis indexed away), follow those
+    /// dereferences now. Returns the address they lead to and the geometry of the rest of the
+    /// view relative to it (offset 0; direct when no dereference is left, otherwise the
+    /// remaining levels and suboffsets, shifted). `None` for a direct or empty view, or when an
+    /// axis is applied before the first dereference.
+    ///
+    /// Nothing is dereferenced beyond the pointer slots every element's address goes through;
+    /// the address returned is only handed on (to a buffer export), never read here.
+    pub(crate) fn resolve_leading(&self) -> Option<(*const u8, Geometry)> {
+        let ind = self.geom.indirect.as_ref()?;
+        if self.geom.nelements() == 0 || ind.level.contains(&0) {
+            return None;
+        }
+        let mut p = self.buf.as_ptr().wrapping_add(self.geom.offset);
+        let mut done = 0;
+        while done < ind.suboffsets.len() && !ind.level.contains(&done) {
+            // SAFETY: no axis is applied before this dereference, so every element's address
+            // (invariant 7's formula) goes through this one slot. For `done == 0` it is at
+            // `buf + offset`, inside `buf` by 7b (the view is non-empty, so point 5 holds for the
+            // level-0 axes, here none: `offset + size_of::<*const u8>() <= buf.len()`); for
+            // `done > 0` it is a later slot on the way to a reachable element (the view is
+            // non-empty), valid for reading a pointer by 7c. `read_unaligned` keeps the stored
+            // pointer's provenance.
+            let q = unsafe { ptr::read_unaligned(p as *const *const u8) };
+            p = q.wrapping_offset(ind.suboffsets[done]);
+            done += 1;
+        }
+        let indirect = (done < ind.suboffsets.len()).then(|| Indirect {
+            level: ind.level.iter().map(|&l| l.saturating_sub(done)).collect(),
+            suboffsets: ind.suboffsets[done..].to_vec(),
+        });
+        let geom = Geometry {
+            offset: 0,
+            indirect,
+            ..self.geom.clone()
+        };
+        Some((p, geom))
+    }
+
     /// A shared view of the same bytes with the same geometry.
     pub(crate) fn reborrow(&self) -> RawView<&[u8]> {
         // SAFETY: same buffer (same length) and same geometry, which satisfies 1–7 because
