@@ -165,6 +165,36 @@ fn corpus_portable_texts_keep_the_layout() {
     fails.finish("portable formats");
 }
 
+/// Formats laid out in NumPy's dialect (a view made from what NumPy exported, `ix` = 8 bytes)
+/// export as a text that memview's own importer, which reads the struct dialect, lays out the
+/// same way: kept only when both dialects agree on it (`ix` becomes `=i4x`).
+#[test]
+fn numpy_dialect_formats_export_for_memview_too() {
+    let mut fails = Failures::default();
+    let mut rewritten = 0;
+    for r in reader::read("formats.tsv") {
+        let fmt = r.req("fmt");
+        if huge(fmt) {
+            continue;
+        }
+        let Ok(f) = Format::parse_with(fmt, Dialect::NumPy) else {
+            continue;
+        };
+        rewritten += usize::from(f.portable().is_rewritten());
+        if let Err(e) = check(&f) {
+            fails.fail(format!("{} {fmt:?} (NumPy dialect): {e}", r.loc));
+        }
+    }
+    assert!(
+        rewritten > 100,
+        "only {rewritten} NumPy-dialect formats rewritten"
+    );
+    let ix = Format::parse_with("ix", Dialect::NumPy).unwrap();
+    assert_eq!(ix.itemsize(), 8);
+    assert_eq!(ix.portable().as_str(), "=i4x");
+    fails.finish("NumPy-dialect portable formats");
+}
+
 /// Golden texts, for x86-64 Linux sizes (`l` and `n` are 8 bytes, `g` 16, little-endian).
 #[test]
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]

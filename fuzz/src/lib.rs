@@ -1037,6 +1037,45 @@ pub fn view_ops(data: &[u8]) {
             }
         }
     }
+    check_export(&current);
+}
+
+/// A view exported through `ffi::Export` (the `Py_buffer` a C or Python consumer gets, with
+/// the portable format text) imports back as the same view: geometry, bytes and values.
+fn check_export(v: &MemoryView<'_>) {
+    use memview::ffi::{Export, RawBuffer};
+    let Ok(e) = Export::new(v, BufferFlags::FULL_RO) else {
+        return;
+    };
+    let mut raw = RawBuffer::empty();
+    e.fill(&mut raw, std::ptr::null_mut());
+    // SAFETY: `raw` describes `v`'s bytes, borrowed (and unwritten) for this whole function;
+    // its shape, strides and format arrays live in `e`, alive until the end.
+    let back = unsafe { raw.as_view() }.unwrap_or_else(|err| {
+        panic!(
+            "export of {} does not import back: {err}; {:?} view itemsize {} shape {:?}",
+            v.format(),
+            e.info(),
+            v.itemsize(),
+            v.shape()
+        )
+    });
+    assert_eq!(back.shape(), v.shape());
+    assert_eq!(back.strides(), v.strides());
+    assert_eq!(back.itemsize(), v.itemsize());
+    if v.nbytes() <= MAX_BYTES {
+        assert_eq!(back.try_to_bytes(Order::C), v.try_to_bytes(Order::C));
+        if list_nodes(v.shape()).is_some_and(|n| n <= MAX_ELEMENTS) && decodable(v.format()) {
+            let show = |m: &MemoryView<'_>| m.to_list().map(|x| x.to_string());
+            assert_eq!(
+                show(&back),
+                show(v),
+                "values through the export text {:?} of {:?}",
+                back.format().as_str(),
+                v.format().as_str()
+            );
+        }
+    }
 }
 
 /// Write `item` at every position of `positions` in `buf` (the model of element-wise writes).

@@ -19,7 +19,9 @@ use super::{Dialect, Format};
 /// 1. **Kept** when it already works: the format's own text is returned unchanged when
 ///    NumPy's importer (modelled by [`Dialect::NumPy`], plus the codes and spellings NumPy
 ///    refuses) lays it out exactly as memview does — every element format NumPy knows (`i`,
-///    `<d`, `Zf`, `3s`, `n`), and structs such as `T{ib}`, `bd` or `T{=i:a:b:b:}`. A text not
+///    `<d`, `Zf`, `3s`, `n`), and structs such as `T{ib}`, `bd` or `T{=i:a:b:b:}`. A format
+///    laid out in NumPy's dialect is kept only if the struct dialect (what memview's importers
+///    read) lays its text out the same way too: NumPy's 8-byte `ix` is exported as `=i4x`. A text not
 ///    in canonical form (whitespace, `<>i`, `<(3)i`, `(2)(3)i`) is given in its canonical form
 ///    (see [`crate::format::ast`]), which NumPy's stricter grammar accepts.
 /// 2. **Rewritten** otherwise, from memview's [`Layout`] (offsets are never derived from
@@ -153,7 +155,11 @@ fn portable(format: &Format, itemsize: usize) -> PortableFormat {
         }
     };
     let syntax_ok = numpy_syntax_ok(format);
-    let agrees = !padded && numpy_agrees(format, &canonical, own);
+    // A format laid out in another dialect (NumPy's `ix` is 8 bytes) is kept only if the
+    // struct dialect, which every memview importer uses, reads its text the same way.
+    let struct_reads_it = format.dialect() == Dialect::Struct
+        || Format::parse(&canonical).is_ok_and(|f| same_layout(f.layout(), own));
+    let agrees = !padded && struct_reads_it && numpy_agrees(format, &canonical, own);
     if syntax_ok && agrees {
         return keep(true);
     }
