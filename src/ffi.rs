@@ -381,11 +381,17 @@ pub(crate) unsafe fn describe(raw: &RawBuffer) -> Result<Described, BufferError>
         shape: shape.clone(),
         itemsize,
     };
-    let nbytes = shape
-        .iter()
-        .try_fold(itemsize, |a, &n| a.checked_mul(n))
-        .filter(|&n| isize::try_from(n).is_ok())
-        .ok_or_else(mismatch)?;
+    // An empty shape holds no bytes, however large its other extents (`[2**62, 0]`): only a
+    // product of non-zero extents can overflow.
+    let nbytes = if shape.contains(&0) {
+        0
+    } else {
+        shape
+            .iter()
+            .try_fold(itemsize, |a, &n| a.checked_mul(n))
+            .filter(|&n| isize::try_from(n).is_ok())
+            .ok_or_else(mismatch)?
+    };
     if nbytes != len {
         return Err(mismatch());
     }
@@ -1097,6 +1103,19 @@ mod tests {
         // SAFETY: arrays of 2 values; the header is rejected before any data is read.
         let e = unsafe { raw.as_view() }.unwrap_err();
         assert_eq!(e, BufferError::SpanOverflow);
+        // A huge extent next to a zero one is an empty buffer of 0 bytes, not an overflow:
+        // what memview exports for such a view imports back.
+        let mut shape = [1isize << 62, 0, 6];
+        let mut strides = [15isize, 0, 7];
+        let raw = RawBuffer {
+            shape: shape.as_mut_ptr(),
+            strides: strides.as_mut_ptr(),
+            ..raw_for(&data, 0, 4, 3)
+        };
+        // SAFETY: arrays of 3 values; no element is reachable.
+        let v = unsafe { raw.as_view() }.unwrap();
+        assert_eq!((v.shape(), v.nbytes()), (&[1 << 62, 0, 6][..], 0));
+        assert_eq!(v.to_bytes(crate::Order::C), b"");
     }
 
     #[test]
