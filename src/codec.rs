@@ -779,8 +779,18 @@ fn write_float(x: f64, endian: Endian, out: &mut [u8]) -> Result<(), PackError> 
             });
         }
         4 => {
-            // `as` rounds to nearest, ties to even, and overflows to inf (refused here).
-            let y = x as f32;
+            // `as` rounds to nearest, ties to even, and overflows to inf (refused here). A NaN's
+            // sign and payload after `as` are unspecified (Miri picks them at random), so they
+            // are kept explicitly, as x86-64 and AArch64 conversions (and so CPython) keep them:
+            // the sign, the top 23 bits of the payload, the quiet bit set.
+            let y = if x.is_nan() {
+                let b = x.to_bits();
+                let sign = ((b >> 63) as u32) << 31;
+                let top = ((b >> 29) & 0x007f_ffff) as u32;
+                f32::from_bits(sign | 0x7fc0_0000 | top)
+            } else {
+                x as f32
+            };
             if x.is_finite() && y.is_infinite() {
                 return Err(PackError::FloatOverflow { code: 'f' });
             }

@@ -772,3 +772,19 @@ mod properties {
         }
     }
 }
+
+/// `'f'` keeps a NaN's sign and the top of its payload, quieted, as CPython does on x86-64
+/// (`struct.pack('<f', x)` for these doubles); done explicitly, since `as` leaves them
+/// unspecified (and Miri varies them).
+#[test]
+fn f32_nan_bits_are_cpythons() {
+    for (double, want) in [
+        ("000000000000f8ff", "0000c0ff"), // -nan
+        ("0000002000f8ff7f", "01c0ff7f"), // a payload
+        ("000000000000f4ff", "0000e0ff"), // signalling, negative: quieted
+    ] {
+        let x = f64::from_le_bytes(hex(double).try_into().unwrap());
+        assert!(x.is_nan());
+        assert_eq!(to_hex(&enc("<f", Value0::F(x)).unwrap()), want, "{double}");
+    }
+}
