@@ -1141,45 +1141,52 @@ mod owned_span {
         Some((first.wrapping_offset(lo).cast::<u8>(), bytes, offset))
     }
 
-    /// The span of a shared owned array; `None` only for an empty one (or on overflow).
+    /// The span of a shared owned array with its shape and element strides (taken by value so
+    /// they are returned with it); the empty span for an empty array; `None` only on overflow.
     ///
     /// # Safety
     /// `first`, `shape` and `strides` are those of an `Array` or `ArcArray` of `A` that stays
     /// borrowed (shared) for `'b`, so that O1–O3 hold for `'b`.
     unsafe fn span<'b, A: NoUninit>(
         first: *const A,
-        shape: &[usize],
-        strides: &[isize],
-    ) -> Option<(&'b [u8], usize)> {
-        let (lo, len) = element_span(shape, strides)?;
+        shape: Vec<usize>,
+        strides: Vec<isize>,
+    ) -> Option<OwnedSpan<&'b [u8]>> {
+        if shape.contains(&0) {
+            return Some((&[][..], 0, shape, strides));
+        }
+        let (lo, len) = element_span(&shape, &strides)?;
         let (start, bytes, offset) = byte_span(first, lo, len)?;
         // SAFETY: `start .. start + bytes` are the values from the lowest to the highest
         // element, all inside the array's one allocation and reachable from `first`'s
         // provenance (O1); they are initialised bytes (O2) that nothing writes for `'b` (O3);
         // `bytes <= isize::MAX` because they lie in one allocation.
-        Some((unsafe { std::slice::from_raw_parts(start, bytes) }, offset))
+        let bytes = unsafe { std::slice::from_raw_parts(start, bytes) };
+        Some((bytes, offset, shape, strides))
     }
 
-    /// The writable span of an exclusively borrowed owned array.
+    /// The writable span of an exclusively borrowed owned array, as [`span`] gives the shared
+    /// one.
     ///
     /// # Safety
     /// `first`, `shape` and `strides` are those of an `Array` or `ArcArray` of `A` that stays
     /// mutably borrowed for `'b`, taken after `as_mut_ptr` (so O1, O2 and O4 hold for `'b`).
     unsafe fn span_mut<'b, A: Pod>(
         first: *mut A,
-        shape: &[usize],
-        strides: &[isize],
-    ) -> Option<(&'b mut [u8], usize)> {
-        let (lo, len) = element_span(shape, strides)?;
+        shape: Vec<usize>,
+        strides: Vec<isize>,
+    ) -> Option<OwnedSpan<&'b mut [u8]>> {
+        if shape.contains(&0) {
+            return Some((&mut [][..], 0, shape, strides));
+        }
+        let (lo, len) = element_span(&shape, &strides)?;
         let (start, bytes, offset) = byte_span(first.cast_const(), lo, len)?;
         // SAFETY: as in `span` (O1, O2): the values from the lowest to the highest element,
         // initialised, inside one allocation; `start` keeps `first`'s provenance, which came
         // from `as_mut_ptr` and so permits writes. Nothing else reads or writes them for `'b`
         // (O4), and any bytes written form valid `A` values (`A: Pod`).
-        Some((
-            unsafe { std::slice::from_raw_parts_mut(start.cast_mut(), bytes) },
-            offset,
-        ))
+        let bytes = unsafe { std::slice::from_raw_parts_mut(start.cast_mut(), bytes) };
+        Some((bytes, offset, shape, strides))
     }
 
     impl<'a> MemoryView<'a> {
@@ -1190,12 +1197,7 @@ mod owned_span {
         ) -> Option<OwnedSpan<&'a [u8]>> {
             let (shape, strides) = (a.shape().to_vec(), a.strides().to_vec());
             // SAFETY: pointer, shape and strides of an `Array`, borrowed for `'a` (O1–O3).
-            let span = unsafe { span(a.as_ptr(), &shape, &strides) };
-            Some(match span {
-                Some((bytes, offset)) => (bytes, offset, shape, strides),
-                None if shape.contains(&0) => (&[][..], 0, shape, strides),
-                None => return None,
-            })
+            unsafe { span(a.as_ptr(), shape, strides) }
         }
 
         /// [`Self::owned_array_span`] for an `ArcArray`.
@@ -1204,12 +1206,7 @@ mod owned_span {
         ) -> Option<OwnedSpan<&'a [u8]>> {
             let (shape, strides) = (a.shape().to_vec(), a.strides().to_vec());
             // SAFETY: pointer, shape and strides of an `ArcArray`, borrowed for `'a` (O1–O3).
-            let span = unsafe { span(a.as_ptr(), &shape, &strides) };
-            Some(match span {
-                Some((bytes, offset)) => (bytes, offset, shape, strides),
-                None if shape.contains(&0) => (&[][..], 0, shape, strides),
-                None => return None,
-            })
+            unsafe { span(a.as_ptr(), shape, strides) }
         }
     }
 
@@ -1223,12 +1220,7 @@ mod owned_span {
             let (shape, strides) = (a.shape().to_vec(), a.strides().to_vec());
             // SAFETY: pointer (from `as_mut_ptr`), shape and strides of an `Array`, mutably
             // borrowed for `'a` and not used again here (O1, O2, O4).
-            let span = unsafe { span_mut(first, &shape, &strides) };
-            Some(match span {
-                Some((bytes, offset)) => (bytes, offset, shape, strides),
-                None if shape.contains(&0) => (&mut [][..], 0, shape, strides),
-                None => return None,
-            })
+            unsafe { span_mut(first, shape, strides) }
         }
 
         /// [`Self::owned_array_span_mut`] for an `ArcArray`: its storage is made unique first.
@@ -1241,12 +1233,7 @@ mod owned_span {
             // SAFETY: pointer from `as_mut_ptr` (storage now unique), shape and strides read
             // after it, of an `ArcArray` mutably borrowed for `'a` and not used again here
             // (O1, O2, O4).
-            let span = unsafe { span_mut(first, &shape, &strides) };
-            Some(match span {
-                Some((bytes, offset)) => (bytes, offset, shape, strides),
-                None if shape.contains(&0) => (&mut [][..], 0, shape, strides),
-                None => return None,
-            })
+            unsafe { span_mut(first, shape, strides) }
         }
     }
 }
