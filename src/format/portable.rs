@@ -389,14 +389,8 @@ impl Writer {
 
     fn field(&mut self, f: &Field, top: bool) -> Option<()> {
         if !f.shape.is_empty() {
-            self.out.push('(');
-            for (k, d) in f.shape.iter().enumerate() {
-                if k > 0 {
-                    self.out.push(',');
-                }
-                let _ = write!(self.out, "{d}");
-            }
-            self.out.push(')');
+            // Writing to a `String` cannot fail.
+            let _ = super::print::write_shape(&mut self.out, &f.shape);
         }
         let count = (top && (f.repeat != 1 || self.count_one)).then_some(f.repeat);
         match &f.ty {

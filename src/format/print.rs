@@ -24,16 +24,21 @@ fn write_items(f: &mut Formatter<'_>, items: &[Item]) -> fmt::Result {
     items.iter().try_for_each(|item| write_item(f, item))
 }
 
+/// A sub-array shape as written before an item: `(2,3)`.
+pub(super) fn write_shape(f: &mut impl Write, dims: &[usize]) -> fmt::Result {
+    f.write_char('(')?;
+    for (k, d) in dims.iter().enumerate() {
+        if k > 0 {
+            f.write_char(',')?;
+        }
+        write!(f, "{d}")?;
+    }
+    f.write_char(')')
+}
+
 fn write_item(f: &mut Formatter<'_>, item: &Item) -> fmt::Result {
     if let Some(shape) = &item.shape {
-        f.write_char('(')?;
-        for (k, d) in shape.dims.iter().enumerate() {
-            if k > 0 {
-                f.write_char(',')?;
-            }
-            write!(f, "{d}")?;
-        }
-        f.write_char(')')?;
+        write_shape(f, &shape.dims)?;
     }
     if let Some(mark) = item.byte_order {
         f.write_char(mark.order.as_char())?;
