@@ -9,8 +9,8 @@ Run from anywhere:
 version). The `struct` messages must come from CPython 3.12+ (3.11 words range errors
 differently), so the script re-executes itself under a 3.12+ interpreter for every `struct`,
 `memoryview` and `_testbuffer` question (`--worker` mode, JSON over stdin/stdout). That
-interpreter is `$MEMVIEW_ORACLE_PYTHON`, else the first of the pyenv 3.13.0 / 3.12.1 builds
-that exists, else `python3` itself if it is 3.12+.
+interpreter is `$MEMVIEW_ORACLE_PYTHON`, else `python3.13` or `python3.12` on the PATH, else
+the newest 3.12+ build that pyenv has, else `python3` itself if it is 3.12+.
 
 Output is deterministic: every random choice comes from `random.Random(<fixed seed or
 string>)`, and no output depends on addresses or dict order of the running process.
@@ -25,10 +25,12 @@ File format (all files in tests/fixtures/*.tsv), read by tests/fixtures/reader.r
   * Each file's header comment documents its record kinds and keys.
 """
 
+import glob
 import json
 import math
 import os
 import random
+import shutil
 import struct
 import subprocess
 import sys
@@ -862,11 +864,21 @@ def worker_main():
 
 
 def oracle_python():
+    """A CPython 3.12+ interpreter: $MEMVIEW_ORACLE_PYTHON, else python3.13 / python3.12 on the
+    PATH, else the newest 3.12+ build pyenv knows, else python3 itself if it is 3.12+."""
     cands = [os.environ.get("MEMVIEW_ORACLE_PYTHON"),
-             "/root/.pyenv/versions/3.13.0/bin/python3",
-             "/root/.pyenv/versions/3.12.1/bin/python3"]
+             shutil.which("python3.13"), shutil.which("python3.12")]
+    try:
+        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+        found = glob.glob(os.path.join(root, "versions", "3.1[2-9]*", "bin", "python3"))
+        cands += sorted(found, reverse=True)
+    except (OSError, subprocess.CalledProcessError):
+        pass
     for c in cands:
-        if c and os.path.exists(c):
+        if c and os.path.exists(c) and subprocess.run(
+                [c, "-c", "import sys; sys.exit(sys.version_info < (3, 12))"],
+                capture_output=True, check=False).returncode == 0:
             return c
     if sys.version_info >= (3, 12):
         return sys.executable

@@ -107,13 +107,13 @@ for target in "${targets[@]}"; do
       test_args+=(--test "$t")
     fi
   done
-  # No default features: the CLI (clap, memmap2) has no unsafe of ours worth Miri's time.
-  if ! run cargo +nightly miri test --no-default-features "${target_args[@]}" --lib -- \
+  # The library package only: the CLI (its own package) has no unsafe of ours worth Miri's time.
+  if ! run cargo +nightly miri test -p memview "${target_args[@]}" --lib -- \
       "${filters[@]}"; then
     status=1
   fi
   if [ "${#test_args[@]}" -gt 0 ]; then
-    if ! run cargo +nightly miri test --no-default-features "${target_args[@]}" \
+    if ! run cargo +nightly miri test -p memview "${target_args[@]}" \
         "${test_args[@]}"; then
       status=1
     fi

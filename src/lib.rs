@@ -49,8 +49,10 @@
 //!
 //! # Crate features
 //!
-//! * `cli` (default): the `memview` command-line tool (`cargo run --release` runs its tour).
-//!   A library user can turn it off with `default-features = false`.
+//! * No default features: the library depends on `ndarray`, `half`, `num-traits`,
+//!   `num-complex` and `bytemuck` only. The `memview` command-line tool is a separate package
+//!   of the workspace (`cli/`, `cargo install --path cli`; `cargo run --release` at the root
+//!   runs its tour).
 //! * `python`: the Python bridge, module `python` (pyo3): import any Python buffer exporter as
 //!   a view without copying, and export Rust-owned buffers and `ndarray` arrays to
 //!   `memoryview`, NumPy and `struct`. The raw `Py_buffer` interface ([`ffi`]) is always

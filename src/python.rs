@@ -56,10 +56,13 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Building and testing: pyo3 needs to find the interpreter at build time
-//! (`PYO3_PYTHON=$(command -v python3)`), and an embedding binary (tests, doctests) needs
-//! `libpython3.x.so` at run time (`LD_LIBRARY_PATH=$(python3 -c 'import sysconfig;
-//! print(sysconfig.get_config_var("LIBDIR"))')` when it is not in a system directory).
+//! Building and testing: pyo3 configures itself from `python3` on the `PATH` (or
+//! `$PYO3_PYTHON`), and this package's build script records that interpreter's library
+//! directory as the run path of its test binaries and examples, so `cargo test --features
+//! python` loads the `libpython` of the interpreter that has NumPy with no environment
+//! variables. A program of yours that embeds CPython needs the same (pyo3's
+//! `pyo3_build_config::add_libpython_rpath_link_args()` in its build script, or
+//! `LD_LIBRARY_PATH`).
 
 use std::ffi::{c_int, c_void};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,7 +1,6 @@
 //! Tests of the `memview` command-line tool: outputs compared with what Python and NumPy print
 //! for the same data (fixtures written by `scripts/gen_cli_fixtures.py`), every error path's
 //! exit code and message, and every example in the `--help` texts run through `sh`.
-#![cfg(feature = "cli")]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -9,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_memview");
 
 fn fixture_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/cli")
 }
 
 /// Run the binary with `args`, feeding `stdin`.

@@ -13,24 +13,16 @@
 //! that does not fit, a value out of range), 2 the command line is at fault (unknown option,
 //! bad format string, shape, selection, hex or literal). Errors go to stderr.
 //!
-//! The modules live in `src/bin/memview/` (a binary's root file takes its modules from
-//! `src/bin/`, hence the `#[path]` attributes).
+//! This is the workspace's `memview-cli` package; the library (`memview`) it shows has no
+//! command-line dependencies of its own.
 
-#[path = "memview/error.rs"]
 mod error;
-#[path = "memview/explain.rs"]
 mod explain;
-#[path = "memview/input.rs"]
 mod input;
-#[path = "memview/render.rs"]
 mod render;
-#[path = "memview/structcmd.rs"]
 mod structcmd;
-#[path = "memview/table.rs"]
 mod table;
-#[path = "memview/tour.rs"]
 mod tour;
-#[path = "memview/viewcmd.rs"]
 mod viewcmd;
 
 use std::io::Write;
