@@ -25,9 +25,9 @@ pub fn run() -> Result<String, Box<dyn Error>> {
     writeln!(out, "{}", Value::from(head))?; // print(bytes(mv[0:2]))
     writeln!(out, "{}", mv.as_view().select("0:3")?.to_list()?)?; // print(list(mv[0:3]))
     mv.set(&[1], 85)?; // mv[1] = 85 (b'U' is already 85)
-    writeln!(out, "{}", bytearray(mv.buffer()))?; // print(data)
+    writeln!(out, "{}", bytearray(mv.buffer()?))?; // print(data)
     mv.set(&[0], 90)?; // mv[0] = 90
-    writeln!(out, "{}", bytearray(mv.buffer()))?; // print(data)
+    writeln!(out, "{}", bytearray(mv.buffer()?))?; // print(data)
 
     // v = memoryview(b'abcefg')
     let v = MemoryView::new(b"abcefg");
@@ -40,11 +40,11 @@ pub fn run() -> Result<String, Box<dyn Error>> {
     let mut v = MemoryViewMut::new(&mut data);
     writeln!(out, "{}", Value::Bool(v.readonly()))?; // print(v.readonly)
     v.set(&[0], b'z')?; // v[0] = ord(b'z')
-    writeln!(out, "{}", bytearray(v.buffer()))?; // print(data)
+    writeln!(out, "{}", bytearray(v.buffer()?))?; // print(data)
     v.assign("1:4", &MemoryView::new(b"123"))?; // v[1:4] = b'123'
-    writeln!(out, "{}", bytearray(v.buffer()))?; // print(data)
+    writeln!(out, "{}", bytearray(v.buffer()?))?; // print(data)
     v.assign("2:6", &MemoryView::new(b"spam"))?; // v[2:6] = b'spam'
-    writeln!(out, "{}", bytearray(v.buffer()))?; // print(data)
+    writeln!(out, "{}", bytearray(v.buffer()?))?; // print(data)
     Ok(out)
 }
 

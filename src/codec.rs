@@ -47,6 +47,8 @@ use crate::value::Value;
 
 mod longdouble;
 
+pub(crate) use longdouble::LongParts;
+
 /// An error from packing or unpacking values.
 ///
 /// `Display` is CPython's message for the same error where CPython has one (see the variants).
@@ -521,6 +523,18 @@ fn le_image(b: &[u8], endian: Endian) -> [u8; 16] {
         buf[..b.len().min(16)].reverse();
     }
     buf
+}
+
+/// The exact value of a `long double` (`g`) of `b.len()` bytes wider than a `double`, stored
+/// in `endian` order, as this build interprets it (x87 extended on x86, IEEE binary128
+/// elsewhere); `None` for infinities and NaNs, for an 8-byte `long double` (a `double`), and
+/// where the format is not supported.
+pub(crate) fn long_double_parts(b: &[u8], endian: Endian) -> Option<longdouble::LongParts> {
+    match long_double_format(b.len()).ok()? {
+        LongDouble::Double => None,
+        LongDouble::X87 => longdouble::x87_parts(&le_image(b, endian)),
+        LongDouble::Binary128 => longdouble::binary128_parts(&le_image(b, endian)),
+    }
 }
 
 fn read_long_double(b: &[u8], endian: Endian) -> Result<f64, PackError> {

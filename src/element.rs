@@ -11,11 +11,12 @@
 //! The trait is sealed: zero-copy conversion to `ndarray` reinterprets bytes as `T`, which is
 //! only sound for the padding-free, fixed-layout types listed above.
 //!
-//! [`TypedView`] (from [`MemoryView::typed`](crate::view::MemoryView::typed)) and
+//! [`TypedView`] (from [`MemoryView::typed`](crate::view::ViewBase::typed)) and
 //! [`TypedViewMut`] read and write elements of any byte order at any alignment and any byte
 //! strides (including strides that are not a multiple of the element size, as for a field of a
-//! packed struct). When the data happens to be native, aligned and evenly strided, a typed view
-//! iterates through `ndarray` at full speed.
+//! packed struct). They wrap the view's own proven geometry and walk it with the view layer's
+//! walkers; nothing is validated or walked twice. When the data happens to be native, aligned
+//! and evenly strided, a typed view iterates through `ndarray` at full speed.
 //!
 //! ```
 //! use memview::element::Element;
@@ -27,12 +28,27 @@
 //! # Ok::<(), memview::element::ElementError>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
+mod convert;
+mod typed;
+mod zero_copy;
+
+pub use typed::{TypedIter, TypedView, TypedViewMut};
+
+pub(crate) use typed::typed_values;
+
+pub(crate) use convert::convert_items;
+pub(crate) use zero_copy::{check_zero_copy_format, refusal};
+
 use std::fmt;
 
 use half::f16;
 use num_complex::Complex;
 
+use crate::codec::PackError;
 use crate::format::{Endian, Scalar, ScalarKind};
+use crate::view::ViewError;
 
 /// A Rust type that elements of a view can be read as, written from, and viewed as without
 /// copying. Sealed: implemented for the primitive numeric types, `f16`, `bool` and complex
@@ -505,7 +521,7 @@ impl fmt::Display for IndexText<'_> {
 /// Why a typed access, a zero-copy `ndarray` view, a converting copy or a field view failed.
 ///
 /// Every variant names the fact that failed; `Display` renders a one-line message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ElementError {
     /// The view's format is not one scalar of `T`'s kind and size
@@ -586,14 +602,6 @@ pub enum ElementError {
         /// The element's index in the view (empty for a single read).
         index: Vec<usize>,
     },
-    /// A zero-copy `bool` array must cover only valid bools, but a byte between the elements
-    /// (the strides leave gaps) is neither 0 nor 1.
-    BoolGap {
-        /// The byte found.
-        byte: u8,
-        /// Its position in the underlying buffer.
-        offset: usize,
-    },
     /// A value does not fit the target type of a converting copy or a write.
     ValueOutOfRange {
         /// The value, as Python would print it.
@@ -635,36 +643,32 @@ pub enum ElementError {
         /// The axis length.
         len: usize,
     },
-    /// The view's layout reaches outside its buffer (a broken view; never expected).
-    OutOfBounds {
-        /// First byte needed.
-        start: usize,
-        /// One past the last byte needed.
-        end: usize,
-        /// Buffer length.
-        len: usize,
+    /// `TypedViewMut::assign`: the number of values is not the number of elements.
+    LengthMismatch {
+        /// Values given.
+        given: usize,
+        /// Elements in the view.
+        expected: usize,
     },
-    /// `field(name)`: the format has no field of that name.
-    FieldNotFound {
-        /// The name asked for.
-        name: String,
+    /// A C `long double` this platform's codec cannot decode (PowerPC's double-double):
+    /// `cannot convert format 'g' to f64: ...`.
+    Undecodable {
         /// The view's format text.
         format: String,
-        /// The names that do exist.
-        available: Vec<String>,
+        /// The element type's name.
+        element: &'static str,
+        /// The codec's reason (boxed to keep `ElementError` small).
+        error: Box<PackError>,
     },
-    /// `from_array`: the array's elements, ignoring broadcast (zero-stride) axes, do not tile
-    /// one block of memory, so a byte view would reach into gaps the array does not borrow.
-    /// The message names both ways out: select from a view of the whole array, or, for an
-    /// array that owns its data, `MemoryView::from_owned_array`, whose span may cover gaps.
-    ArrayHasGaps {
-        /// The array's shape.
-        shape: Vec<usize>,
-        /// Its strides, in elements.
-        strides: Vec<isize>,
-    },
-    /// A view could not be built (from an `ndarray` or for a field).
-    View(String),
+    /// A view operation failed (building a view of an `ndarray`, a typed view of an indirect
+    /// view, an overflowing span).
+    View(ViewError),
+}
+
+impl From<ViewError> for ElementError {
+    fn from(e: ViewError) -> ElementError {
+        ElementError::View(e)
+    }
 }
 
 impl fmt::Display for ElementError {
@@ -744,11 +748,6 @@ impl fmt::Display for ElementError {
                 }
                 f.write_str(" is not a valid bool (0 or 1)")
             }
-            ElementError::BoolGap { byte, offset } => write!(
-                f,
-                "byte 0x{byte:02x} at offset {offset} lies between the elements and is not 0 or 1: \
-                 a zero-copy bool array must span only valid bools"
-            ),
             ElementError::ValueOutOfRange {
                 value,
                 index,
@@ -778,746 +777,18 @@ impl fmt::Display for ElementError {
                 f,
                 "index {index} is out of bounds for axis {axis} with length {len}"
             ),
-            ElementError::OutOfBounds { start, end, len } => write!(
+            ElementError::LengthMismatch { given, expected } => write!(
                 f,
-                "the view needs bytes {start}..{end}, the buffer has {len}"
+                "{given} values given for a view of {expected} elements"
             ),
-            ElementError::FieldNotFound {
-                name,
+            ElementError::Undecodable {
                 format,
-                available,
-            } => {
-                write!(f, "format '{format}' has no field named '{name}'")?;
-                if available.is_empty() {
-                    f.write_str(" (it has no named fields)")
-                } else {
-                    f.write_str("; its fields are ")?;
-                    for (i, n) in available.iter().enumerate() {
-                        if i > 0 {
-                            f.write_str(", ")?;
-                        }
-                        write!(f, "'{n}'")?;
-                    }
-                    Ok(())
-                }
-            }
-            ElementError::ArrayHasGaps { shape, strides } => write!(
-                f,
-                "an array with shape {shape:?} and element strides {strides:?} has gaps between \
-                 its elements: a byte view would reach memory this borrowed array does not \
-                 borrow; view the whole array and select from the view \
-                 (`MemoryView::from_array(&whole)?.select(..)`), or, if the array owns its data \
-                 (`Array`, `ArcArray`), use `MemoryView::from_owned_array` \
-                 (`MemoryViewMut::from_owned_array_mut`)"
-            ),
-            ElementError::View(msg) => f.write_str(msg),
+                element,
+                error,
+            } => write!(f, "cannot convert format '{format}' to {element}: {error}"),
+            ElementError::View(e) => e.fmt(f),
         }
     }
 }
 
 impl std::error::Error for ElementError {}
-
-// ---------------------------------------------------------------------------------------------
-// Strided walking over bytes (safe code: every position is bounds-checked by slicing).
-// ---------------------------------------------------------------------------------------------
-
-/// Offset, shape and byte strides of a view, detached from the view type. Positions are byte
-/// indices into the view's whole buffer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Strided {
-    /// Byte index of element `[0, …, 0]`.
-    pub(crate) offset: usize,
-    /// Extent of each axis.
-    pub(crate) shape: Vec<usize>,
-    /// Byte step of each axis.
-    pub(crate) strides: Vec<isize>,
-}
-
-impl Strided {
-    /// Number of elements.
-    pub(crate) fn len(&self) -> usize {
-        self.shape.iter().fold(1usize, |a, &n| a.saturating_mul(n))
-    }
-
-    /// The byte range `lo..hi` covered by elements of `size` bytes, or `None` when the view has
-    /// no elements. Errors when the range is not inside a buffer of `buf_len` bytes.
-    pub(crate) fn span(
-        &self,
-        size: usize,
-        buf_len: usize,
-    ) -> Result<Option<(usize, usize)>, ElementError> {
-        if self.shape.contains(&0) {
-            return Ok(None);
-        }
-        let mut lo = self.offset as i128;
-        let mut hi = self.offset as i128 + size as i128;
-        for (&n, &s) in self.shape.iter().zip(&self.strides) {
-            let ext = (n as i128 - 1) * s as i128;
-            if ext < 0 {
-                lo += ext;
-            } else {
-                hi += ext;
-            }
-        }
-        if lo < 0 || hi > buf_len as i128 {
-            return Err(ElementError::OutOfBounds {
-                start: lo.max(0) as usize,
-                end: hi.clamp(0, usize::MAX as i128) as usize,
-                len: buf_len,
-            });
-        }
-        Ok(Some((lo as usize, hi as usize)))
-    }
-
-    /// Byte position of the element at `index` (negative components count from the end).
-    pub(crate) fn position(&self, index: &[isize]) -> Result<usize, ElementError> {
-        if index.len() != self.shape.len() {
-            return Err(ElementError::IndexCount {
-                ndim: self.shape.len(),
-                got: index.len(),
-            });
-        }
-        let mut pos = self.offset as isize;
-        for (axis, ((&i, &n), &s)) in index.iter().zip(&self.shape).zip(&self.strides).enumerate() {
-            let k = if i < 0 { i + n as isize } else { i };
-            if k < 0 || k as usize >= n {
-                return Err(ElementError::IndexOutOfBounds {
-                    axis,
-                    index: i,
-                    len: n,
-                });
-            }
-            pos += k * s;
-        }
-        Ok(pos as usize)
-    }
-
-    /// The multi-index of the `flat`-th element in C order.
-    pub(crate) fn unravel(&self, mut flat: usize) -> Vec<usize> {
-        let mut index = vec![0; self.shape.len()];
-        for (k, &n) in self.shape.iter().enumerate().rev() {
-            if n > 0 {
-                index[k] = flat % n;
-                flat /= n;
-            }
-        }
-        index
-    }
-
-    /// Calls `f(flat, position)` for every element in C order, stopping at the first error.
-    pub(crate) fn try_for_each_position<E>(
-        &self,
-        mut f: impl FnMut(usize, usize) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let mut walk = Walk::new(self);
-        let mut flat = 0;
-        while let Some(p) = walk.next_position() {
-            f(flat, p)?;
-            flat += 1;
-        }
-        Ok(())
-    }
-
-    /// Calls `f(position)` for every element in C order.
-    pub(crate) fn for_each_position(&self, mut f: impl FnMut(usize)) {
-        let mut walk = Walk::new(self);
-        while let Some(p) = walk.next_position() {
-            f(p);
-        }
-    }
-}
-
-/// A C-order cursor over the element positions of a [`Strided`].
-#[derive(Clone, Debug)]
-struct Walk {
-    shape: Vec<usize>,
-    strides: Vec<isize>,
-    index: Vec<usize>,
-    pos: isize,
-    remaining: usize,
-}
-
-impl Walk {
-    fn new(s: &Strided) -> Walk {
-        Walk {
-            shape: s.shape.clone(),
-            strides: s.strides.clone(),
-            index: vec![0; s.shape.len()],
-            pos: s.offset as isize,
-            remaining: s.len(),
-        }
-    }
-
-    /// Moves to the next element along axes `..=axis` (carrying into slower axes).
-    #[inline]
-    fn carry(&mut self, mut axis: usize) {
-        loop {
-            self.index[axis] += 1;
-            self.pos = self.pos.wrapping_add(self.strides[axis]);
-            if self.index[axis] < self.shape[axis] || axis == 0 {
-                return;
-            }
-            self.pos = self
-                .pos
-                .wrapping_sub(self.strides[axis].wrapping_mul(self.shape[axis] as isize));
-            self.index[axis] = 0;
-            axis -= 1;
-        }
-    }
-
-    #[inline]
-    fn next_position(&mut self) -> Option<usize> {
-        if self.remaining == 0 {
-            return None;
-        }
-        let p = self.pos as usize;
-        self.remaining -= 1;
-        if self.remaining > 0 {
-            self.carry(self.shape.len() - 1);
-        }
-        Some(p)
-    }
-
-    /// The next run along the last axis, as `(start, stride, count)`: the rest of the current
-    /// row (or the whole element of a 0-dim view), after which the cursor is at the start of
-    /// the following row. `None` at the end.
-    #[inline]
-    fn next_row(&mut self) -> Option<(usize, isize, usize)> {
-        if self.remaining == 0 {
-            return None;
-        }
-        let nd = self.shape.len();
-        if nd == 0 {
-            self.remaining = 0;
-            return Some((self.pos as usize, 0, 1));
-        }
-        let last = nd - 1;
-        let s = self.strides[last];
-        let start = self.index[last];
-        let count = (self.shape[last] - start).min(self.remaining);
-        let p = self.pos as usize;
-        self.remaining -= count;
-        if self.remaining > 0 && last > 0 {
-            // Back to the row start, then step the slower axes.
-            self.pos = self.pos.wrapping_sub(s.wrapping_mul(start as isize));
-            self.index[last] = 0;
-            self.carry(last - 1);
-        }
-        Some((p, s, count))
-    }
-
-    /// Folds over whole or partial rows: calls `row(acc, start, stride, count)` for each run
-    /// along the last axis.
-    #[inline]
-    fn fold_rows<B>(&mut self, init: B, mut row: impl FnMut(B, usize, isize, usize) -> B) -> B {
-        let mut acc = init;
-        while let Some((start, stride, count)) = self.next_row() {
-            acc = row(acc, start, stride, count);
-        }
-        acc
-    }
-}
-
-/// The run of [`TypedIter`] being stepped through: `left` elements from byte `pos`, `stride`
-/// bytes apart. Caching it makes `next` a bounds check and an add; the odometer of [`Walk`]
-/// runs once per row (element by element it made `next` ~5x slower than `fold`).
-#[derive(Clone, Copy, Debug, Default)]
-struct Run {
-    pos: isize,
-    stride: isize,
-    left: usize,
-}
-
-/// Sequential fold of `count` elements starting at byte `start`, `stride` bytes apart.
-#[inline(always)]
-fn fold_run<T: Element, B, const SWAP: bool>(
-    buf: &[u8],
-    start: usize,
-    stride: isize,
-    count: usize,
-    mut acc: B,
-    f: &mut impl FnMut(B, T) -> B,
-) -> B {
-    let size = std::mem::size_of::<T>();
-    if stride == size as isize || count <= 1 {
-        let bytes = &buf[start..start + count * size];
-        for raw in bytes.chunks_exact(size) {
-            acc = f(acc, T::load(raw, SWAP));
-        }
-    } else {
-        let mut p = start as isize;
-        for _ in 0..count {
-            acc = f(acc, T::load(&buf[p as usize..p as usize + size], SWAP));
-            p = p.wrapping_add(stride);
-        }
-    }
-    acc
-}
-
-/// ndarray's eight-way unrolled sum, over packed elements in `bytes` (read with swapping).
-#[inline(always)]
-fn unrolled_sum<T, const SWAP: bool>(bytes: &[u8]) -> T
-where
-    T: Element + num_traits::Zero,
-{
-    let size = std::mem::size_of::<T>();
-    let mut acc = T::zero();
-    let mut p = [T::zero(); 8];
-    let mut blocks = bytes.chunks_exact(8 * size);
-    for block in &mut blocks {
-        for (acc_k, raw) in p.iter_mut().zip(block.chunks_exact(size)) {
-            *acc_k = *acc_k + T::load(raw, SWAP);
-        }
-    }
-    acc = acc + (p[0] + p[4]);
-    acc = acc + (p[1] + p[5]);
-    acc = acc + (p[2] + p[6]);
-    acc = acc + (p[3] + p[7]);
-    for raw in blocks.remainder().chunks_exact(size) {
-        acc = acc + T::load(raw, SWAP);
-    }
-    acc
-}
-
-/// Sum in the same association order as `ndarray`'s `sum` on the same layout.
-fn strided_sum<T, const SWAP: bool>(buf: &[u8], geo: &Strided) -> T
-where
-    T: Element + num_traits::Zero,
-{
-    let size = std::mem::size_of::<T>();
-    if let Some((lo, hi)) = memory_block(geo, size) {
-        return unrolled_sum::<T, SWAP>(&buf[lo..hi]);
-    }
-    let mut walk = Walk::new(geo);
-    walk.fold_rows(T::zero(), |acc, start, stride, count| {
-        if stride == size as isize || count <= 1 {
-            acc + unrolled_sum::<T, SWAP>(&buf[start..start + count * size])
-        } else {
-            acc + fold_run::<T, T, SWAP>(buf, start, stride, count, T::zero(), &mut |a, x| a + x)
-        }
-    })
-}
-
-/// If the elements exactly tile one block of memory (in any axis order, any stride signs),
-/// that block's byte range.
-pub(crate) fn memory_block(geo: &Strided, size: usize) -> Option<(usize, usize)> {
-    let mut axes: Vec<usize> = (0..geo.shape.len())
-        .filter(|&k| geo.shape[k] != 1)
-        .collect();
-    if geo.shape.contains(&0) {
-        return None;
-    }
-    axes.sort_by_key(|&k| geo.strides[k].unsigned_abs());
-    let mut expect = size;
-    let mut lo = geo.offset as isize;
-    for &k in &axes {
-        if geo.strides[k].unsigned_abs() != expect {
-            return None;
-        }
-        if geo.strides[k] < 0 {
-            lo += (geo.shape[k] as isize - 1) * geo.strides[k];
-        }
-        expect = expect.checked_mul(geo.shape[k])?;
-    }
-    Some((lo as usize, lo as usize + expect))
-}
-
-/// Checks that every element byte of a `bool` view is 0 or 1.
-pub(crate) fn validate_bools(buf: &[u8], geo: &Strided) -> Result<(), ElementError> {
-    let mut bad = None;
-    let mut flat = 0usize;
-    let mut walk = Walk::new(geo);
-    while let Some(p) = walk.next_position() {
-        let b = buf[p];
-        if b > 1 {
-            bad = Some((b, p, flat));
-            break;
-        }
-        flat += 1;
-    }
-    match bad {
-        None => Ok(()),
-        Some((byte, offset, flat)) => Err(ElementError::InvalidBool {
-            byte,
-            offset,
-            index: geo.unravel(flat),
-        }),
-    }
-}
-
-/// Checks that `scalar` matches `T`, returning the scalar.
-pub(crate) fn check_match<'s, T: Element>(
-    format: &str,
-    scalar: Option<&'s Scalar>,
-) -> Result<&'s Scalar, ElementError> {
-    match scalar {
-        Some(s) if T::matches(s) => Ok(s),
-        _ => Err(ElementError::FormatMismatch {
-            format: format.to_owned(),
-            scalar: scalar.map(|s| (s.kind, s.size)),
-            element: T::NAME,
-            element_kind: T::KIND,
-            element_size: std::mem::size_of::<T>(),
-        }),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Typed views.
-// ---------------------------------------------------------------------------------------------
-
-/// A read-only view whose elements are read as `T`, in any byte order and at any alignment.
-///
-/// Made by [`MemoryView::typed`](crate::view::MemoryView::typed). Indices are `isize`;
-/// negative components count from the end, as in Python.
-#[derive(Clone, Debug)]
-pub struct TypedView<'a, T: Element> {
-    buf: &'a [u8],
-    geo: Strided,
-    swap: bool,
-    fast: Option<ndarray::ArrayViewD<'a, T>>,
-}
-
-impl<'a, T: Element> TypedView<'a, T> {
-    /// Checks `T` against the format and builds the view. `buf` is the whole buffer.
-    pub(crate) fn new(
-        buf: &'a [u8],
-        format: &str,
-        scalar: Option<&Scalar>,
-        geo: Strided,
-    ) -> Result<Self, ElementError> {
-        let scalar = check_match::<T>(format, scalar)?;
-        let size = std::mem::size_of::<T>();
-        geo.span(size, buf.len())?;
-        if T::KIND == ScalarKind::Bool {
-            validate_bools(buf, &geo)?;
-        }
-        let swap = !scalar.endian.is_native();
-        let fast = if swap {
-            None
-        } else {
-            crate::ndarray::zero_copy::<T>(buf, &geo).ok()
-        };
-        Ok(TypedView {
-            buf,
-            geo,
-            swap,
-            fast,
-        })
-    }
-
-    /// Number of dimensions.
-    pub fn ndim(&self) -> usize {
-        self.geo.shape.len()
-    }
-
-    /// Extent of each axis.
-    pub fn shape(&self) -> &[usize] {
-        &self.geo.shape
-    }
-
-    /// Byte strides of each axis.
-    pub fn strides(&self) -> &[isize] {
-        &self.geo.strides
-    }
-
-    /// Number of elements.
-    pub fn len(&self) -> usize {
-        self.geo.len()
-    }
-
-    /// Whether the view has no elements.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Whether reads go straight through a zero-copy `ndarray` view (native byte order,
-    /// aligned, strides multiples of the element size).
-    pub fn is_zero_copy(&self) -> bool {
-        self.fast.is_some()
-    }
-
-    /// The element at `index` (one component per axis; negative components count from the end).
-    ///
-    /// # Errors
-    /// [`ElementError::IndexCount`] or [`ElementError::IndexOutOfBounds`].
-    pub fn get(&self, index: &[isize]) -> Result<T, ElementError> {
-        let p = self.geo.position(index)?;
-        Ok(T::load(
-            &self.buf[p..p + std::mem::size_of::<T>()],
-            self.swap,
-        ))
-    }
-
-    /// All elements in C (row-major) order.
-    pub fn iter(&self) -> TypedIter<'_, T> {
-        match &self.fast {
-            // ndarray's element-by-element `next` over a strided `IxDyn` array steps a dynamic
-            // index (~70 instructions per element, callgrind); the cached run below is a few.
-            // Contiguous arrays keep ndarray's slice iterator.
-            Some(a) if a.is_standard_layout() => TypedIter(IterInner::Fast(a.iter())),
-            _ => TypedIter(IterInner::Strided {
-                array: self.fast.clone(),
-                buf: self.buf,
-                walk: Walk::new(&self.geo),
-                run: Run::default(),
-                swap: self.swap,
-            }),
-        }
-    }
-
-    /// All elements in C order, copied into a `Vec`.
-    pub fn to_vec(&self) -> Vec<T> {
-        let mut v = Vec::with_capacity(self.len());
-        self.iter().for_each(|x| v.push(x));
-        v
-    }
-
-    /// The sum of all elements, added in the same order as `ndarray`'s `sum` on the same
-    /// layout (eight-way unrolled over contiguous runs), so results agree bit for bit.
-    pub fn sum(&self) -> T
-    where
-        T: num_traits::Zero,
-    {
-        match &self.fast {
-            Some(a) => a.sum(),
-            None if self.swap => strided_sum::<T, true>(self.buf, &self.geo),
-            None => strided_sum::<T, false>(self.buf, &self.geo),
-        }
-    }
-}
-
-impl<'v, 'a, T: Element> IntoIterator for &'v TypedView<'a, T> {
-    type Item = T;
-    type IntoIter = TypedIter<'v, T>;
-    fn into_iter(self) -> TypedIter<'v, T> {
-        self.iter()
-    }
-}
-
-/// Iterator over the elements of a typed view in C order, returning `T` by value.
-#[derive(Clone, Debug)]
-pub struct TypedIter<'a, T: Element>(IterInner<'a, T>);
-
-#[derive(Clone, Debug)]
-enum IterInner<'a, T: Element> {
-    Fast(ndarray::iter::Iter<'a, T, ndarray::IxDyn>),
-    Strided {
-        /// The same elements as an ndarray view (aligned native data), for a `fold` that has
-        /// not been preceded by `next`: ndarray's strided fold is the faster one.
-        array: Option<ndarray::ArrayView<'a, T, ndarray::IxDyn>>,
-        buf: &'a [u8],
-        /// Positioned after `run`.
-        walk: Walk,
-        run: Run,
-        swap: bool,
-    },
-}
-
-impl<T: Element> Iterator for TypedIter<'_, T> {
-    type Item = T;
-
-    #[inline]
-    fn next(&mut self) -> Option<T> {
-        match &mut self.0 {
-            IterInner::Fast(it) => it.next().copied(),
-            IterInner::Strided {
-                buf,
-                walk,
-                run,
-                swap,
-                ..
-            } => {
-                if run.left == 0 {
-                    let (pos, stride, left) = walk.next_row()?;
-                    *run = Run {
-                        pos: pos as isize,
-                        stride,
-                        left,
-                    };
-                }
-                let p = run.pos as usize;
-                run.pos = run.pos.wrapping_add(run.stride);
-                run.left -= 1;
-                Some(T::load(&buf[p..p + std::mem::size_of::<T>()], *swap))
-            }
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = match &self.0 {
-            IterInner::Fast(it) => it.len(),
-            IterInner::Strided { walk, run, .. } => walk.remaining + run.left,
-        };
-        (n, Some(n))
-    }
-
-    fn fold<B, F>(self, init: B, mut f: F) -> B
-    where
-        F: FnMut(B, T) -> B,
-    {
-        match self.0 {
-            IterInner::Fast(it) => it.fold(init, |acc, x| f(acc, *x)),
-            IterInner::Strided {
-                array: Some(a),
-                walk,
-                run,
-                ..
-            } if run.left == 0 && walk.remaining == a.len() => {
-                a.iter().fold(init, |acc, x| f(acc, *x))
-            }
-            IterInner::Strided {
-                buf,
-                mut walk,
-                run,
-                swap,
-                ..
-            } => {
-                let mut row = |acc, start: usize, stride, count| {
-                    if swap {
-                        fold_run::<T, B, true>(buf, start, stride, count, acc, &mut f)
-                    } else {
-                        fold_run::<T, B, false>(buf, start, stride, count, acc, &mut f)
-                    }
-                };
-                // The rest of the run `next` started, then whole rows.
-                let acc = if run.left > 0 {
-                    row(init, run.pos as usize, run.stride, run.left)
-                } else {
-                    init
-                };
-                walk.fold_rows(acc, row)
-            }
-        }
-    }
-}
-
-impl<T: Element> ExactSizeIterator for TypedIter<'_, T> {}
-
-/// A mutable view whose elements are read and written as `T`, in any byte order and at any
-/// alignment.
-///
-/// Made by [`MemoryViewMut::typed_mut`](crate::view::MemoryViewMut::typed_mut).
-#[derive(Debug)]
-pub struct TypedViewMut<'v, T: Element> {
-    buf: &'v mut [u8],
-    geo: Strided,
-    swap: bool,
-    _t: std::marker::PhantomData<T>,
-}
-
-impl<'v, T: Element> TypedViewMut<'v, T> {
-    /// Checks `T` against the format and builds the view. `buf` is the whole buffer.
-    pub(crate) fn new(
-        buf: &'v mut [u8],
-        format: &str,
-        scalar: Option<&Scalar>,
-        geo: Strided,
-    ) -> Result<Self, ElementError> {
-        let scalar = check_match::<T>(format, scalar)?;
-        geo.span(std::mem::size_of::<T>(), buf.len())?;
-        if T::KIND == ScalarKind::Bool {
-            validate_bools(buf, &geo)?;
-        }
-        let swap = !scalar.endian.is_native();
-        Ok(TypedViewMut {
-            buf,
-            geo,
-            swap,
-            _t: std::marker::PhantomData,
-        })
-    }
-
-    /// A read-only typed view of the same elements.
-    pub fn as_typed(&self) -> TypedView<'_, T> {
-        let fast = if self.swap {
-            None
-        } else {
-            crate::ndarray::zero_copy::<T>(self.buf, &self.geo).ok()
-        };
-        TypedView {
-            buf: self.buf,
-            geo: self.geo.clone(),
-            swap: self.swap,
-            fast,
-        }
-    }
-
-    /// Number of dimensions.
-    pub fn ndim(&self) -> usize {
-        self.geo.shape.len()
-    }
-
-    /// Extent of each axis.
-    pub fn shape(&self) -> &[usize] {
-        &self.geo.shape
-    }
-
-    /// Number of elements.
-    pub fn len(&self) -> usize {
-        self.geo.len()
-    }
-
-    /// Whether the view has no elements.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The element at `index`.
-    ///
-    /// # Errors
-    /// [`ElementError::IndexCount`] or [`ElementError::IndexOutOfBounds`].
-    pub fn get(&self, index: &[isize]) -> Result<T, ElementError> {
-        let p = self.geo.position(index)?;
-        Ok(T::load(
-            &self.buf[p..p + std::mem::size_of::<T>()],
-            self.swap,
-        ))
-    }
-
-    /// Writes `value` at `index`, in the view's byte order.
-    ///
-    /// # Errors
-    /// [`ElementError::IndexCount`] or [`ElementError::IndexOutOfBounds`].
-    pub fn set(&mut self, index: &[isize], value: T) -> Result<(), ElementError> {
-        let p = self.geo.position(index)?;
-        value.store(&mut self.buf[p..p + std::mem::size_of::<T>()], self.swap);
-        Ok(())
-    }
-
-    /// Writes `value` into every element.
-    pub fn fill(&mut self, value: T) {
-        let size = std::mem::size_of::<T>();
-        let (buf, swap) = (&mut *self.buf, self.swap);
-        self.geo
-            .for_each_position(|p| value.store(&mut buf[p..p + size], swap));
-    }
-
-    /// Writes `values` (in C order) into the elements.
-    ///
-    /// # Errors
-    /// [`ElementError::View`] when `values.len()` is not the number of elements.
-    pub fn assign(&mut self, values: &[T]) -> Result<(), ElementError> {
-        if values.len() != self.len() {
-            return Err(ElementError::View(format!(
-                "{} values given for a view of {} elements",
-                values.len(),
-                self.len()
-            )));
-        }
-        let size = std::mem::size_of::<T>();
-        let (buf, swap) = (&mut *self.buf, self.swap);
-        let mut it = values.iter();
-        self.geo.for_each_position(|p| {
-            if let Some(v) = it.next() {
-                v.store(&mut buf[p..p + size], swap);
-            }
-        });
-        Ok(())
-    }
-
-    /// All elements in C order.
-    pub fn to_vec(&self) -> Vec<T> {
-        self.as_typed().to_vec()
-    }
-}

@@ -44,7 +44,11 @@ use std::ptr;
 use std::sync::Arc;
 
 use crate::format::{Format, FormatError};
-use crate::view::{BufferFlags, BufferInfo, MemoryView, MemoryViewMut, ViewError, MAX_NDIM};
+use crate::view::raw::{Exclusive, Shared, Storage};
+use crate::view::{
+    indirect_geometry, BufferFlags, BufferInfo, Geometry, MemoryView, MemoryViewMut, RawView,
+    ViewBase, ViewError, MAX_NDIM,
+};
 
 /// CPython's `Py_buffer`, field for field (`Include/pybuffer.h`, CPython 3.x on every platform
 /// except PyPy). A pointer to one can be passed to and from C, and cast to and from
@@ -431,64 +435,49 @@ pub(crate) unsafe fn describe(raw: &RawBuffer) -> Result<Described, BufferError>
     })
 }
 
-/// `(lo, end)`: the bytes that `shape`/`strides` reach from `buf` with items of `itemsize`
-/// bytes, as `buf + lo .. buf + end` (`lo <= 0 < end`), for a non-empty shape.
-fn span_of(
-    shape: &[usize],
-    strides: &[isize],
-    itemsize: usize,
-) -> Result<(isize, isize), BufferError> {
-    let (mut lo, mut hi) = (0isize, 0isize);
-    for (&n, &s) in shape.iter().zip(strides) {
-        let n = isize::try_from(n).map_err(|_| BufferError::SpanOverflow)?;
-        let term = (n - 1).checked_mul(s).ok_or(BufferError::SpanOverflow)?;
-        if term < 0 {
-            lo = lo.checked_add(term).ok_or(BufferError::SpanOverflow)?;
-        } else {
-            hi = hi.checked_add(term).ok_or(BufferError::SpanOverflow)?;
-        }
-    }
-    let end = hi
-        .checked_add(itemsize as isize)
-        .ok_or(BufferError::SpanOverflow)?;
-    // The span length must fit isize too (a slice's length never exceeds isize::MAX).
-    end.checked_sub(lo).ok_or(BufferError::SpanOverflow)?;
-    Ok((lo, end))
-}
-
 impl Described {
-    /// The bytes a view needs as its `&[u8]`, relative to `buf`: for a direct buffer every
-    /// byte the elements reach; for an indirect one the first pointer slots (the axes up to
-    /// and including the first non-negative suboffset, with pointer-sized items).
-    fn span(&self) -> Result<(isize, isize), BufferError> {
-        match &self.suboffsets {
-            None => span_of(&self.shape, &self.strides, self.itemsize),
-            Some(subs) => {
-                let first = subs.iter().position(|&s| s >= 0).unwrap_or(subs.len() - 1);
-                span_of(
-                    &self.shape[..=first],
-                    &self.strides[..=first],
-                    std::mem::size_of::<*const u8>(),
-                )
-            }
+    /// The first pointer slots of an indirect buffer as a geometry of their own (the axes up to
+    /// and including the first non-negative suboffset, with pointer-sized items), or the
+    /// elements' geometry for a direct one: what the view's storage must cover.
+    fn reached(&self) -> Geometry {
+        let (axes, itemsize) = match &self.suboffsets {
+            None => (self.shape.len(), self.itemsize),
+            Some(subs) => (
+                subs.iter().position(|&s| s >= 0).unwrap_or(subs.len() - 1) + 1,
+                std::mem::size_of::<*const u8>(),
+            ),
+        };
+        Geometry {
+            offset: 0,
+            itemsize,
+            shape: self.shape[..axes].to_vec(),
+            strides: self.strides[..axes].to_vec(),
+            indirect: None,
         }
     }
 
-    /// The start, length and `buf`'s offset in the span, checked not to wrap.
-    fn span_start(&self, buf: *mut c_void) -> Result<(*mut u8, usize, usize), BufferError> {
+    /// Where the storage starts (the lowest reached byte), its length, `buf`'s offset in it,
+    /// and whether the reached bytes tile it exactly (so that all of it is theirs); checked
+    /// not to wrap.
+    fn storage(&self, buf: *mut c_void) -> Result<(*mut u8, usize, usize, bool), BufferError> {
         if self.empty {
-            return Ok((ptr::NonNull::<u8>::dangling().as_ptr(), 0, 0));
+            return Ok((ptr::NonNull::<u8>::dangling().as_ptr(), 0, 0, true));
         }
-        let (lo, end) = self.span()?;
+        let reached = self.reached();
+        let (lo, end) = reached
+            .extent()
+            .map_err(|_| BufferError::SpanOverflow)?
+            .ok_or(BufferError::SpanOverflow)?;
+        let span = (end - lo) as usize;
         let addr = buf as usize;
         let start = addr
             .checked_add_signed(lo)
             .ok_or(BufferError::SpanOverflow)?;
-        let span = (end - lo) as usize;
         start.checked_add(span).ok_or(BufferError::SpanOverflow)?;
+        let offset = lo.unsigned_abs();
+        let tiles = Geometry { offset, ..reached }.memory_block() == Some((0, span));
         // `wrapping_offset` keeps `buf`'s provenance; the contract makes the result in bounds.
-        let start = (buf as *mut u8).wrapping_offset(lo);
-        Ok((start, span, lo.unsigned_abs()))
+        Ok(((buf as *mut u8).wrapping_offset(lo), span, offset, tiles))
     }
 }
 
@@ -504,6 +493,10 @@ impl RawBuffer {
     /// `buf` not NULL when there are elements, and no arithmetic overflow when computing which
     /// bytes the elements reach. All-negative suboffsets are ignored (the layout is direct).
     ///
+    /// A strided buffer's view borrows only the bytes of its elements: the exporter's bytes
+    /// between them are never read (nor handed out by [`buffer`](crate::view::ViewBase::buffer)),
+    /// so they may belong to anyone.
+    ///
     /// # Safety
     ///
     /// For the whole lifetime `'a`:
@@ -513,39 +506,49 @@ impl RawBuffer {
     /// 2. Direct buffer (no suboffset `>= 0`): the *span* of the elements — from the lowest
     ///    byte any element covers, `buf + Σ_{strides[k] < 0} (shape[k] - 1) * strides[k]`, to
     ///    the highest, `buf + Σ_{strides[k] > 0} (shape[k] - 1) * strides[k] + itemsize - 1` —
-    ///    lies in one allocation and is valid for reads (nothing is required when some extent
-    ///    is 0). This is what every correct exporter guarantees, and what `len` does *not* say
-    ///    for strided buffers.
+    ///    lies in one allocation, and every element's `itemsize` bytes are valid for reads
+    ///    (nothing is required when some extent is 0). This is what every correct exporter
+    ///    guarantees, and what `len` does *not* say for strided buffers.
     /// 3. Indirect buffer (PEP 3118 suboffsets, e.g. PIL-style arrays): the same holds for the
-    ///    span of the first pointer slots (the axes up to and including the first suboffset
-    ///    `>= 0`, with items the size of a pointer); and for every index inside the shape,
-    ///    following PEP 3118 (after axis `k`'s stride, when `suboffsets[k] >= 0`, load the
-    ///    pointer there and add `suboffsets[k]`), every later pointer slot is valid for
-    ///    reading a pointer and the element's `itemsize` bytes are valid for reads.
+    ///    first pointer slots (the axes up to and including the first suboffset `>= 0`, with
+    ///    items the size of a pointer); and for every index inside the shape, following PEP
+    ///    3118 (after axis `k`'s stride, when `suboffsets[k] >= 0`, load the pointer there and
+    ///    add `suboffsets[k]`), every later pointer slot is valid for reading a pointer and the
+    ///    element's `itemsize` bytes are valid for reads.
     /// 4. No one writes to any of those bytes during `'a` (for a Python exporter: no Python
     ///    code or other thread mutates the object while the view lives).
     pub unsafe fn as_view<'a>(&self) -> Result<MemoryView<'a>, BufferError> {
         // SAFETY: point 1 of this function's contract is `describe`'s contract.
         let d = unsafe { describe(self) }?;
-        let (start, span, offset) = d.span_start(self.buf)?;
-        // SAFETY: by points 2 and 3 the `span` bytes from `start` are one readable allocation
-        // for `'a` (for an empty view `start` is dangling and `span` 0); by 4 nothing mutates
-        // them meanwhile.
-        let bytes: &'a [u8] = unsafe { std::slice::from_raw_parts(start, span) };
+        let (start, span, offset, tiles) = d.storage(self.buf)?;
+        let store = if tiles {
+            // SAFETY: the reached bytes tile the span, so by points 2 and 3 all `span` bytes
+            // from `start` are readable for `'a` in one allocation (for an empty view `start`
+            // is dangling and `span` 0), and by 4 nothing mutates them meanwhile.
+            Shared::from_slice(unsafe { std::slice::from_raw_parts(start, span) })
+        } else {
+            // SAFETY: by points 2 and 3 the span lies in one allocation and the reached bytes
+            // (the elements, or the first pointer slots) are readable for `'a`; by 4 nothing
+            // mutates them. `start` is non-null (the view is non-empty, so `buf` is not NULL,
+            // checked, and the span does not wrap).
+            unsafe {
+                Shared::from_span(ptr::NonNull::new(start).ok_or(BufferError::BufNull)?, span)
+            }
+        };
         Ok(match &d.suboffsets {
             None => MemoryView::from_format(
-                bytes,
+                store,
                 d.format,
                 Some(d.itemsize),
                 &d.shape,
                 Some(&d.strides),
                 offset,
             )?,
-            // SAFETY: point 3 is `from_format_indirect`'s contract (the first slots are in
-            // `bytes`, which it checks), point 4 its "no one writes".
+            // SAFETY: point 3 is `from_format_indirect`'s contract (the first slots are in the
+            // storage, which it checks), point 4 its "no one writes".
             Some(subs) => unsafe {
                 MemoryView::from_format_indirect(
-                    bytes,
+                    store,
                     d.format,
                     Some(d.itemsize),
                     &d.shape,
@@ -572,13 +575,21 @@ impl RawBuffer {
         }
         // SAFETY: point 1 of this function's contract is `describe`'s contract.
         let d = unsafe { describe(self) }?;
-        let (start, span, offset) = d.span_start(self.buf)?;
-        // SAFETY: by points 2 and 3 the span is one allocation valid for reads and writes for
-        // `'a`; by 4 this is the only access to it meanwhile.
-        let bytes: &'a mut [u8] = unsafe { std::slice::from_raw_parts_mut(start, span) };
+        let (start, span, offset, tiles) = d.storage(self.buf)?;
+        let store = if tiles {
+            // SAFETY: as in `as_view`, valid for writes too, and by 4 accessed by no one else.
+            Exclusive::from_slice(unsafe { std::slice::from_raw_parts_mut(start, span) })
+        } else {
+            // SAFETY: as in `as_view`; the reached bytes are valid for reads and writes and
+            // accessed by no one else for `'a` (2, 3, 4); `buf` came from the exporter as a
+            // writable pointer.
+            unsafe {
+                Exclusive::from_span(ptr::NonNull::new(start).ok_or(BufferError::BufNull)?, span)
+            }
+        };
         Ok(match &d.suboffsets {
             None => MemoryViewMut::from_format(
-                bytes,
+                store,
                 d.format,
                 Some(d.itemsize),
                 &d.shape,
@@ -589,7 +600,7 @@ impl RawBuffer {
             // `from_format_indirect`'s contract for a writable view.
             Some(subs) => unsafe {
                 MemoryViewMut::from_format_indirect(
-                    bytes,
+                    store,
                     d.format,
                     Some(d.itemsize),
                     &d.shape,
@@ -599,6 +610,84 @@ impl RawBuffer {
                 )?
             },
         })
+    }
+}
+
+impl<S: Storage> ViewBase<S> {
+    /// A view of a PEP 3118 *indirect* (PIL-style) layout: `suboffsets` has one entry per axis,
+    /// and a value `>= 0` on axis `k` means that after applying axis `k`'s stride the bytes
+    /// there hold a pointer, which is read (native size and byte order, any alignment),
+    /// dereferenced, and offset by the suboffset. `buf` holds the first pointers (everything the
+    /// axes up to the first non-negative suboffset reach, which is checked); all-negative
+    /// suboffsets give an ordinary direct view.
+    ///
+    /// ```
+    /// use memview::MemoryView;
+    ///
+    /// // Two rows of three bytes, in separate allocations, and a table of pointers to them.
+    /// let rows = [[1u8, 2, 3], [4, 5, 6]];
+    /// let table: Vec<u8> = rows.iter().flat_map(|r| (r.as_ptr() as usize).to_ne_bytes()).collect();
+    /// let ptr = std::mem::size_of::<usize>() as isize;
+    /// // SAFETY: the pointers in `table` point to `rows`, which outlives the view and is not
+    /// // written while it lives.
+    /// let m = unsafe {
+    ///     MemoryView::from_parts_indirect(&table, "B", &[2, 3], &[ptr, 1], &[0, -1], 0)?
+    /// };
+    /// assert_eq!(m.to_list()?.to_string(), "[[1, 2, 3], [4, 5, 6]]");
+    /// assert_eq!(m.select("::-1, 1:")?.to_bytes(memview::Order::F), [5, 2, 6, 3]);
+    /// assert!(!m.is_c_contiguous() && m.cast("B", None).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// (The doctest stores addresses as integers for brevity; code checked with Miri's strict
+    /// provenance should write the pointers themselves, e.g. with `ptr::write_unaligned`.)
+    ///
+    /// # Safety
+    ///
+    /// For every index inside `shape`, following the pointers as described above: every
+    /// pointer slot after the first (which lies in `buf`, checked) must be valid for reading a
+    /// pointer, and the element's `itemsize` bytes at the end must be valid for reads, for the
+    /// lifetime of `buf`'s borrow; and no one may write those bytes meanwhile. For a writable
+    /// view ([`MemoryViewMut`]) the elements' bytes must also be valid for writes, lie outside
+    /// `buf`, and not be read or written by anyone else during the borrow (the view has
+    /// exclusive access, as a `&mut` would).
+    pub unsafe fn from_parts_indirect(
+        buf: impl Into<S>,
+        format: &str,
+        shape: &[usize],
+        strides: &[isize],
+        suboffsets: &[isize],
+        offset: usize,
+    ) -> Result<Self, ViewError> {
+        let format = Format::parse(format)?;
+        // SAFETY: this function's contract is `from_format_indirect`'s.
+        unsafe { Self::from_format_indirect(buf, format, None, shape, strides, suboffsets, offset) }
+    }
+
+    /// [`from_parts_indirect`](Self::from_parts_indirect) with a parsed format and an optional
+    /// explicit itemsize.
+    ///
+    /// # Safety
+    ///
+    /// As for [`from_parts_indirect`](Self::from_parts_indirect).
+    pub unsafe fn from_format_indirect(
+        buf: impl Into<S>,
+        format: impl Into<Arc<Format>>,
+        itemsize: Option<usize>,
+        shape: &[usize],
+        strides: &[isize],
+        suboffsets: &[isize],
+        offset: usize,
+    ) -> Result<Self, ViewError> {
+        let format = format.into();
+        let geom = indirect_geometry(&format, itemsize, shape, strides, suboffsets, offset)?;
+        let raw = if geom.indirect.is_some() {
+            // SAFETY: 7c (for the storage's kind) is this function's contract.
+            unsafe { RawView::new_indirect(buf.into(), geom)? }
+        } else {
+            RawView::new(buf.into(), geom)?
+        };
+        Ok(ViewBase::from_raw(raw, format))
     }
 }
 
@@ -1015,7 +1104,9 @@ mod tests {
         // SAFETY: the span is bytes 0..5 of `data`.
         let v = unsafe { raw.as_view() }.unwrap();
         assert_eq!(v.to_bytes(crate::Order::C), [4, 2, 0]);
-        assert_eq!(v.buffer().len(), 5);
+        // A strided import borrows only its elements: bytes 0, 2 and 4 of the 5-byte span.
+        assert!(v.buffer().is_err());
+        assert!(!v.borrows_buffer());
     }
 
     #[test]

@@ -860,7 +860,7 @@ fn cases() -> Vec<Case> {
         case!(
             "field that does not exist",
             MemoryView::from_parts(&[0; 16], "T{i:a:d:b:}", &[], None, 0)?.field("zz"),
-            AnyError::Element(ElementError::FieldNotFound { .. }),
+            AnyError::View(ViewError::FieldNotFound { .. }),
             "zz"
         ),
     ]

@@ -119,7 +119,7 @@ fn same_floats(a: &[f64], b: &[f64]) -> bool {
             .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
 }
 
-fn err_text<T>(r: Result<T, ElementError>) -> String {
+fn err_text<T, E: std::fmt::Display>(r: Result<T, E>) -> String {
     match r {
         Ok(_) => panic!("expected an error"),
         Err(e) => e.to_string(),
@@ -407,13 +407,12 @@ fn bool_field_with_data_in_the_gaps() {
     let p = Placed::new(&c.bytes, 0);
     let view = c.view(p.bytes());
     assert_eq!(view.strides(), &[3]);
-    // int16 1000 = e8 03 sits between the first two flags.
-    assert_eq!(
-        err_text(view.as_array::<bool>()),
-        "byte 0xe8 at offset 1 lies between the elements and is not 0 or 1: \
-         a zero-copy bool array must span only valid bools"
-    );
+    // int16 1000 = e8 03 sits between the first two flags: the gaps are never read, so the
+    // flags are viewed without copying all the same.
     let expected = vec![true, false, false, true];
+    let a = view.as_array::<bool>().unwrap();
+    assert_eq!(a.iter().copied().collect::<Vec<_>>(), expected);
+    assert_eq!(a.as_ptr() as *const u8, p.bytes().as_ptr());
     assert_eq!(view.typed::<bool>().unwrap().to_vec(), expected);
     assert_eq!(
         view.to_array::<bool>().unwrap().into_raw_vec_and_offset().0,
@@ -675,30 +674,96 @@ fn from_array_round_trips() {
 }
 
 #[test]
-fn from_array_with_gaps_is_refused() {
+fn from_array_with_gaps_is_zero_copy() {
     let a = Array2::from_shape_fn((3, 4), |(i, j)| (i * 4 + j) as f64);
     let stepped = a.slice(s![.., ..;2]);
-    let message = "an array with shape [3, 2] and element strides [4, 2] has gaps between its \
-         elements: a byte view would reach memory this borrowed array does not borrow; view the \
-         whole array and select from the view (`MemoryView::from_array(&whole)?.select(..)`), \
-         or, if the array owns its data (`Array`, `ArcArray`), use \
-         `MemoryView::from_owned_array` (`MemoryViewMut::from_owned_array_mut`)";
-    assert_eq!(err_text(MemoryView::from_array(&stepped)), message);
-    // Mutable views of borrowed arrays are refused alike, with the same way out.
-    let mut b = a.clone();
-    let mut stepped_mut = b.slice_mut(s![.., ..;2]);
+    // A borrowed view with gaps: the view borrows only the elements.
+    let view = MemoryView::from_array(&stepped).unwrap();
     assert_eq!(
-        err_text(MemoryViewMut::from_array_mut(&mut stepped_mut)),
-        message
+        (view.shape(), view.strides()),
+        (&[3, 2][..], &[32isize, 16][..])
     );
-    // The other route: the owned array itself, sliced in place.
+    assert!(!view.borrows_buffer());
+    assert_eq!(
+        err_text(view.buffer()),
+        "this view borrows only the bytes of its elements, not the 88-byte span between them \
+         (it views an ndarray view with gaps or a strided foreign buffer, whose other bytes \
+         may be borrowed elsewhere): read the elements with to_bytes, as_contiguous_bytes, \
+         get, typed or as_array instead"
+    );
+    let back = view.as_array::<f64>().unwrap();
+    assert_eq!(
+        (back.as_ptr(), back.strides()),
+        (stepped.as_ptr(), stepped.strides())
+    );
+    assert_eq!(back, stepped.view().into_dyn());
+    // A column (gaps of three values) and its reverse.
+    let col = a.slice(s![..;-1, 1]);
+    let view = MemoryView::from_array(&col).unwrap();
+    assert_eq!(view.to_list().unwrap().to_string(), "[9.0, 5.0, 1.0]");
+    assert_eq!(view.as_array::<f64>().unwrap().as_ptr(), col.as_ptr());
+    // Mutable, with gaps.
+    let mut b = a.clone();
+    {
+        let mut stepped_mut = b.slice_mut(s![.., ..;2]);
+        let ptr = stepped_mut.as_ptr();
+        let mut view = MemoryViewMut::from_array_mut(&mut stepped_mut).unwrap();
+        assert!(view.buffer_mut().is_err());
+        view.fill(-1.0).unwrap();
+        assert_eq!(view.as_array_mut::<f64>().unwrap().as_ptr(), ptr);
+    }
+    assert_eq!(b.row(0).to_vec(), vec![-1.0, 1.0, -1.0, 3.0]);
+    // An owned array sliced in place borrows its whole span instead.
     let owned = a.clone().slice_move(s![.., ..;2]);
     let view = MemoryView::from_owned_array(&owned).unwrap();
+    assert!(view.borrows_buffer());
     assert_eq!(view.as_array::<f64>().unwrap(), stepped.view().into_dyn());
-    // The suggested route: view the whole array, select, then read.
-    let whole = MemoryView::from_array(&a).unwrap();
-    let sel = whole.select("..., ::2").unwrap();
-    assert_eq!(sel.as_array::<f64>().unwrap(), stepped.view().into_dyn());
+}
+
+/// Two interleaved `ArrayViewMut`s of one array (from `multi_slice_mut`) viewed through memview
+/// at once, written through both, and read back: the gaps of each are the other's elements.
+#[test]
+fn interleaved_mutable_views_at_once() {
+    let mut a = Array2::from_shape_fn((4, 6), |(i, j)| (10 * i + j) as i64);
+    {
+        let (mut even, mut odd) = a.multi_slice_mut((s![.., ..;2], s![.., 1..;2]));
+        let mut e = MemoryViewMut::from_array_mut(&mut even).unwrap();
+        let mut o = MemoryViewMut::from_array_mut(&mut odd).unwrap();
+        assert_eq!((e.shape(), o.shape()), (&[4, 3][..], &[4, 3][..]));
+        // Interleaved writes through both views.
+        for i in 0..4isize {
+            for j in 0..3isize {
+                e.set(&[i, j], -(i * 100 + j)).unwrap();
+                o.typed_mut::<i64>()
+                    .unwrap()
+                    .set(&[i, j], (i * 100 + j) as i64)
+                    .unwrap();
+            }
+        }
+        o.select_mut("::2, :")
+            .unwrap()
+            .as_array_mut::<i64>()
+            .unwrap()[[1, 2]] += 1000;
+        e.assign(
+            "3, :",
+            &MemoryView::from_array(&ndarray::arr1(&[7i64, 8, 9])).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(e.get(&[3, 1]).unwrap().to_string(), "8");
+        assert_eq!(
+            o.as_view().to_list().unwrap().to_string(),
+            "[[0, 1, 2], [100, 101, 102], [200, 201, 1202], [300, 301, 302]]"
+        );
+    }
+    assert_eq!(
+        a,
+        array![
+            [0, 0, -1, 1, -2, 2],
+            [-100, 100, -101, 101, -102, 102],
+            [-200, 200, -201, 201, -202, 1202],
+            [7, 300, 8, 301, 9, 302]
+        ]
+    );
 }
 
 #[test]
@@ -714,10 +779,9 @@ fn from_array_mut_shares_memory() {
     }
     assert_eq!(a, array![[0, 0, 5], [9, 0, 0]]);
     let mut col = a.slice_mut(s![.., 1]);
-    assert!(matches!(
-        MemoryViewMut::from_array_mut(&mut col),
-        Err(ElementError::ArrayHasGaps { .. })
-    ));
+    let mut view = MemoryViewMut::from_array_mut(&mut col).unwrap();
+    view.set(&[1], 4).unwrap();
+    assert_eq!(a, array![[0, 0, 5], [9, 4, 0]]);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -746,7 +810,7 @@ where
             .zip(a.strides())
             .map(|(&n, &s)| (n - 1) * s.unsigned_abs())
             .sum();
-        assert_eq!(view.buffer().len(), (span + 1) * size);
+        assert_eq!(view.buffer().unwrap().len(), (span + 1) * size);
     }
     let back = view.as_array::<T>().unwrap();
     assert_eq!(back.shape(), a.shape());
@@ -807,7 +871,10 @@ fn owned_view_reads_the_right_values_at_the_right_places() {
     );
     // The buffer is the storage from element [2, 0] (value 1) to [0, 1] (value 23), gaps
     // included; element [0, 0] is 20 bytes in.
-    assert_eq!(view.buffer(), &[1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
+    assert_eq!(
+        view.buffer().unwrap(),
+        &[1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]
+    );
     assert_eq!((view.offset(), view.strides()), (8, &[-4isize, 2][..]));
     assert_eq!(
         view.select("1, ::-1")
@@ -846,8 +913,8 @@ fn owned_mut_view_writes_into_the_array() {
     let mut b = Array1::from_vec(vec![1u16, 2, 3, 4, 5]).slice_move(s![..;2]);
     {
         let mut view = MemoryViewMut::from_owned_array_mut(&mut b).unwrap();
-        assert_eq!(view.buffer_mut().len(), 10);
-        view.buffer_mut()[2..4].copy_from_slice(&0xabcdu16.to_ne_bytes());
+        assert_eq!(view.buffer_mut().unwrap().len(), 10);
+        view.buffer_mut().unwrap()[2..4].copy_from_slice(&0xabcdu16.to_ne_bytes());
         view.as_array_mut::<u16>().unwrap()[[2]] = 50;
     }
     assert_eq!(b, array![1, 3, 50]);
@@ -882,11 +949,14 @@ fn owned_mut_view_of_shared_arc_array_unshares_first() {
 fn owned_mut_view_empty_and_zero_dim() {
     let mut empty = Array2::<u32>::zeros((3, 0));
     let view = MemoryViewMut::from_owned_array_mut(&mut empty).unwrap();
-    assert_eq!((view.shape(), view.buffer().len()), (&[3, 0][..], 0));
+    assert_eq!(
+        (view.shape(), view.buffer().unwrap().len()),
+        (&[3, 0][..], 0)
+    );
     let mut scalar = Array2::from_shape_fn((2, 3), |(i, j)| (i * 3 + j) as i8).slice_move(s![1, 2]);
     {
         let mut view = MemoryViewMut::from_owned_array_mut(&mut scalar).unwrap();
-        assert_eq!((view.ndim(), view.buffer().len()), (0, 1));
+        assert_eq!((view.ndim(), view.buffer().unwrap().len()), (0, 1));
         view.typed_mut::<i8>().unwrap().set(&[], -5).unwrap();
     }
     assert_eq!(scalar[()], -5);

@@ -59,7 +59,7 @@ fn check_import(py: Python<'_>, env: &Bound<'_, PyDict>, expr: &str, py_list: &s
     assert_eq!(view.to_bytes(Order::C), c_bytes, "{expr}");
     // Zero copy: the view's element [0, ...] is where the exporter's buffer says.
     if !view.is_empty() && !view.is_indirect() {
-        let p = view.buffer().as_ptr() as usize + view.offset();
+        let p = view.as_ptr() as usize;
         assert_eq!(p, guard.raw_buffer().buf as usize, "{expr}");
     }
 }

@@ -52,7 +52,7 @@ fn element_bytes<'a>(view: &MemoryView<'a>, off: i128) -> Result<&'a [u8], CliEr
     let start = usize::try_from(off).ok();
     let end = start.and_then(|s| s.checked_add(view.itemsize()));
     match (start, end) {
-        (Some(s), Some(e)) => view.buffer().get(s..e),
+        (Some(s), Some(e)) => view.buffer().ok().and_then(|b| b.get(s..e)),
         _ => None,
     }
     .ok_or_else(|| CliError::data(format!("element at byte {off} is outside the buffer")))

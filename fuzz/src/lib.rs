@@ -374,7 +374,7 @@ pub fn check_view(v: &MemoryView<'_>) {
     assert!(v.ndim() <= 64);
     assert!(v.itemsize() >= 1);
     assert!(v.itemsize() >= v.format().itemsize());
-    assert!(v.offset() <= v.buffer().len());
+    assert!(v.offset() <= v.buffer().unwrap().len());
     let nbytes = v.nbytes();
     let expected = if shape.contains(&0) {
         Some(0)
@@ -389,8 +389,22 @@ pub fn check_view(v: &MemoryView<'_>) {
     let _ = v.request(BufferFlags::FULL_RO);
     let _ = v.request(BufferFlags::from_bits(u32::from(shape.len() as u8)));
 
-    let c = model_bytes(v.buffer(), v.itemsize(), v.offset(), shape, strides, false);
-    let f = model_bytes(v.buffer(), v.itemsize(), v.offset(), shape, strides, true);
+    let c = model_bytes(
+        v.buffer().unwrap(),
+        v.itemsize(),
+        v.offset(),
+        shape,
+        strides,
+        false,
+    );
+    let f = model_bytes(
+        v.buffer().unwrap(),
+        v.itemsize(),
+        v.offset(),
+        shape,
+        strides,
+        true,
+    );
     if let (Some(c), Some(f)) = (c, f) {
         // The model's copies exist, so these allocations succeed.
         let bytes = v.try_to_bytes(Order::C).expect("to_bytes(C)");
@@ -1115,7 +1129,7 @@ pub fn view_mut_ops(data: &[u8]) {
             0 if decodable(v.format()) => {
                 let index = index(&mut r, v.ndim());
                 let x = value(&mut r);
-                let before = v.buffer().to_vec();
+                let before = v.buffer().unwrap().to_vec();
                 match v.set(&index, x.clone()) {
                     Ok(()) => {
                         let got = v.get(&index).expect("get after a successful set");
@@ -1128,7 +1142,7 @@ pub fn view_mut_ops(data: &[u8]) {
                     }
                     Err(e) => {
                         let _ = e.to_string();
-                        assert_eq!(v.buffer(), &before[..], "a failed set wrote bytes");
+                        assert_eq!(v.buffer().unwrap(), &before[..], "a failed set wrote bytes");
                     }
                 }
             }
@@ -1136,9 +1150,13 @@ pub fn view_mut_ops(data: &[u8]) {
             // 2^62 elements out of one byte: only small views are filled.
             1 if v.num_elements() <= MAX_ELEMENTS => {
                 let x = value(&mut r);
-                let before = v.buffer().to_vec();
+                let before = v.buffer().unwrap().to_vec();
                 if v.fill(x).is_err() {
-                    assert_eq!(v.buffer(), &before[..], "a failed fill wrote bytes");
+                    assert_eq!(
+                        v.buffer().unwrap(),
+                        &before[..],
+                        "a failed fill wrote bytes"
+                    );
                 }
             }
             2 => {
@@ -1146,14 +1164,14 @@ pub fn view_mut_ops(data: &[u8]) {
                 let src = slice_args(&mut r);
                 let dst_text = subscript_text(&dst);
                 let src_text = subscript_text(&src);
-                let before = v.buffer().to_vec();
+                let before = v.buffer().unwrap().to_vec();
                 // The model: the source's C-order bytes, then the destination's positions.
                 let model = (|| {
                     let view = v.as_view();
                     let s = view.select_with(&src).ok()?;
                     let d = view.select_with(&dst).ok()?;
                     let sb = model_bytes(
-                        s.buffer(),
+                        s.buffer().unwrap(),
                         s.itemsize(),
                         s.offset(),
                         s.shape(),
@@ -1177,13 +1195,17 @@ pub fn view_mut_ops(data: &[u8]) {
                             let mut expected = before;
                             model_write(&mut expected, &dp, &sb, itemsize);
                             assert_eq!(
-                                v.buffer(),
+                                v.buffer().unwrap(),
                                 &expected[..],
                                 "assign_within({dst_text}, {src_text})"
                             );
                         }
                     }
-                    Err(_) => assert_eq!(v.buffer(), &before[..], "a failed assign wrote bytes"),
+                    Err(_) => assert_eq!(
+                        v.buffer().unwrap(),
+                        &before[..],
+                        "a failed assign wrote bytes"
+                    ),
                 }
             }
             3 => {
@@ -1209,7 +1231,7 @@ fn check_as_array_mut(v: &mut MemoryViewMut<'_>) {
     };
     let size = s.size;
     let positions = model_positions(v.offset(), v.shape(), v.strides(), false);
-    let before = v.buffer().to_vec();
+    let before = v.buffer().unwrap().to_vec();
     let ok = match (s.kind, size) {
         (ScalarKind::UInt, 1) => v.as_array_mut::<u8>().map(|mut a| a.fill(0xA5)).is_ok(),
         (ScalarKind::Int, 2) => v.as_array_mut::<i16>().map(|mut a| a.fill(-23131)).is_ok(),
@@ -1224,7 +1246,7 @@ fn check_as_array_mut(v: &mut MemoryViewMut<'_>) {
         _ => return,
     };
     if !ok {
-        assert_eq!(v.buffer(), &before[..]);
+        assert_eq!(v.buffer().unwrap(), &before[..]);
         return;
     }
     let Some(mut positions) = positions else {
@@ -1245,7 +1267,7 @@ fn check_as_array_mut(v: &mut MemoryViewMut<'_>) {
         expected[p..p + size].fill(0xA5);
     }
     assert_eq!(
-        v.buffer(),
+        v.buffer().unwrap(),
         &expected[..],
         "as_array_mut wrote outside its elements"
     );

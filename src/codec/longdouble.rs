@@ -196,6 +196,98 @@ pub(crate) fn f64_to_binary128(x: f64) -> [u8; 16] {
     (sign | (e << 112) | f).to_le_bytes()
 }
 
+/// The exact value of a finite `long double`: `(-1)^negative · sig · 2^exp2`. Converting
+/// copies use it where rounding to `f64` first would lose the answer (integers beyond 2^53,
+/// values beyond `f64`'s range).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LongParts {
+    /// The sign.
+    pub(crate) negative: bool,
+    /// The significand.
+    pub(crate) sig: u128,
+    /// The power of two it is scaled by.
+    pub(crate) exp2: i32,
+}
+
+/// [`LongParts`] of an x87 extended value (the first 10 bytes of a little-endian image), or
+/// `None` for an infinity, NaN, or an encoding the x87 treats as NaN (unnormal,
+/// pseudo-infinity).
+pub(crate) fn x87_parts(img: &[u8; 16]) -> Option<LongParts> {
+    let mut m = [0u8; 8];
+    m.copy_from_slice(&img[..8]);
+    let mant = u64::from_le_bytes(m);
+    let se = u16::from_le_bytes([img[8], img[9]]);
+    let exp = i32::from(se & 0x7fff);
+    if exp == 0x7fff || (exp != 0 && mant >> 63 == 0) {
+        return None;
+    }
+    Some(LongParts {
+        negative: se >> 15 == 1,
+        sig: u128::from(mant),
+        exp2: exp.max(1) - BIAS - 63,
+    })
+}
+
+/// [`LongParts`] of an IEEE binary128 value (a little-endian image), or `None` for an
+/// infinity or NaN.
+pub(crate) fn binary128_parts(img: &[u8; 16]) -> Option<LongParts> {
+    let bits = u128::from_le_bytes(*img);
+    let exp = i32::try_from((bits >> 112) & 0x7fff).unwrap_or(0x7fff);
+    if exp == 0x7fff {
+        return None;
+    }
+    let frac = bits & ((1u128 << 112) - 1);
+    Some(LongParts {
+        negative: bits >> 127 == 1,
+        sig: if exp == 0 {
+            frac
+        } else {
+            frac | (1u128 << 112)
+        },
+        exp2: exp.max(1) - BIAS - 112,
+    })
+}
+
+impl LongParts {
+    /// The value as an integer when it is one and fits `i128` (`Ok(None)` when integral but
+    /// larger), or `Err(())` when it has a fractional part.
+    pub(crate) fn integer(self) -> Result<Option<i128>, ()> {
+        if self.sig == 0 {
+            return Ok(Some(0));
+        }
+        let magnitude = if self.exp2 >= 0 {
+            let bits = 128 - self.sig.leading_zeros();
+            if bits + self.exp2.unsigned_abs() > 127 {
+                return Ok(None);
+            }
+            self.sig << self.exp2.unsigned_abs()
+        } else {
+            let shift = self.exp2.unsigned_abs();
+            // `sig < 2^113`, so shifting out 128 bits or more drops a non-zero fraction.
+            if shift >= 128 || self.sig & ((1u128 << shift) - 1) != 0 {
+                return Err(());
+            }
+            self.sig >> shift
+        };
+        // `magnitude < 2^127`.
+        let m = i128::try_from(magnitude).map_err(|_| ())?;
+        Ok(Some(if self.negative { -m } else { m }))
+    }
+
+    /// Approximate decimal text (`≈1.000e4000`), for values `f64` cannot show.
+    pub(crate) fn approx_text(self) -> String {
+        let log10 = (self.sig as f64).log10() + f64::from(self.exp2) * std::f64::consts::LOG10_2;
+        let mut e = log10.floor();
+        let mut m = 10f64.powf(log10 - e);
+        if m >= 9.9995 {
+            m = 1.0;
+            e += 1.0;
+        }
+        let sign = if self.negative { "-" } else { "" };
+        format!("≈{sign}{m:.3}e{e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,5 +463,94 @@ mod tests {
             u128::from_le_bytes(tiny) >> 112,
             u128::try_from(-1074 + BIAS).unwrap()
         );
+    }
+}
+
+/// The exact parts of long doubles ([`LongParts`]), as converting copies read them.
+#[cfg(test)]
+mod parts_tests {
+    use super::*;
+
+    fn x87(hex: &str) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        for (i, byte) in b.iter_mut().take(hex.len() / 2).enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+        }
+        b
+    }
+
+    fn binary128(sign_exp: u16, frac: u128) -> [u8; 16] {
+        ((u128::from(sign_exp) << 112) | frac).to_le_bytes()
+    }
+
+    #[test]
+    fn x87_parts_are_exact() {
+        // np.longdouble(x).tobytes()[:10].hex() on x86-64.
+        let one = x87_parts(&x87("0000000000000080ff3f")).unwrap();
+        assert_eq!(one.integer(), Ok(Some(1)));
+        let minus = x87_parts(&x87("00000000000000a000c0")).unwrap(); // -2.5
+        assert_eq!(minus.integer(), Err(()));
+        assert!(minus.negative);
+        // 2**63 - 1: 63 one bits below exponent 62.
+        let max = x87_parts(&x87("feffffffffffffff3d40")).unwrap();
+        assert_eq!(max.integer(), Ok(Some(i128::from(i64::MAX))));
+        // 2**200 is integral but beyond i128.
+        let big = x87_parts(&x87("0000000000000080c740")).unwrap();
+        assert_eq!(big.integer(), Ok(None));
+        // inf, NaN and an unnormal (integer bit clear) have no parts.
+        assert!(x87_parts(&x87("0000000000000080ff7f")).is_none());
+        assert!(x87_parts(&x87("00000000000000c0ff7f")).is_none());
+        assert!(x87_parts(&x87("0000000000000000ff3f")).is_none());
+        // The smallest denormal is non-integral; zero is 0.
+        assert_eq!(
+            x87_parts(&x87("01000000000000000000")).unwrap().integer(),
+            Err(())
+        );
+        assert_eq!(
+            x87_parts(&x87("00000000000000000080")).unwrap().integer(),
+            Ok(Some(0))
+        );
+    }
+
+    #[test]
+    fn binary128_parts_are_exact() {
+        assert_eq!(
+            binary128_parts(&binary128(0x3fff, 0)).unwrap().integer(),
+            Ok(Some(1))
+        );
+        // -3 = -1.5 * 2^1.
+        let m3 = binary128_parts(&binary128(0xc000, 1u128 << 111)).unwrap();
+        assert_eq!(m3.integer(), Ok(Some(-3)));
+        // 1.5 is not an integer; 2**112 + 1 is (all fraction bits used).
+        assert_eq!(
+            binary128_parts(&binary128(0x3fff, 1u128 << 111))
+                .unwrap()
+                .integer(),
+            Err(())
+        );
+        let wide = binary128_parts(&binary128(0x3fff + 112, 1)).unwrap();
+        assert_eq!(wide.integer(), Ok(Some((1i128 << 112) + 1)));
+        assert!(binary128_parts(&binary128(0x7fff, 0)).is_none());
+        assert!(binary128_parts(&binary128(0xffff, 1)).is_none());
+        // Subnormal: exponent field 0.
+        assert_eq!(
+            binary128_parts(&binary128(0, 1)).unwrap().integer(),
+            Err(())
+        );
+    }
+
+    #[test]
+    fn approx_text_of_huge_values() {
+        // 1e4000 and the largest x87 value (about 1.19e4932).
+        let huge = x87_parts(&x87("618c55fe2383bad1e673")).unwrap();
+        assert_eq!(huge.approx_text(), "≈1.000e4000");
+        let max = x87_parts(&x87("fffffffffffffffffe7f")).unwrap();
+        assert_eq!(max.approx_text(), "≈1.190e4932");
+        let neg = LongParts {
+            negative: true,
+            sig: 1,
+            exp2: 1024,
+        };
+        assert_eq!(neg.approx_text(), "≈-1.798e308");
     }
 }

@@ -138,6 +138,37 @@ impl Format {
     }
 }
 
+impl Format {
+    /// The format of one value of `ty` (the type of a field): the bare native type code when
+    /// it means the same (`d`, `Zf`), otherwise the explicit text [`PortableFormat`] writes
+    /// (`>d`, `3s`, `T{=i:a:b:b:3x}`), parsed back. Its layout has `ty`'s size, offsets, shapes,
+    /// names, scalar kinds, sizes and byte orders. `None` only if no text reads back that way,
+    /// which lowering never produces.
+    pub(crate) fn of_type(ty: &FieldType) -> Option<Format> {
+        let want = Layout {
+            top: StructLayout {
+                size: ty.size(),
+                align: 1,
+                fields: vec![Field {
+                    name: None,
+                    offset: 0,
+                    shape: Vec::new(),
+                    ty: ty.clone(),
+                    repeat: 1,
+                }],
+            },
+            tuple: false,
+        };
+        let bare = match ty {
+            FieldType::Scalar(s) if s.endian.is_native() => Format::parse(s.code).ok(),
+            _ => None,
+        };
+        bare.filter(|f| same_layout(f.layout(), &want))
+            .or_else(|| Format::parse(&rewrite(&want)?).ok())
+            .filter(|f| same_layout(f.layout(), &want))
+    }
+}
+
 fn portable(format: &Format, itemsize: usize) -> PortableFormat {
     let own = format.layout();
     let padded = itemsize != own.size();

@@ -30,7 +30,7 @@ fn new_is_a_1d_byte_view() {
     assert_eq!(mv.get(&[0]), Ok(Value::Int(81)));
     assert_eq!(mv.select("0:2").unwrap().to_bytes(Order::C), b"QU");
     assert_eq!(mv.select(":3").unwrap().to_list(), Ok(list(&[81, 85, 65])));
-    assert_eq!(mv.buffer(), buf);
+    assert_eq!(mv.buffer().unwrap(), buf);
 }
 
 #[test]

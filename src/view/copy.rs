@@ -1,18 +1,17 @@
-//! Moving bytes: `tobytes` in any order, writing C-order bytes into a view, and `hex`.
-//!
-//! Copies go run by run: [`RawView::for_each_run`] merges the innermost axes that are laid out
-//! contiguously, so a contiguous view is one `memcpy` and a strided one is one `memcpy` per
-//! longest contiguous run.
+//! Moving bytes: `tobytes` in any order, and `hex`. The copying itself is the raw module's
+//! gather kernel ([`RawView::gather_into`]): a contiguous view is one `memcpy`, a strided one
+//! moves fixed-size items (or tiles, for transposes) straight into the output's spare
+//! capacity, with no zero-fill pass and no per-item bounds check.
 
 #![forbid(unsafe_code)]
 
 use super::error::ViewError;
-use super::raw::{Bytes, RawView};
+use super::raw::{RawView, Storage};
 use super::Order;
 
 /// Whether `order` walks the view in Fortran order (CPython's `tobytes` rule for `'A'`:
 /// the physical order when the view is F- but not C-contiguous, C order otherwise).
-pub(crate) fn walks_fortran<B: Bytes>(raw: &RawView<B>, order: Order) -> bool {
+pub(crate) fn walks_fortran<S: Storage>(raw: &RawView<S>, order: Order) -> bool {
     let g = raw.geom();
     match order {
         Order::C => false,
@@ -22,168 +21,24 @@ pub(crate) fn walks_fortran<B: Bytes>(raw: &RawView<B>, order: Order) -> bool {
 }
 
 /// `tobytes(order)`; like `Vec::with_capacity`, aborts if the allocation fails.
-pub(crate) fn to_bytes<B: Bytes>(raw: &RawView<B>, order: Order) -> Vec<u8> {
+pub(crate) fn to_bytes<S: Storage>(raw: &RawView<S>, order: Order) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.geom().nbytes());
-    fill_bytes(raw, order, &mut out);
+    raw.gather_into(walks_fortran(raw, order), &mut out);
     out
 }
 
-/// Below this many bytes of inner-axis stride an item-by-item copy walks memory forwards well
-/// enough; above it (a transpose: consecutive output items a whole row apart in the source)
-/// the copy goes in tiles.
-const TILE_STRIDE: usize = 256;
-/// Items per side of a transpose tile: 32 source lines of 64 bytes stay in L1 while 32
-/// output rows are written.
-const TILE: usize = 32;
-
 /// `tobytes(order)`, with [`ViewError::AllocationFailed`] when the output cannot be allocated
 /// (a broadcast view of 2^40 items over one byte).
-pub(crate) fn try_to_bytes<B: Bytes>(raw: &RawView<B>, order: Order) -> Result<Vec<u8>, ViewError> {
+pub(crate) fn try_to_bytes<S: Storage>(
+    raw: &RawView<S>,
+    order: Order,
+) -> Result<Vec<u8>, ViewError> {
     let n = raw.geom().nbytes();
     let mut out = Vec::new();
     out.try_reserve_exact(n)
         .map_err(|_| ViewError::AllocationFailed { bytes: n as u128 })?;
-    fill_bytes(raw, order, &mut out);
+    raw.gather_into(walks_fortran(raw, order), &mut out);
     Ok(out)
-}
-
-/// Append the view's bytes in `order` to `out` (which has room for them).
-///
-/// When the innermost axis (in walk order) is not contiguous and the item is 1, 2, 4, 8 or 16
-/// bytes, the items are copied as fixed-size arrays into a pre-sized output, row by row
-/// (`[::2, ::2]`), or in tiles of [`TILE`]² items when the inner stride is large and another
-/// axis is short-strided (transposes); otherwise run by run (`memcpy` per contiguous run).
-fn fill_bytes<B: Bytes>(raw: &RawView<B>, order: Order, out: &mut Vec<u8>) {
-    let fortran = walks_fortran(raw, order);
-    let g = raw.geom();
-    let n = g.nbytes();
-    if g.indirect.is_none() && n > 0 && g.ndim() > 0 {
-        // Axes in walk order, the fastest last.
-        let (mut shape, mut strides) = (g.shape.clone(), g.strides.clone());
-        if fortran {
-            shape.reverse();
-            strides.reverse();
-        }
-        let inner = strides[strides.len() - 1];
-        if inner != g.itemsize as isize && shape[shape.len() - 1] > 1 {
-            let (buf, offset) = (raw.buf(), g.offset);
-            let done = match g.itemsize {
-                1 => copy_items::<1>(buf, offset, &shape, &strides, n, out),
-                2 => copy_items::<2>(buf, offset, &shape, &strides, n, out),
-                4 => copy_items::<4>(buf, offset, &shape, &strides, n, out),
-                8 => copy_items::<8>(buf, offset, &shape, &strides, n, out),
-                16 => copy_items::<16>(buf, offset, &shape, &strides, n, out),
-                _ => false,
-            };
-            if done {
-                return;
-            }
-        }
-    }
-    raw.for_each_run(fortran, |run| out.extend_from_slice(run));
-}
-
-/// Append every item of a direct view (`N`-byte items; `shape`/`strides` in walk order, at
-/// least one axis; `nbytes` in all) to `out`, in walk order. Safe indexing of the validated
-/// buffer: every item lies inside `buf` (invariant 5 of the raw module), so no index panics.
-/// Returns `false`, having appended nothing, for a geometry it does not handle.
-fn copy_items<const N: usize>(
-    buf: &[u8],
-    offset: usize,
-    shape: &[usize],
-    strides: &[isize],
-    nbytes: usize,
-    out: &mut Vec<u8>,
-) -> bool {
-    let nd = shape.len();
-    if nd == 0 || shape.contains(&0) {
-        return false;
-    }
-    let (n1, s1) = (shape[nd - 1], strides[nd - 1]);
-    // Tile the last two axes when the inner stride is large and the next one is short.
-    let tiled = nd >= 2
-        && s1.unsigned_abs() >= TILE_STRIDE
-        && strides[nd - 2].unsigned_abs() < s1.unsigned_abs();
-    let outer_axes = if tiled { nd - 2 } else { nd - 1 };
-    let blocks = shape[..outer_axes].iter().product::<usize>();
-    // Write into a zeroed output: appending item by item (no zero-fill pass) measured
-    // slower, ~0.8x ndarray instead of ~0.5x for `[::2, ::2]` of 4096² f64.
-    let start = out.len();
-    out.resize(start + nbytes, 0);
-    let block = nbytes / blocks.max(1);
-    // Odometer over the outer axes; each step fills one `block` of the output.
-    let mut index = vec![0usize; outer_axes];
-    let mut base = offset as isize;
-    for b in 0..blocks {
-        let o = start + b * block;
-        let dst = &mut out[o..o + block];
-        if tiled {
-            let (n0, s0) = (shape[nd - 2], strides[nd - 2]);
-            copy_tiles::<N>(buf, base, (n0, s0), (n1, s1), dst);
-        } else {
-            copy_row::<N>(buf, base, n1, s1, dst);
-        }
-        // Next outer index.
-        for axis in (0..outer_axes).rev() {
-            index[axis] += 1;
-            base = base.wrapping_add(strides[axis]);
-            if index[axis] < shape[axis] {
-                break;
-            }
-            base = base.wrapping_sub(strides[axis].wrapping_mul(shape[axis] as isize));
-            index[axis] = 0;
-        }
-    }
-    true
-}
-
-/// One row: `n` items (filling `out`) from byte `base`, `stride` bytes apart, each one
-/// fixed-size copy.
-#[inline(always)]
-fn copy_row<const N: usize>(buf: &[u8], base: isize, n: usize, stride: isize, out: &mut [u8]) {
-    let mut p = base;
-    for item in out.chunks_exact_mut(N).take(n) {
-        let at = p as usize;
-        item.copy_from_slice(&buf[at..at + N]);
-        p = p.wrapping_add(stride);
-    }
-}
-
-/// A 2-D block (`n0` rows of `n1` items, row stride `s0`, item stride `s1`) copied in
-/// [`TILE`]×[`TILE`] tiles, so that the source lines a tile reads stay in cache while its
-/// output rows are written.
-#[inline(always)]
-fn copy_tiles<const N: usize>(
-    buf: &[u8],
-    base: isize,
-    (n0, s0): (usize, isize),
-    (n1, s1): (usize, isize),
-    out: &mut [u8],
-) {
-    for i0 in (0..n0).step_by(TILE) {
-        let rows = (n0 - i0).min(TILE);
-        for j0 in (0..n1).step_by(TILE) {
-            let cols = (n1 - j0).min(TILE);
-            for i in i0..i0 + rows {
-                let row_base = base
-                    .wrapping_add(s0.wrapping_mul(i as isize))
-                    .wrapping_add(s1.wrapping_mul(j0 as isize));
-                let o = (i * n1 + j0) * N;
-                copy_row::<N>(buf, row_base, cols, s1, &mut out[o..o + cols * N]);
-            }
-        }
-    }
-}
-
-/// Write `data` (exactly `nbytes` bytes, in C order of the view's elements) into the view.
-pub(crate) fn write_c_order(raw: &mut RawView<&mut [u8]>, data: &[u8]) {
-    debug_assert_eq!(data.len(), raw.geom().nbytes());
-    let mut rest = data;
-    raw.for_each_run_mut(false, |run| {
-        let (head, tail) = rest.split_at(run.len().min(rest.len()));
-        run[..head.len()].copy_from_slice(head);
-        rest = tail;
-    });
 }
 
 /// `bytes.hex(sep, bytes_per_sep)`: lowercase hex, with `sep` between groups of
@@ -252,11 +107,9 @@ mod tests {
                 w.select("::2, :, ::-3").unwrap(),
             ];
             for (k, c) in cases.iter().enumerate() {
-                let mut expected = Vec::new();
-                c.raw.for_each_run(false, |r| expected.extend_from_slice(r));
+                let expected: Vec<u8> = c.raw().shared().items(false).flatten().copied().collect();
                 assert_eq!(c.to_bytes(Order::C), expected, "{fmt} case {k}");
-                let mut f = Vec::new();
-                c.raw.for_each_run(true, |r| f.extend_from_slice(r));
+                let f: Vec<u8> = c.raw().shared().items(true).flatten().copied().collect();
                 assert_eq!(c.to_bytes(Order::F), f, "{fmt} case {k} F");
                 assert_eq!(c.to_bytes(Order::C).len(), c.nbytes());
                 assert_eq!(c.nbytes() % size, 0);

@@ -212,6 +212,32 @@ pub enum ViewError {
         /// The suboffsets.
         suboffsets: Vec<isize>,
     },
+    /// A field (or another part of each item) that does not lie inside the item:
+    /// `a field of 8 bytes at offset 4 does not lie inside the 8-byte item`.
+    FieldOutsideItem {
+        /// The part's offset inside the item.
+        offset: usize,
+        /// The part's size, including any sub-array it spans.
+        size: usize,
+        /// The item's size.
+        itemsize: usize,
+    },
+    /// `field(name)`: the format has no field of that name.
+    FieldNotFound {
+        /// The name asked for.
+        name: String,
+        /// The view's format text.
+        format: String,
+        /// The names that do exist.
+        available: Vec<String>,
+    },
+    /// The whole byte buffer was asked for (`buffer()`, `buffer_mut()`) of a view that borrows
+    /// only the bytes of its elements: one made from an `ndarray` view whose elements leave
+    /// gaps, or from a foreign buffer whose bytes between elements belong to someone else.
+    BufferNotBorrowed {
+        /// The length of the span from the lowest to the highest byte the view may reach.
+        span: usize,
+    },
     /// Assignment between views of different shapes.
     AssignShapeMismatch {
         /// The destination's shape.
@@ -387,6 +413,40 @@ impl fmt::Display for ViewError {
             }
             FormatWithoutShape => f.write_str(
                 "memoryview: cannot cast to unsigned bytes if the format flag is present",
+            ),
+            FieldOutsideItem {
+                offset,
+                size,
+                itemsize,
+            } => write!(
+                f,
+                "a field of {size} bytes at offset {offset} does not lie inside the {itemsize}-byte item"
+            ),
+            FieldNotFound {
+                name,
+                format,
+                available,
+            } => {
+                write!(f, "format '{format}' has no field named '{name}'")?;
+                if available.is_empty() {
+                    f.write_str(" (it has no named fields)")
+                } else {
+                    f.write_str("; its fields are ")?;
+                    for (i, n) in available.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "'{n}'")?;
+                    }
+                    Ok(())
+                }
+            }
+            BufferNotBorrowed { span } => write!(
+                f,
+                "this view borrows only the bytes of its elements, not the {span}-byte span \
+                 between them (it views an ndarray view with gaps or a strided foreign \
+                 buffer, whose other bytes may be borrowed elsewhere): read the elements with \
+                 to_bytes, as_contiguous_bytes, get, typed or as_array instead"
             ),
             AssignShapeMismatch { dst, src } => write!(
                 f,

@@ -1,24 +1,29 @@
-//! The one module of the view layer that contains `unsafe`: a byte buffer together with a
-//! [`Geometry`] that has been proven to stay inside it.
+//! The unsafe wall of the view layer: storage for a view's bytes and a [`Geometry`] proven to
+//! stay inside it, the walkers and copy kernels that rely on that proof, and the spans of
+//! `ndarray` arrays. Every `unsafe` block of the view layer is in this module or its
+//! submodules ([`copy`](self::copy) holds the copy kernels, [`array`](self::array) the
+//! `ndarray` spans and zero-copy arrays; [`geometry`](self::geometry) is safe code).
 //!
 //! # The strided invariant
 //!
-//! A [`RawView`] holds a buffer `buf` and a geometry `(offset, itemsize, shape, strides)`.
-//! Its fields are private to this module; every value of the type satisfies:
+//! A [`RawView`] holds a storage (a base pointer `buf`, a length `len` and a lifetime `'a`)
+//! and a geometry `(offset, itemsize, shape, strides)`. Its fields are private to this module;
+//! every value of the type satisfies:
 //!
 //! 1. `shape.len() == strides.len() <= MAX_NDIM` (64, CPython's `PyBUF_MAX_NDIM`).
 //! 2. `itemsize >= 1`.
 //! 3. The number of elements `Π shape[k]`, and `Π shape[k] * itemsize` (the view's `nbytes`),
 //!    fit in `isize` without overflow.
-//! 4. `offset <= buf.len()`.
+//! 4. `offset <= len`.
 //! 5. If no extent is zero: the two corner sums
 //!    `lo = offset + Σ_{stride[k] < 0} (shape[k] - 1) * stride[k]` and
 //!    `hi = offset + Σ_{stride[k] > 0} (shape[k] - 1) * stride[k]`, and every partial sum on the
-//!    way, are computed without overflow in `isize`, and `0 <= lo` and `hi + itemsize <= buf.len()`.
+//!    way, are computed without overflow in `isize`, and `0 <= lo` and `hi + itemsize <= len`.
 //!    Every reachable element starts at `p = offset + Σ i[k] * stride[k]` with `0 <= i[k] < shape[k]`,
-//!    and `lo <= p <= hi`, so its byte range `p .. p + itemsize` lies inside `buf`. More: any
-//!    partial sum `offset + Σ_{k in S} i[k] * stride[k]` over a subset `S` of the axes also lies in
-//!    `lo ..= hi`, so walking the indices one axis at a time never leaves that range.
+//!    and `lo <= p <= hi`, so its byte range `p .. p + itemsize` lies inside `buf .. buf + len`.
+//!    More: any partial sum `offset + Σ_{k in S} i[k] * stride[k]` over a subset `S` of the
+//!    axes also lies in `lo ..= hi`, so walking the indices one axis at a time never leaves
+//!    that range.
 //! 6. If some extent is zero, no element is reachable, and the strides are unconstrained
 //!    (NumPy and CPython accept `shape [0, 3], strides [100, 100]` on any buffer).
 //! 7. Indirect views (PEP 3118 suboffsets, PIL-style arrays of pointers) carry an
@@ -34,18 +39,37 @@
 //!    - 7a. `level.len() == ndim`, `suboffsets.len() == D >= 1`, every level is `<= D`;
 //!    - 7b. points 1–4 hold, and point 5 holds for the *level-0 axes only* with `itemsize`
 //!      replaced by the size of a pointer: every pointer slot read at the first dereference
-//!      lies inside `buf`;
+//!      lies inside `buf .. buf + len`;
 //!    - 7c. (not checkable: promised by the caller of the one `unsafe` constructor,
 //!      [`RawView::new_indirect`]) for every reachable index, every later pointer slot is
 //!      valid for reading a pointer and the element's `itemsize` bytes are valid for reads
-//!      (and, for a `&mut [u8]` buffer, writes) for the buffer's lifetime, and no one else
-//!      writes them meanwhile; for a `&mut [u8]` buffer they also lie outside `buf` and no
-//!      one else accesses them at all.
+//!      (and, for [`Exclusive`] storage, writes) for `'a`, and no one else writes them
+//!      meanwhile; for `Exclusive` storage they also lie outside `buf .. buf + len` and no one
+//!      else accesses them at all.
 //!
 //!    Selecting and permuting axes of an indirect view only ever reaches a subset of the
 //!    addresses the original reached, so 7c carries over to the result: those operations are
 //!    done here ([`RawView::select`], [`RawView::permute`]) rather than by re-validating.
 //!    Indirect views are never contiguous, so nothing reshapes or casts them.
+//! 8. **Storage.** `buf .. buf + len` lies inside one allocation (so `len <= isize::MAX` and
+//!    every offset of point 5 is an in-bounds pointer offset), and the storage borrows bytes
+//!    for `'a` in one of two ways, which it records:
+//!    - 8a. *Whole buffer* (made from a `&'a [u8]` or `&'a mut [u8]`): every byte of
+//!      `buf .. buf + len` is borrowed as that reference borrows it — valid for reads and
+//!      written by no one else for [`Shared`], valid for reads and writes and accessed by no
+//!      one else for [`Exclusive`].
+//!    - 8b. *Elements only* (a span: made from an `ndarray` view whose elements leave gaps, or
+//!      from a foreign buffer): only the **reached bytes** are borrowed as in 8a — for a direct
+//!      view the bytes `p .. p + itemsize` of every reachable element, for an indirect one the
+//!      pointer slots its level-0 axes reach. Nothing may be assumed about the other bytes of
+//!      the span (the gaps between elements): they may be borrowed elsewhere, even mutably, so
+//!      nothing here ever reads, writes or makes a reference covering them.
+//!
+//!    Every derived view reaches a subset of its parent's reached bytes, so 8b carries over:
+//!    selections and permutations (point 7's argument), field projections (each new element
+//!    lies inside one old element, checked by [`Geometry::project`]), and reshapes and casts of
+//!    C-contiguous views (the same bytes, checked by [`Geometry::same_bytes`]). A new geometry
+//!    that is merely validated against `len` is taken only by whole-buffer storage.
 //!
 //! Strides may be zero (an axis that repeats the same bytes, as NumPy's broadcasting does),
 //! negative (reversed axes), and need **not** be multiples of the itemsize (a field view into a
@@ -63,468 +87,263 @@
 //!
 //! The same buffer with `shape [3, 2]`, `strides [0, 2]`, `offset 8` repeats bytes `8..12`
 //! three times (`lo = 8`, `hi = 10`, `hi + 2 = 12`). With `offset 9` it is invalid (`hi + 2 = 13`),
-//! and with `shape [0, 2]` any strides are valid.
+//! and with `shape [0, 2]` any strides are valid. As an elements-only span (8b), the second
+//! view borrows bytes `8..12` and nothing else; selecting `[:, 1]` from it leaves `10..12`.
 //!
 //! # What relies on it
 //!
-//! The walkers below ([`RawView::items`], [`RawView::for_each_run`], ...) compute positions with
-//! plain arithmetic and slice the buffer with `get_unchecked`; point 5 is what makes that sound.
-//! For indirect views they follow the pointers (point 7) and build each element's slice from
-//! the pointer.
-//! Everything outside this module is safe code that can only build a direct `RawView` through the
-//! checked [`RawView::new`]; indirect ones come only from the `unsafe` [`RawView::new_indirect`]
-//! and from selections of existing views.
+//! The walkers below ([`RawView::items`], [`RawView::rows`] for the typed path,
+//! [`RawView::for_each_item_mut`]) and the copy kernels compute positions with plain arithmetic and make slices of the
+//! reached bytes with `from_raw_parts`; points 5 and 8 are what make that sound. For indirect
+//! views they follow the pointers (point 7) and build each element's slice from the pointer.
+//! Everything outside this module is safe code that can only build a direct `RawView` through
+//! the checked [`RawView::new`]; indirect ones come only from the `unsafe`
+//! [`RawView::new_indirect`] and from selections of existing views, span storage only from the
+//! `unsafe` [`Shared::from_span`] / [`Exclusive::from_span`] and the `ndarray` spans of
+//! [`array`](self::array).
 
-use std::ops::{Deref, DerefMut};
-use std::ptr;
+pub(crate) mod array;
+pub(crate) mod copy;
+mod geometry;
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::ptr::{self, NonNull};
 
 use super::error::ViewError;
+use sealed::Sealed as _;
 
-/// The maximum number of dimensions (CPython's `PyBUF_MAX_NDIM`).
-pub const MAX_NDIM: usize = 64;
+pub use geometry::MAX_NDIM;
+pub(crate) use geometry::{reversed, AxisOp, Geometry, Indirect};
 
-/// The size of a pointer slot in an indirect view.
-const PTR: usize = std::mem::size_of::<*const u8>();
+// ---------------------------------------------------------------------------------------------
+// Storage (invariant 8).
+// ---------------------------------------------------------------------------------------------
 
-/// Offset, itemsize, shape and strides of a view, in bytes. Plain numbers: a `Geometry` on its
-/// own promises nothing; [`RawView::new`] checks it against a buffer.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub(crate) struct Geometry {
-    /// Byte index of element `[0, ..., 0]`.
-    pub(crate) offset: usize,
-    /// Bytes per element.
-    pub(crate) itemsize: usize,
-    /// Extent of each axis.
-    pub(crate) shape: Vec<usize>,
-    /// Byte step of each axis.
-    pub(crate) strides: Vec<isize>,
-    /// Pointer dereferences (suboffsets), for indirect views only (invariant 7).
-    pub(crate) indirect: Option<Indirect>,
+/// The storage of a read-only view ([`MemoryView`](crate::MemoryView)): shared access to bytes
+/// for `'a` — a whole `&'a [u8]`, or only the bytes of the view's elements (see
+/// [`ViewBase`](crate::view::ViewBase)). Copying it copies the borrow, as for `&'a [u8]`.
+#[derive(Clone, Copy)]
+pub struct Shared<'a> {
+    buf: NonNull<u8>,
+    len: usize,
+    whole: bool,
+    life: PhantomData<&'a [u8]>,
 }
 
-/// Where an indirect view dereferences pointers (invariant 7).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Indirect {
-    /// For each axis, the level its stride is applied in (`0..=suboffsets.len()`).
-    pub(crate) level: Vec<usize>,
-    /// For each dereference, the byte offset added to the loaded pointer.
-    pub(crate) suboffsets: Vec<isize>,
+/// The storage of a writable view ([`MemoryViewMut`](crate::MemoryViewMut)): exclusive access
+/// to bytes for `'a` — a whole `&'a mut [u8]`, or only the bytes of the view's elements.
+pub struct Exclusive<'a> {
+    buf: NonNull<u8>,
+    len: usize,
+    whole: bool,
+    life: PhantomData<&'a mut [u8]>,
 }
 
-impl Indirect {
-    /// From PEP 3118 suboffsets (one per axis; a value `>= 0` dereferences after that axis's
-    /// stride), or `None` when none is `>= 0` (a direct layout).
-    pub(crate) fn from_pep3118(suboffsets: &[isize]) -> Option<Indirect> {
-        let mut level = Vec::with_capacity(suboffsets.len());
-        let mut subs = Vec::new();
-        for &s in suboffsets {
-            level.push(subs.len());
-            if s >= 0 {
-                subs.push(s);
-            }
+// SAFETY: a `Shared<'a>` grants exactly what a `&'a [u8]` grants over the bytes it borrows
+// (invariant 8), and `&[u8]` is `Send` and `Sync`.
+unsafe impl Send for Shared<'_> {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Shared<'_> {}
+// SAFETY: an `Exclusive<'a>` grants exactly what a `&'a mut [u8]` grants over the bytes it
+// borrows (invariant 8), and `&mut [u8]` is `Send` and `Sync`.
+unsafe impl Send for Exclusive<'_> {}
+// SAFETY: as for `Send`; through `&Exclusive` only reads are possible.
+unsafe impl Sync for Exclusive<'_> {}
+
+impl<'a> Shared<'a> {
+    /// Storage that borrows all of `bytes` (8a).
+    pub(crate) fn from_slice(bytes: &'a [u8]) -> Shared<'a> {
+        Shared {
+            buf: NonNull::from(bytes).cast(),
+            len: bytes.len(),
+            whole: true,
+            life: PhantomData,
         }
-        (!subs.is_empty()).then_some(Indirect {
-            level,
-            suboffsets: subs,
-        })
     }
 
-    /// PEP 3118 suboffsets (one per axis), when the levels can be written that way: they never
-    /// decrease along the axes and every level before the last has an axis (the one after whose
-    /// stride the dereference happens). `None` otherwise (after a transpose, or after indexing
-    /// away every axis of a level).
-    pub(crate) fn to_pep3118(&self) -> Option<Vec<isize>> {
-        let d = self.suboffsets.len();
-        let mut out = vec![-1isize; self.level.len()];
-        if self.level.windows(2).any(|w| w[1] < w[0]) {
-            return None;
-        }
-        for (k, sub) in self.suboffsets.iter().enumerate() {
-            let last = self.level.iter().rposition(|&l| l == k)?;
-            out[last] = *sub;
-        }
-        // Each dereference sits on the last axis of its level, so the next axis is in the next
-        // level; a level cannot be skipped because every level below `d` has an axis.
-        debug_assert!(self.level.iter().all(|&l| l <= d));
-        Some(out)
-    }
-}
-
-impl Geometry {
-    /// Number of axes.
-    pub(crate) fn ndim(&self) -> usize {
-        self.shape.len()
-    }
-
-    /// Number of elements (`Π shape`); saturates, which cannot happen for a validated view.
-    pub(crate) fn nelements(&self) -> usize {
-        self.shape.iter().fold(1usize, |a, &n| a.saturating_mul(n))
-    }
-
-    /// `Π shape * itemsize`; saturates, which cannot happen for a validated view.
-    pub(crate) fn nbytes(&self) -> usize {
-        self.nelements().saturating_mul(self.itemsize)
-    }
-
-    /// `PyBuffer_IsContiguous(view, 'C')`: walking from the last axis, every axis of extent > 1
-    /// has stride `itemsize * Π later extents`; an empty view is contiguous.
-    pub(crate) fn is_c_contiguous(&self) -> bool {
-        self.is_contiguous_in(self.ndim(), |k, n| n - 1 - k)
-    }
-
-    /// `PyBuffer_IsContiguous(view, 'F')`: as [`Self::is_c_contiguous`] from the first axis.
-    pub(crate) fn is_f_contiguous(&self) -> bool {
-        self.is_contiguous_in(self.ndim(), |k, _| k)
-    }
-
-    fn is_contiguous_in(&self, ndim: usize, axis: impl Fn(usize, usize) -> usize) -> bool {
-        // Never for an indirect view, even an empty one (CPython: any suboffsets clear C and F).
-        if self.indirect.is_some() {
-            return false;
-        }
-        if self.shape.contains(&0) {
-            return true;
-        }
-        let mut expected = self.itemsize as u128;
-        for k in 0..ndim {
-            let a = axis(k, ndim);
-            let n = self.shape[a];
-            if n > 1 && self.strides[a] as i128 != expected as i128 {
-                return false;
-            }
-            expected = expected.saturating_mul(n as u128);
-        }
-        true
-    }
-
-    /// C-contiguous strides for `shape` and `itemsize`, or `None` on overflow.
-    pub(crate) fn c_strides(shape: &[usize], itemsize: usize) -> Option<Vec<isize>> {
-        let mut strides = vec![0isize; shape.len()];
-        let mut step = isize::try_from(itemsize).ok()?;
-        for (s, &n) in strides.iter_mut().zip(shape).rev() {
-            *s = step;
-            // An axis of extent 0 makes the view empty; keep the strides finite anyway.
-            step = step.checked_mul(isize::try_from(n.max(1)).ok()?)?;
-        }
-        Some(strides)
-    }
-
-    /// Check invariants 1–6 (and 7a, 7b for an indirect view) against a buffer of `len` bytes;
-    /// each check names its number.
-    pub(crate) fn validate(&self, len: usize) -> Result<(), ViewError> {
-        let Some(ind) = &self.indirect else {
-            return self.validate_direct(len);
-        };
-        // 7a.
-        let d = ind.suboffsets.len();
-        if d == 0 || ind.level.len() != self.shape.len() || ind.level.iter().any(|&l| l > d) {
-            return Err(ViewError::SuboffsetsInvalid {
-                suboffsets: ind.suboffsets.clone(),
-            });
-        }
-        // 1-4 for the whole view.
-        self.validate_sizes(len)?;
-        if self.shape.contains(&0) {
-            return Ok(());
-        }
-        // 7b: the level-0 axes reach pointer slots inside the buffer.
-        let axes: Vec<usize> = (0..self.ndim()).filter(|&k| ind.level[k] == 0).collect();
-        let level0 = Geometry {
-            offset: self.offset,
-            itemsize: PTR,
-            shape: axes.iter().map(|&k| self.shape[k]).collect(),
-            strides: axes.iter().map(|&k| self.strides[k]).collect(),
-            indirect: None,
-        };
-        level0.validate_corners(len)
-    }
-
-    /// Check invariants 1–6 for a direct view.
-    fn validate_direct(&self, len: usize) -> Result<(), ViewError> {
-        self.validate_sizes(len)?;
-        // 6. an empty view reaches no byte: nothing more to check.
-        if self.shape.contains(&0) {
-            return Ok(());
-        }
-        self.validate_corners(len)
-    }
-
-    /// Invariants 1–4.
-    fn validate_sizes(&self, len: usize) -> Result<(), ViewError> {
-        // 1. ndim and strides length.
-        if self.shape.len() > MAX_NDIM {
-            return Err(ViewError::TooManyDimensions {
-                ndim: self.shape.len(),
-            });
-        }
-        if self.strides.len() != self.shape.len() {
-            return Err(ViewError::StridesMismatch {
-                shape_len: self.shape.len(),
-                strides_len: self.strides.len(),
-            });
-        }
-        // 2. itemsize.
-        if self.itemsize == 0 {
-            return Err(ViewError::ItemsizeZero);
-        }
-        // 3. element count and nbytes fit isize.
-        let size_overflow = || ViewError::SizeOverflow {
-            shape: self.shape.clone(),
-            itemsize: self.itemsize,
-        };
-        let mut count: isize = 1;
-        for &n in &self.shape {
-            let n = isize::try_from(n).map_err(|_| size_overflow())?;
-            count = count.checked_mul(n).ok_or_else(size_overflow)?;
-        }
-        let itemsize = isize::try_from(self.itemsize).map_err(|_| size_overflow())?;
-        count.checked_mul(itemsize).ok_or_else(size_overflow)?;
-        // 4. offset inside the buffer (or one past its end).
-        if self.offset > len {
-            return Err(ViewError::OffsetOutOfBounds {
-                offset: self.offset,
-                len,
-            });
-        }
-        Ok(())
-    }
-
-    /// Invariant 5, for a geometry that satisfies 1–4 and has no zero extent.
-    fn validate_corners(&self, len: usize) -> Result<(), ViewError> {
-        // `offset <= len <= isize::MAX` by 4 and because slices never exceed isize::MAX bytes.
-        let offset = isize::try_from(self.offset).map_err(|_| ViewError::OffsetOutOfBounds {
-            offset: self.offset,
+    /// Storage that borrows only the reached bytes of the views built on it (8b).
+    ///
+    /// # Safety
+    /// `buf .. buf + len` lies inside one allocation, and the reached bytes of every view that
+    /// will be built on this storage (checked against `len` by [`RawView::new`]) are valid for
+    /// reads for `'a` and written by no one meanwhile.
+    pub(crate) unsafe fn from_span(buf: NonNull<u8>, len: usize) -> Shared<'a> {
+        Shared {
+            buf,
             len,
-        })?;
-        let (mut lo, mut hi) = (offset, offset);
-        for (axis, (&n, &stride)) in self.shape.iter().zip(&self.strides).enumerate() {
-            let overflow = ViewError::StrideOverflow {
-                axis,
-                extent: n,
-                stride,
-            };
-            // `n >= 1` here, and `n - 1 <= isize::MAX` by 3.
-            let span = ((n - 1) as isize)
-                .checked_mul(stride)
-                .ok_or_else(|| overflow.clone())?;
-            if span < 0 {
-                lo = lo.checked_add(span).ok_or(overflow)?;
-            } else {
-                hi = hi.checked_add(span).ok_or(overflow)?;
-            }
+            whole: false,
+            life: PhantomData,
         }
-        let end = hi as i128 + self.itemsize as i128;
-        if lo < 0 || end > len as i128 {
-            return Err(ViewError::OutOfBounds {
-                start: lo as i128,
-                end,
-                len,
-            });
-        }
-        Ok(())
     }
 }
 
-/// `g` with shape and strides reversed.
-fn reversed(g: &Geometry) -> Geometry {
-    Geometry {
-        offset: g.offset,
-        itemsize: g.itemsize,
-        shape: g.shape.iter().rev().copied().collect(),
-        strides: g.strides.iter().rev().copied().collect(),
-        indirect: g.indirect.as_ref().map(|ind| Indirect {
-            level: ind.level.iter().rev().copied().collect(),
-            suboffsets: ind.suboffsets.clone(),
-        }),
+impl<'a> Exclusive<'a> {
+    /// Storage that borrows all of `bytes` (8a).
+    pub(crate) fn from_slice(bytes: &'a mut [u8]) -> Exclusive<'a> {
+        let len = bytes.len();
+        Exclusive {
+            buf: NonNull::from(bytes).cast(),
+            len,
+            whole: true,
+            life: PhantomData,
+        }
+    }
+
+    /// Storage that borrows only the reached bytes of the views built on it (8b), writably.
+    ///
+    /// # Safety
+    /// `buf .. buf + len` lies inside one allocation, `buf` may be written through, and the
+    /// reached bytes of every view that will be built on this storage are valid for reads and
+    /// writes for `'a` and accessed by no one else meanwhile.
+    pub(crate) unsafe fn from_span(buf: NonNull<u8>, len: usize) -> Exclusive<'a> {
+        Exclusive {
+            buf,
+            len,
+            whole: false,
+            life: PhantomData,
+        }
     }
 }
 
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for &[u8] {}
-    impl Sealed for &mut [u8] {}
-}
-
-/// The buffers a [`RawView`] may hold: `&[u8]` and `&mut [u8]`, whose length never changes.
-pub(crate) trait Bytes: Deref<Target = [u8]> + sealed::Sealed {}
-impl Bytes for &[u8] {}
-impl Bytes for &mut [u8] {}
-
-/// One step of a selection, resolved against the shape by the caller (the `select` module)
-/// and checked again by [`Geometry::select`]. `Index` and `Slice` use up the next axis of the
-/// source; axes left over at the end are kept as they are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum AxisOp {
-    /// Fix the axis at `index` (`< extent`) and drop it.
-    Index {
-        /// The position.
-        index: usize,
-    },
-    /// Keep `len` positions `start, start + step, ...` (all `< extent`) of the axis.
-    Slice {
-        /// The first position (inside the axis when `len > 0`; when `len == 0` it may be
-        /// anything, and only moves the suboffset as CPython's `init_slice` does).
-        start: isize,
-        /// The step (non-zero).
-        step: isize,
-        /// The number of positions.
-        len: usize,
-    },
-    /// Insert an axis of extent 1 and stride 0.
-    NewAxis,
-}
-
-impl Geometry {
-    /// The level of `axis` (0 for a direct view).
-    fn level(&self, axis: usize) -> usize {
-        self.indirect.as_ref().map_or(0, |ind| ind.level[axis])
-    }
-
-    /// Apply a selection plan. Every position it keeps is a position of `self`, so the result
-    /// reaches a subset of the addresses `self` reaches: for direct views and level 0 the
-    /// arithmetic is checked (and the caller re-validates), for deeper levels it is wrapping
-    /// arithmetic, the same the address computation uses, so the subset is exact.
-    pub(crate) fn select(&self, plan: &[AxisOp]) -> Result<Geometry, ViewError> {
-        let ndim = self.ndim();
-        let source_empty = self.shape.contains(&0);
-        let mut shape = Vec::with_capacity(ndim + plan.len());
-        let mut strides = Vec::with_capacity(ndim + plan.len());
-        let mut levels = Vec::with_capacity(ndim + plan.len());
-        // (level, shift) of each fixed or sliced axis.
-        let mut shifts: Vec<(usize, isize)> = Vec::new();
-        let mut axis = 0;
-        for &op in plan {
-            if op == AxisOp::NewAxis {
-                shape.push(1);
-                strides.push(0);
-                levels.push(0);
-                continue;
-            }
-            let (n, stride, level) = match self.shape.get(axis) {
-                Some(&n) => (n, self.strides[axis], self.level(axis)),
-                None => {
-                    return Err(ViewError::TooManyIndices {
-                        ndim,
-                        given: axis + 1,
-                    })
-                }
-            };
-            let wrap = |i: usize| (i as isize).wrapping_mul(stride);
-            match op {
-                AxisOp::Index { index } => {
-                    if index >= n {
-                        return Err(ViewError::IndexOutOfBounds {
-                            axis,
-                            index: index as isize,
-                            size: n,
-                        });
-                    }
-                    shifts.push((level, wrap(index)));
-                }
-                AxisOp::Slice { start, step, len } => {
-                    if step == 0 {
-                        return Err(ViewError::SliceStepZero);
-                    }
-                    if len > 0 {
-                        let last = start as i128 + (len as i128 - 1) * step as i128;
-                        if start < 0 || start as usize >= n || last < 0 || last >= n as i128 {
-                            return Err(ViewError::IndexOutOfBounds {
-                                axis,
-                                index: start,
-                                size: n,
-                            });
-                        }
-                    }
-                    shifts.push((level, start.wrapping_mul(stride)));
-                    shape.push(len);
-                    strides.push(if level == 0 {
-                        stride.saturating_mul(step)
-                    } else {
-                        stride.wrapping_mul(step)
-                    });
-                    levels.push(level);
-                }
-                AxisOp::NewAxis => {}
-            }
-            axis += 1;
-        }
-        for k in axis..ndim {
-            shape.push(self.shape[k]);
-            strides.push(self.strides[k]);
-            levels.push(self.level(k));
-        }
-        if shape.len() > MAX_NDIM {
-            return Err(ViewError::TooManyDimensions { ndim: shape.len() });
-        }
-        let mut offset = self.offset as i128;
-        let mut indirect = self.indirect.clone();
-        // The offset only moves when the result has elements (it must stay inside the buffer);
-        // suboffsets always move, as CPython's `init_slice` moves them (nothing is reachable
-        // through them in an empty view, so any value is harmless).
-        let has_elements = !(source_empty || shape.contains(&0));
-        for (level, shift) in shifts {
-            match (level, indirect.as_mut()) {
-                (0, _) | (_, None) => {
-                    if has_elements {
-                        offset += shift as i128;
-                    }
-                }
-                (l, Some(ind)) => ind.suboffsets[l - 1] = ind.suboffsets[l - 1].wrapping_add(shift),
-            }
-        }
-        if let Some(ind) = indirect.as_mut() {
-            ind.level = levels;
-        }
-        let offset = usize::try_from(offset).map_err(|_| ViewError::OutOfBounds {
-            start: offset,
-            end: offset + self.itemsize as i128,
-            len: 0,
-        })?;
-        Ok(Geometry {
-            offset,
-            itemsize: self.itemsize,
-            shape,
-            strides,
-            indirect,
-        })
-    }
-
-    /// Reorder the axes: axis `k` of the result is axis `axes[k]` of `self`; `axes` must be a
-    /// permutation (checked).
-    pub(crate) fn permuted(&self, axes: &[usize]) -> Result<Geometry, ViewError> {
-        if axes.len() != self.ndim() {
-            return Err(ViewError::AxesCount {
-                ndim: self.ndim(),
-                given: axes.len(),
-            });
-        }
-        let mut seen = [false; MAX_NDIM];
-        for &a in axes {
-            if a >= self.ndim() || std::mem::replace(&mut seen[a], true) {
-                return Err(ViewError::AxesNotPermutation {
-                    axes: axes.to_vec(),
-                });
-            }
-        }
-        Ok(Geometry {
-            offset: self.offset,
-            itemsize: self.itemsize,
-            shape: axes.iter().map(|&a| self.shape[a]).collect(),
-            strides: axes.iter().map(|&a| self.strides[a]).collect(),
-            indirect: self.indirect.as_ref().map(|ind| Indirect {
-                level: axes.iter().map(|&a| ind.level[a]).collect(),
-                suboffsets: ind.suboffsets.clone(),
-            }),
-        })
+impl<'a, B: AsRef<[u8]> + ?Sized> From<&'a B> for Shared<'a> {
+    /// All of the bytes of a `&[u8]`, `&Vec<u8>`, `&[u8; N]`, ...
+    fn from(bytes: &'a B) -> Shared<'a> {
+        Shared::from_slice(bytes.as_ref())
     }
 }
+
+impl<'a, B: AsMut<[u8]> + ?Sized> From<&'a mut B> for Exclusive<'a> {
+    /// All of the bytes of a `&mut [u8]`, `&mut Vec<u8>`, `&mut [u8; N]`, ...
+    fn from(bytes: &'a mut B) -> Exclusive<'a> {
+        Exclusive::from_slice(bytes.as_mut())
+    }
+}
+
+impl fmt::Debug for Shared<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_storage(f, "Shared", self.len, self.whole)
+    }
+}
+
+impl fmt::Debug for Exclusive<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_storage(f, "Exclusive", self.len, self.whole)
+    }
+}
+
+fn debug_storage(f: &mut fmt::Formatter<'_>, name: &str, len: usize, whole: bool) -> fmt::Result {
+    f.debug_struct(name)
+        .field("len", &len)
+        .field("borrows", &if whole { "buffer" } else { "elements" })
+        .finish()
+}
+
+pub(crate) mod sealed {
+    use super::{Exclusive, Shared};
+    use std::ptr::NonNull;
+
+    /// The crate-private part of [`Storage`](super::Storage).
+    pub trait Sealed {
+        /// `(buf, len, whole)` (invariant 8).
+        fn parts(&self) -> (NonNull<u8>, usize, bool);
+    }
+
+    impl Sealed for Shared<'_> {
+        fn parts(&self) -> (NonNull<u8>, usize, bool) {
+            (self.buf, self.len, self.whole)
+        }
+    }
+
+    impl Sealed for Exclusive<'_> {
+        fn parts(&self) -> (NonNull<u8>, usize, bool) {
+            (self.buf, self.len, self.whole)
+        }
+    }
+
+    /// The crate-private part of [`Lend`](super::Lend).
+    pub trait Lends<'s, 'l> {
+        /// Shared storage of the same bytes for `'l`.
+        fn lend(&'s self) -> Shared<'l>;
+    }
+}
+
+/// How a view holds its bytes: [`Shared`] (a [`MemoryView`](crate::MemoryView)) or
+/// [`Exclusive`] (a [`MemoryViewMut`](crate::MemoryViewMut)). Sealed.
+pub trait Storage: sealed::Sealed {
+    /// Whether a view with this storage is read-only.
+    const READONLY: bool;
+}
+
+impl Storage for Shared<'_> {
+    const READONLY: bool = true;
+}
+
+impl Storage for Exclusive<'_> {
+    const READONLY: bool = false;
+}
+
+/// `S: Lend<'s, 'l>`: a view with storage `S`, borrowed for `'s`, lends its bytes read-only
+/// for `'l`. A [`MemoryView<'a>`](crate::MemoryView) lends them for its whole `'a` (shared
+/// bytes stay shared, however briefly the view itself is borrowed), so `m.select(..)`,
+/// `m.as_array()`, `m.buffer()` outlive `m`; a [`MemoryViewMut`](crate::MemoryViewMut) lends
+/// them only for `'s`, the borrow of the view, after which it may write again. Sealed; the
+/// read methods of [`ViewBase`](crate::view::ViewBase) carry it as `where S: Lend<'s, 'l>`,
+/// and the compiler picks `'l`.
+pub trait Lend<'s, 'l>: Storage + sealed::Lends<'s, 'l> {}
+
+impl<'s, 'l, S: Storage + sealed::Lends<'s, 'l>> Lend<'s, 'l> for S {}
+
+impl<'s, 'a: 's> sealed::Lends<'s, 'a> for Shared<'a> {
+    fn lend(&'s self) -> Shared<'a> {
+        *self
+    }
+}
+
+impl<'s, 'a: 's> sealed::Lends<'s, 's> for Exclusive<'a> {
+    fn lend(&'s self) -> Shared<'s> {
+        // A shared reborrow of the exclusive bytes for `'s`, as `&*r` of a `&mut [u8]`.
+        Shared {
+            buf: self.buf,
+            len: self.len,
+            whole: self.whole,
+            life: PhantomData,
+        }
+    }
+}
+
+impl<'a> Exclusive<'a> {
+    /// A writable reborrow for the borrow of `self`, as `&mut *r` of a `&mut [u8]`.
+    fn reborrow(&mut self) -> Exclusive<'_> {
+        Exclusive {
+            buf: self.buf,
+            len: self.len,
+            whole: self.whole,
+            life: PhantomData,
+        }
+    }
+
+    /// Give up writing, for all of `'a`.
+    fn into_shared(self) -> Shared<'a> {
+        Shared {
+            buf: self.buf,
+            len: self.len,
+            whole: self.whole,
+            life: PhantomData,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The view.
+// ---------------------------------------------------------------------------------------------
 
 /// The start of the element at `index` of an indirect view: invariant 7's address formula.
 ///
 /// # Safety
 ///
-/// `buf` points to the buffer of a [`RawView`] whose geometry is `g` (so invariants 1–7 hold),
-/// `g.indirect` is `ind`, and `index[k] < g.shape[k]` for every axis.
+/// `buf` is the base of the storage of a [`RawView`] whose geometry is `g` (so invariants 1–8
+/// hold), `g.indirect` is `ind`, and `index[k] < g.shape[k]` for every axis.
 unsafe fn indirect_address(
     buf: *const u8,
     g: &Geometry,
@@ -543,35 +362,38 @@ unsafe fn indirect_address(
     };
     let mut p = buf.wrapping_add(g.offset).wrapping_offset(sum(0));
     for (d, &sub) in ind.suboffsets.iter().enumerate() {
-        // SAFETY: for `d == 0`, `p` is a pointer slot reached by the level-0 axes, inside
-        // `buf` by 7b; for `d > 0` it is a later slot, valid for reading a pointer by 7c.
-        // `read_unaligned` keeps the stored pointer's provenance and needs no alignment.
+        // SAFETY: for `d == 0`, `p` is a pointer slot reached by the level-0 axes, inside the
+        // storage by 7b and borrowed by 8; for `d > 0` it is a later slot, valid for reading a
+        // pointer by 7c. `read_unaligned` keeps the stored pointer's provenance and needs no
+        // alignment.
         let q = unsafe { ptr::read_unaligned(p as *const *const u8) };
         p = q.wrapping_offset(sub.wrapping_add(sum(d + 1)));
     }
     p
 }
 
-/// A buffer and a geometry that satisfies the invariant in the module docs.
+/// A storage and a geometry that satisfy the invariant in the module docs.
 #[derive(Clone, Debug)]
-pub(crate) struct RawView<B> {
-    buf: B,
+pub(crate) struct RawView<S> {
+    store: S,
     geom: Geometry,
 }
 
-impl<B: Bytes> RawView<B> {
-    /// Validate a direct `geom` against `buf` (invariants 1–6), then wrap them. An indirect
-    /// geometry is refused: only [`Self::new_indirect`] and selections make those.
-    pub(crate) fn new(buf: B, geom: Geometry) -> Result<Self, ViewError> {
+impl<S: Storage> RawView<S> {
+    /// Validate a direct `geom` against the storage (invariants 1–6), then wrap them. An
+    /// indirect geometry is refused: only [`Self::new_indirect`] and selections make those.
+    /// Elements-only storage (8b) promised its reached bytes for whatever view is built on
+    /// it, so this holds for it too.
+    pub(crate) fn new(store: S, geom: Geometry) -> Result<Self, ViewError> {
         if let Some(ind) = &geom.indirect {
             return Err(ViewError::SuboffsetsInvalid {
                 suboffsets: ind.suboffsets.clone(),
             });
         }
-        geom.validate(buf.len())?;
-        // SAFETY: `validate` checked invariants 1–6 for this `buf.len()`, 7 does not apply,
-        // and the length of a `&[u8]`/`&mut [u8]` never changes.
-        Ok(unsafe { Self::new_unchecked(buf, geom) })
+        geom.validate(store.parts().1)?;
+        // SAFETY: `validate` checked invariants 1–6 for the storage's length, 7 does not apply,
+        // and 8 holds for every storage value.
+        Ok(unsafe { Self::new_unchecked(store, geom) })
     }
 
     /// Validate what can be checked of an indirect (or direct) `geom` (invariants 1–6, 7a,
@@ -581,55 +403,145 @@ impl<B: Bytes> RawView<B> {
     ///
     /// Invariant 7c: for every index inside the shape, every pointer slot after the first
     /// (level-0) one is valid for reading a pointer, and the element's `itemsize` bytes are
-    /// valid for reads — and, when `B` is `&mut [u8]`, for writes — for as long as `buf` is
-    /// borrowed, and no one else writes them meanwhile; for `&mut [u8]` they also lie outside
-    /// `buf` and no one else accesses them at all.
-    pub(crate) unsafe fn new_indirect(buf: B, geom: Geometry) -> Result<Self, ViewError> {
-        geom.validate(buf.len())?;
+    /// valid for reads — and, for [`Exclusive`] storage, for writes — for the storage's
+    /// lifetime, and no one else writes them meanwhile; for `Exclusive` storage they also lie
+    /// outside the storage's bytes and no one else accesses them at all.
+    pub(crate) unsafe fn new_indirect(store: S, geom: Geometry) -> Result<Self, ViewError> {
+        geom.validate(store.parts().1)?;
         // SAFETY: 1–6, 7a and 7b were just checked; 7c is this function's contract.
-        Ok(unsafe { Self::new_unchecked(buf, geom) })
+        Ok(unsafe { Self::new_unchecked(store, geom) })
     }
 
-    /// A view of `buf` with a geometry derived from a valid view of the same buffer.
+    /// Wrap `store` and `geom` without checking.
     ///
     /// # Safety
     ///
-    /// `geom` was computed by [`Geometry::select`] or [`Geometry::permuted`] from the geometry
-    /// of a valid `RawView` over this same buffer (so it reaches a subset of its addresses and
-    /// 7c carries over).
-    unsafe fn derived(buf: B, geom: Geometry) -> Result<Self, ViewError> {
-        geom.validate(buf.len())?;
-        // SAFETY: 1–6, 7a, 7b were just checked; 7c holds by this function's contract.
-        Ok(unsafe { Self::new_unchecked(buf, geom) })
+    /// `geom` must satisfy invariants 1–8 of the module docs for `store`.
+    unsafe fn new_unchecked(store: S, geom: Geometry) -> Self {
+        debug_assert_eq!(geom.validate(store.parts().1), Ok(()));
+        RawView { store, geom }
     }
 
-    /// Wrap `buf` and `geom` without checking.
+    /// A view with a geometry derived from this one's: validated, and for elements-only
+    /// storage also required to reach a subset of this view's reached bytes (`subset`).
     ///
     /// # Safety
     ///
-    /// `geom` must satisfy invariants 1–7 of the module docs for `buf.len()`:
-    /// 1. `shape.len() == strides.len() <= 64`;
-    /// 2. `itemsize >= 1`;
-    /// 3. `Π shape * itemsize` fits `isize`;
-    /// 4. `offset <= buf.len()`;
-    /// 5. if no extent is zero, the corner sums `lo`/`hi` are computed without overflow, and
-    ///    `0 <= lo`, `hi + itemsize <= buf.len()` (for an indirect view: over the level-0 axes,
-    ///    with the size of a pointer for `itemsize`);
-    /// 7. for an indirect view, the pointers it follows are valid as 7c says.
-    pub(crate) unsafe fn new_unchecked(buf: B, geom: Geometry) -> Self {
-        debug_assert_eq!(geom.validate(buf.len()), Ok(()));
-        RawView { buf, geom }
+    /// `geom` comes from this view's geometry by [`Geometry::select`] or
+    /// [`Geometry::permuted`] (so it reaches a subset of its addresses and 7c carries over),
+    /// or it is direct and `subset` is true.
+    unsafe fn derive(self, geom: Geometry, subset: bool) -> Result<Self, ViewError> {
+        let (_, len, whole) = self.store.parts();
+        if !whole && !subset {
+            return Err(ViewError::BufferNotBorrowed { span: len });
+        }
+        geom.validate(len)?;
+        // SAFETY: 1–6, 7a, 7b were just checked; 7c holds by this function's contract, and so
+        // does 8b (a subset of the reached bytes) when the storage is elements-only.
+        Ok(unsafe { Self::new_unchecked(self.store, geom) })
     }
 
-    /// The geometry (proven valid for [`Self::buf`]).
+    /// The geometry (proven valid for the storage).
     pub(crate) fn geom(&self) -> &Geometry {
         &self.geom
     }
 
-    /// The whole underlying buffer (for an indirect view: the buffer holding the first
-    /// pointers, not the elements).
-    pub(crate) fn buf(&self) -> &[u8] {
-        &self.buf
+    /// The storage's base pointer: where offset 0 is (for exports, which hand it on).
+    pub(crate) fn base(&self) -> *const u8 {
+        self.store.parts().0.as_ptr()
+    }
+
+    /// The length of the storage's span.
+    pub(crate) fn span_len(&self) -> usize {
+        self.store.parts().1
+    }
+
+    /// Whether the storage borrows its whole buffer (8a) rather than the elements only (8b).
+    pub(crate) fn borrows_whole(&self) -> bool {
+        self.store.parts().2
+    }
+
+    /// A shared view of the same bytes and geometry, for the borrow of `self`.
+    pub(crate) fn shared(&self) -> RawView<Shared<'_>> {
+        let (buf, len, whole) = self.store.parts();
+        // SAFETY: the same bytes, borrowed as `self` borrows them but shared and only for the
+        // borrow of `self` (during which nothing can write through `self`), and the same
+        // geometry, so 1–8 hold.
+        unsafe {
+            RawView::new_unchecked(
+                Shared {
+                    buf,
+                    len,
+                    whole,
+                    life: PhantomData,
+                },
+                self.geom.clone(),
+            )
+        }
+    }
+
+    /// A shared view of the same bytes and geometry for `'l` (see [`Lend`]).
+    pub(crate) fn lend<'s, 'l>(&'s self) -> RawView<Shared<'l>>
+    where
+        S: Lend<'s, 'l>,
+    {
+        // SAFETY: `lend` gives shared storage of the same bytes for `'l` (the whole `'a` of a
+        // shared view, or the borrow of an exclusive one), so 1–8 still hold.
+        unsafe { RawView::new_unchecked(self.store.lend(), self.geom.clone()) }
+    }
+
+    /// A selection of this view (see [`Geometry::select`]).
+    pub(crate) fn select(self, plan: &[AxisOp]) -> Result<Self, ViewError> {
+        let geom = self.geom.select(plan)?;
+        // SAFETY: `geom` comes from `Geometry::select` of this view's geometry.
+        unsafe { self.derive(geom, true) }
+    }
+
+    /// This view with its axes permuted (see [`Geometry::permuted`]).
+    pub(crate) fn permute(self, axes: &[usize]) -> Result<Self, ViewError> {
+        let geom = self.geom.permuted(axes)?;
+        // SAFETY: `geom` comes from `Geometry::permuted` of this view's geometry.
+        unsafe { self.derive(geom, true) }
+    }
+
+    /// The same bytes with the axes in reverse order (NumPy's `.T`).
+    pub(crate) fn transposed(self) -> Self {
+        let geom = reversed(&self.geom);
+        // SAFETY: reversing shape, strides and levels together permutes the terms of the sums
+        // in 3, 5 and 7 and keeps 1, 2, 4 and 6, so the same addresses are reached (8 too).
+        unsafe { Self::new_unchecked(self.store, geom) }
+    }
+
+    /// The same bytes under a new geometry that reaches exactly them (reshape and cast of a
+    /// C-contiguous view; see [`Geometry::same_bytes`]), or any valid direct geometry when the
+    /// whole buffer is borrowed.
+    pub(crate) fn regeometry(self, geom: Geometry) -> Result<Self, ViewError> {
+        if geom.indirect.is_some() {
+            return Err(ViewError::SuboffsetsInvalid {
+                suboffsets: geom.indirect.map(|i| i.suboffsets).unwrap_or_default(),
+            });
+        }
+        let same = self.geom.same_bytes(&geom);
+        // SAFETY: `geom` is direct; for elements-only storage it is taken only when it reaches
+        // the same bytes as this view.
+        unsafe { self.derive(geom, same) }
+    }
+
+    /// A part of every element as the elements of a new view (see [`Geometry::project`]):
+    /// each new element lies inside an old one.
+    pub(crate) fn project(
+        self,
+        field_offset: usize,
+        itemsize: usize,
+        sub_shape: &[usize],
+        sub_strides: &[isize],
+    ) -> Result<Self, ViewError> {
+        let geom = self
+            .geom
+            .project(field_offset, itemsize, sub_shape, sub_strides)?;
+        // SAFETY: `geom` is direct and every element it reaches lies inside an element of this
+        // (direct) view, checked by `project`: a subset of the reached bytes.
+        unsafe { self.derive(geom, true) }
     }
 
     /// For a non-empty indirect view whose first dereferences come before any axis's stride
@@ -646,16 +558,16 @@ impl<B: Bytes> RawView<B> {
         if self.geom.nelements() == 0 || ind.level.contains(&0) {
             return None;
         }
-        let mut p = self.buf.as_ptr().wrapping_add(self.geom.offset);
+        let mut p = self.base().wrapping_add(self.geom.offset);
         let mut done = 0;
         while done < ind.suboffsets.len() && !ind.level.contains(&done) {
             // SAFETY: no axis is applied before this dereference, so every element's address
             // (invariant 7's formula) goes through this one slot. For `done == 0` it is at
-            // `buf + offset`, inside `buf` by 7b (the view is non-empty, so point 5 holds for the
-            // level-0 axes, here none: `offset + size_of::<*const u8>() <= buf.len()`); for
-            // `done > 0` it is a later slot on the way to a reachable element (the view is
-            // non-empty), valid for reading a pointer by 7c. `read_unaligned` keeps the stored
-            // pointer's provenance.
+            // `buf + offset`, inside the storage by 7b and reached, so borrowed (8) (the view is
+            // non-empty, so point 5 holds for the level-0 axes, here none:
+            // `offset + size_of::<*const u8>() <= len`); for `done > 0` it is a later slot on the
+            // way to a reachable element, valid for reading a pointer by 7c. `read_unaligned`
+            // keeps the stored pointer's provenance.
             let q = unsafe { ptr::read_unaligned(p as *const *const u8) };
             p = q.wrapping_offset(ind.suboffsets[done]);
             done += 1;
@@ -672,20 +584,14 @@ impl<B: Bytes> RawView<B> {
         Some((p, geom))
     }
 
-    /// A shared view of the same bytes with the same geometry.
-    pub(crate) fn reborrow(&self) -> RawView<&[u8]> {
-        // SAFETY: same buffer (same length) and same geometry, which satisfies 1–7 because
-        // `self` does (7c for a shared borrow asks less than for `B`).
-        unsafe { RawView::new_unchecked(&*self.buf, self.geom.clone()) }
-    }
-
     /// The start of the element at a checked `index` (every `index[k] < shape[k]`).
     fn address(&self, index: &[usize]) -> *const u8 {
         let g = &self.geom;
+        let buf = self.base();
         match &g.indirect {
-            // SAFETY: `self` is a valid view (1–7) over `self.buf`, `ind` is its indirection,
+            // SAFETY: `self` is a valid view (1–8) over its storage, `ind` is its indirection,
             // and the caller checked `index` against the shape.
-            Some(ind) => unsafe { indirect_address(self.buf.as_ptr(), g, ind, index) },
+            Some(ind) => unsafe { indirect_address(buf, g, ind, index) },
             None => {
                 // No extent is zero (each has an index below it), so invariant 5 applies:
                 // every partial sum lies in `lo ..= hi`, inside `0 ..= isize::MAX`.
@@ -693,7 +599,7 @@ impl<B: Bytes> RawView<B> {
                 for (&i, &s) in index.iter().zip(&g.strides) {
                     p += i as isize * s;
                 }
-                self.buf.as_ptr().wrapping_add(p as usize)
+                buf.wrapping_add(p as usize)
             }
         }
     }
@@ -703,138 +609,129 @@ impl<B: Bytes> RawView<B> {
         let g = &self.geom;
         index.len() == g.ndim() && index.iter().zip(&g.shape).all(|(&i, &n)| i < n)
     }
+}
+
+impl<'a> RawView<Shared<'a>> {
+    /// The whole buffer, when the storage borrows it all (8a); `None` for elements-only
+    /// storage, whose gaps are not ours to read.
+    pub(crate) fn whole_buffer(&self) -> Option<&'a [u8]> {
+        let Shared {
+            buf, len, whole, ..
+        } = self.store;
+        // SAFETY: whole-buffer storage (8a) borrows all `len` bytes from `buf` for `'a`.
+        whole.then(|| unsafe { std::slice::from_raw_parts(buf.as_ptr(), len) })
+    }
 
     /// The bytes of the element at `index` (one index per axis, each `< shape[k]`), or `None`
     /// if the index has the wrong length or is out of bounds.
-    pub(crate) fn item(&self, index: &[usize]) -> Option<&[u8]> {
+    pub(crate) fn item(&self, index: &[usize]) -> Option<&'a [u8]> {
         if !self.in_shape(index) {
             return None;
         }
         let p = self.address(index);
-        // SAFETY: `index` is inside the shape, so `p` starts a reachable element: inside `buf`
-        // by invariant 5 (direct), or valid for reads for `buf`'s borrow by 7c (indirect).
+        // SAFETY: `index` is inside the shape, so `p` starts a reachable element: inside the
+        // storage by invariant 5 and borrowed for `'a` by 8 (direct), or valid for reads for
+        // `'a` by 7c (indirect).
         Some(unsafe { std::slice::from_raw_parts(p, self.geom.itemsize) })
     }
 
+    /// The bytes of a C-contiguous direct view as one slice (empty for an empty view), `None`
+    /// otherwise.
+    pub(crate) fn contiguous(&self) -> Option<&'a [u8]> {
+        let g = &self.geom;
+        if !g.is_c_contiguous() {
+            return None;
+        }
+        if g.shape.contains(&0) {
+            return Some(&[]);
+        }
+        // SAFETY: a non-empty C-contiguous direct view's elements tile `offset .. offset +
+        // nbytes` exactly, so these are reached bytes (5, 8), borrowed for `'a`.
+        Some(unsafe { std::slice::from_raw_parts(self.base().wrapping_add(g.offset), g.nbytes()) })
+    }
+
+    /// When the elements tile one block of memory in some axis order (see
+    /// [`Geometry::memory_block`]), that block.
+    pub(crate) fn block(&self) -> Option<&'a [u8]> {
+        let (start, end) = self.geom.memory_block()?;
+        // SAFETY: the elements tile `start .. end` exactly, so it consists of reached bytes
+        // (5, 8), borrowed for `'a`.
+        Some(unsafe { std::slice::from_raw_parts(self.base().wrapping_add(start), end - start) })
+    }
+
     /// The elements in C order (last index fastest) or, with `fortran`, in F order.
-    pub(crate) fn items(&self, fortran: bool) -> Items<'_> {
-        let walk = match &self.geom.indirect {
-            None => Walk::Direct(Offsets::new(&self.geom, fortran, false)),
-            Some(_) => Walk::Indirect(Odometer::new(&self.geom.shape, fortran)),
+    pub(crate) fn items(&self, fortran: bool) -> Items<'a> {
+        let g = &self.geom;
+        let walk = match &g.indirect {
+            None => Walk::Direct(Cursor::new(g, fortran)),
+            Some(_) => Walk::Indirect(Odometer::new(&g.shape, fortran)),
         };
         Items {
-            buf: &self.buf,
-            geom: &self.geom,
+            buf: self.base(),
+            geom: self.geom.clone(),
             walk,
+            life: PhantomData,
         }
     }
 
-    /// The longest contiguous runs of bytes in the given order, each passed to `f`; their
-    /// concatenation is the view's `tobytes(order)`. (For an indirect view each run is one
-    /// element.)
-    pub(crate) fn for_each_run(&self, fortran: bool, mut f: impl FnMut(&[u8])) {
+    /// The C-order rows of a direct view: each the rest of one run along the last axis (a
+    /// 0-dim view is one row of one element). `None` for an indirect view.
+    pub(crate) fn rows(&self) -> Option<Rows<'a>> {
         if self.geom.indirect.is_some() {
-            self.items(fortran).for_each(f);
-            return;
+            return None;
         }
-        let offsets = Offsets::new(&self.geom, fortran, true);
-        let run = offsets.run;
-        for p in offsets {
-            // SAFETY: `Offsets` yields starts of runs of `run` bytes that consist of whole
-            // reachable elements laid end to end (see `Offsets::new`), so by invariant 5 the
-            // range is inside `buf`.
-            f(unsafe { self.buf.get_unchecked(p..p + run) });
-        }
+        Some(Rows {
+            buf: self.base(),
+            itemsize: self.geom.itemsize,
+            cursor: Cursor::new(&self.geom, false),
+            life: PhantomData,
+        })
     }
 }
 
-impl<'a> RawView<&'a [u8]> {
-    /// The whole buffer, for its full lifetime.
-    pub(crate) fn slice(&self) -> &'a [u8] {
-        self.buf
-    }
-
-    /// The same bytes with the axes in reverse order (NumPy's `.T`).
-    pub(crate) fn transposed(&self) -> RawView<&'a [u8]> {
-        // SAFETY: same buffer; reversing shape, strides and levels together permutes the
-        // terms of the sums in 3, 5 and 7 and keeps 1, 2, 4 and 6, so the invariant still
-        // holds and the same addresses are reached.
-        unsafe { RawView::new_unchecked(self.buf, reversed(&self.geom)) }
-    }
-
-    /// A selection of this view (see [`Geometry::select`]).
-    pub(crate) fn select(&self, plan: &[AxisOp]) -> Result<RawView<&'a [u8]>, ViewError> {
-        let geom = self.geom.select(plan)?;
-        // SAFETY: `geom` comes from `Geometry::select` of this view's geometry, same buffer.
-        unsafe { RawView::derived(self.buf, geom) }
-    }
-
-    /// This view with its axes permuted (see [`Geometry::permuted`]).
-    pub(crate) fn permute(&self, axes: &[usize]) -> Result<RawView<&'a [u8]>, ViewError> {
-        let geom = self.geom.permuted(axes)?;
-        // SAFETY: `geom` comes from `Geometry::permuted` of this view's geometry, same buffer.
-        unsafe { RawView::derived(self.buf, geom) }
-    }
-}
-
-impl<'a> RawView<&'a mut [u8]> {
+impl<'a> RawView<Exclusive<'a>> {
     /// Give up writing: the same bytes and geometry, shared for `'a`.
-    pub(crate) fn into_shared(self) -> RawView<&'a [u8]> {
-        let RawView { buf, geom } = self;
-        // SAFETY: same buffer (same length) and same geometry, which satisfies 1–7 because
-        // `self` does.
-        unsafe { RawView::new_unchecked(buf, geom) }
-    }
-}
-
-impl<B: Bytes + DerefMut> RawView<B> {
-    /// The whole underlying buffer, writable. Writing bytes cannot break invariants 1–6,
-    /// which only concern the buffer's length. (For an indirect view, overwriting the pointers
-    /// would break 7, so this is crate-private and only used on direct views.)
-    pub(crate) fn buf_mut(&mut self) -> &mut [u8] {
-        &mut self.buf
+    pub(crate) fn into_shared(self) -> RawView<Shared<'a>> {
+        let RawView { store, geom } = self;
+        // SAFETY: same bytes, now only shared, for the same lifetime, and the same geometry.
+        unsafe { RawView::new_unchecked(store.into_shared(), geom) }
     }
 
-    /// A writable view of the same bytes with the same geometry, borrowing `self`.
-    pub(crate) fn reborrow_mut(&mut self) -> RawView<&mut [u8]> {
-        // SAFETY: same buffer (same length) and same geometry, which satisfies 1–7 because
-        // `self` does.
-        unsafe { RawView::new_unchecked(&mut *self.buf, self.geom.clone()) }
+    /// A writable view of the same bytes and geometry, borrowing `self`.
+    pub(crate) fn reborrow(&mut self) -> RawView<Exclusive<'_>> {
+        let geom = self.geom.clone();
+        // SAFETY: same bytes (exclusive for the borrow of `self`) and the same geometry.
+        unsafe { RawView::new_unchecked(self.store.reborrow(), geom) }
     }
 
-    /// [`Self::transposed`], writable.
-    pub(crate) fn transposed_mut(&mut self) -> RawView<&mut [u8]> {
-        let geom = reversed(&self.geom);
-        // SAFETY: as in `transposed`: reversing the axes keeps invariants 1–7.
-        unsafe { RawView::new_unchecked(&mut *self.buf, geom) }
+    /// The whole buffer, writable, when the storage borrows it all (8a) and the view is
+    /// direct. Writing bytes cannot break invariants 1–6, which only concern the length; for
+    /// an indirect view, overwriting the pointers would break 7, so it gets `None`.
+    pub(crate) fn whole_buffer_mut(&mut self) -> Option<&mut [u8]> {
+        let (buf, len, whole) = self.store.parts();
+        // SAFETY: whole-buffer storage (8a) borrows all `len` bytes exclusively; the slice
+        // lives for the borrow of `self`, during which nothing else uses the storage.
+        (whole && self.geom.indirect.is_none())
+            .then(|| unsafe { std::slice::from_raw_parts_mut(buf.as_ptr(), len) })
     }
 
-    /// [`RawView::select`], writable.
-    pub(crate) fn select_mut(&mut self, plan: &[AxisOp]) -> Result<RawView<&mut [u8]>, ViewError> {
-        let geom = self.geom.select(plan)?;
-        // SAFETY: `geom` comes from `Geometry::select` of this view's geometry, same buffer.
-        unsafe { RawView::derived(&mut *self.buf, geom) }
-    }
-
-    /// [`RawView::permute`], writable.
-    pub(crate) fn permute_mut(&mut self, axes: &[usize]) -> Result<RawView<&mut [u8]>, ViewError> {
-        let geom = self.geom.permuted(axes)?;
-        // SAFETY: `geom` comes from `Geometry::permuted` of this view's geometry, same buffer.
-        unsafe { RawView::derived(&mut *self.buf, geom) }
+    /// The storage's base pointer, with write permission (derived from the exclusive borrow).
+    pub(crate) fn base_mut(&mut self) -> *mut u8 {
+        self.store.buf.as_ptr()
     }
 
     /// The start of the element at a checked `index`, as a pointer that may be written
-    /// through (derived from the unique borrow of `buf` for direct views, from the stored
-    /// pointers for indirect ones).
+    /// through (derived from the exclusive storage for direct views, from the stored pointers
+    /// for indirect ones).
     fn address_mut(&mut self, index: &[usize]) -> *mut u8 {
         match &self.geom.indirect {
             Some(ind) => {
                 // SAFETY: as in `address`.
-                unsafe { indirect_address(self.buf.as_ptr(), &self.geom, ind, index) as *mut u8 }
+                unsafe { indirect_address(self.base(), &self.geom, ind, index) as *mut u8 }
             }
             None => {
-                let p = self.address(index) as usize - self.buf.as_ptr() as usize;
-                self.buf.as_mut_ptr().wrapping_add(p)
+                let p = self.address(index) as usize - self.base() as usize;
+                self.base_mut().wrapping_add(p)
             }
         }
     }
@@ -846,9 +743,9 @@ impl<B: Bytes + DerefMut> RawView<B> {
         }
         let n = self.geom.itemsize;
         let p = self.address_mut(index);
-        // SAFETY: as in `item`: a reachable element, inside `buf` (5) or valid for writes and
-        // not otherwise accessed during the borrow (7c); `&mut self` makes this the only
-        // borrow handed out.
+        // SAFETY: as in `item`: a reachable element, inside the storage (5) and exclusively
+        // borrowed (8), or valid for writes and not otherwise accessed (7c); `&mut self` makes
+        // this the only borrow handed out.
         Some(unsafe { std::slice::from_raw_parts_mut(p, n) })
     }
 
@@ -867,78 +764,205 @@ impl<B: Bytes + DerefMut> RawView<B> {
             }
             return;
         }
-        let offsets = Offsets::new(&self.geom, fortran, false);
-        for p in offsets {
-            // SAFETY: `p` is a reachable element start, in bounds by invariant 5; the borrow
-            // ends before the next element is handed out.
-            f(unsafe { self.buf.get_unchecked_mut(p..p + n) });
-        }
-    }
-
-    /// The longest contiguous runs, writable, in C (or F) order.
-    pub(crate) fn for_each_run_mut(&mut self, fortran: bool, mut f: impl FnMut(&mut [u8])) {
-        if self.geom.indirect.is_some() {
-            self.for_each_item_mut(fortran, f);
-            return;
-        }
-        let offsets = Offsets::new(&self.geom, fortran, true);
-        let run = offsets.run;
-        for p in offsets {
-            // SAFETY: as in `for_each_run`: a run of whole reachable elements, in bounds by 5.
-            f(unsafe { self.buf.get_unchecked_mut(p..p + run) });
+        let buf = self.base_mut();
+        for p in Offsets::new(&self.geom, fortran) {
+            // SAFETY: `p` is a reachable element start, in bounds by invariant 5 and
+            // exclusively borrowed by 8; the borrow ends before the next element is handed out.
+            f(unsafe { std::slice::from_raw_parts_mut(buf.wrapping_add(p), n) });
         }
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Walkers.
+// ---------------------------------------------------------------------------------------------
+
 /// Iterator over the elements of a [`RawView`], as byte slices of `itemsize` bytes.
 #[derive(Clone, Debug)]
-pub(crate) struct Items<'b> {
-    buf: &'b [u8],
-    geom: &'b Geometry,
+pub(crate) struct Items<'a> {
+    buf: *const u8,
+    geom: Geometry,
     walk: Walk,
+    life: PhantomData<&'a [u8]>,
 }
 
 #[derive(Clone, Debug)]
 enum Walk {
-    Direct(Offsets),
+    Direct(Cursor),
     Indirect(Odometer),
 }
 
-impl<'b> Iterator for Items<'b> {
-    type Item = &'b [u8];
+impl<'a> Iterator for Items<'a> {
+    type Item = &'a [u8];
 
-    fn next(&mut self) -> Option<&'b [u8]> {
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
         let n = self.geom.itemsize;
         match &mut self.walk {
-            Walk::Direct(offsets) => {
-                let p = offsets.next()?;
-                // SAFETY: `Offsets` was built from the validated geometry of the view `buf`
-                // belongs to, and yields reachable element starts; `p .. p + itemsize` is in
-                // bounds by invariant 5.
-                Some(unsafe { self.buf.get_unchecked(p..p + n) })
+            Walk::Direct(cursor) => {
+                let p = cursor.next()?;
+                // SAFETY: the cursor was built from the validated geometry of the view whose
+                // storage `buf` is, and yields reachable element starts: `p .. p + itemsize`
+                // is inside the storage by invariant 5 and borrowed for `'a` by 8.
+                Some(unsafe { std::slice::from_raw_parts(self.buf.wrapping_add(p), n) })
             }
             Walk::Indirect(odo) => {
                 let index = odo.current()?;
                 let ind = self.geom.indirect.as_ref()?;
-                // SAFETY: `geom` is the valid indirect geometry of the view over `buf`, and
-                // the odometer only yields indices inside the shape.
-                let p = unsafe { indirect_address(self.buf.as_ptr(), self.geom, ind, index) };
+                // SAFETY: `geom` is the valid indirect geometry of the view whose storage
+                // `buf` is, and the odometer only yields indices inside the shape.
+                let p = unsafe { indirect_address(self.buf, &self.geom, ind, index) };
                 odo.advance();
-                // SAFETY: a reachable element: valid for reads for `buf`'s borrow `'b` by 7c.
+                // SAFETY: a reachable element: valid for reads for `'a` by 7c.
                 Some(unsafe { std::slice::from_raw_parts(p, n) })
             }
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        match &self.walk {
-            Walk::Direct(o) => o.size_hint(),
-            Walk::Indirect(o) => (o.remaining, Some(o.remaining)),
-        }
+        let n = match &self.walk {
+            Walk::Direct(c) => c.remaining(),
+            Walk::Indirect(o) => o.remaining,
+        };
+        (n, Some(n))
     }
 }
 
 impl ExactSizeIterator for Items<'_> {}
+
+// SAFETY: `Items` hands out `&'a [u8]` of bytes borrowed by a `Shared<'a>` storage (or,
+// through 7c, of pointed-to elements valid for `'a`), exactly like an iterator of `&'a [u8]`
+// slices; `buf` is only an address into them.
+unsafe impl Send for Items<'_> {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Items<'_> {}
+
+/// The C-order rows of a direct view ([`RawView::rows`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Rows<'a> {
+    buf: *const u8,
+    itemsize: usize,
+    cursor: Cursor,
+    life: PhantomData<&'a [u8]>,
+}
+
+// SAFETY: as for `Items`.
+unsafe impl Send for Rows<'_> {}
+// SAFETY: as for `Items`.
+unsafe impl Sync for Rows<'_> {}
+
+impl<'a> Rows<'a> {
+    /// Elements not yet handed out.
+    pub(crate) fn remaining(&self) -> usize {
+        self.cursor.remaining()
+    }
+}
+
+impl<'a> Iterator for Rows<'a> {
+    type Item = Row<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Row<'a>> {
+        let (pos, stride, count) = self.cursor.next_row()?;
+        Some(Row {
+            ptr: self.buf.wrapping_add(pos),
+            stride,
+            count,
+            itemsize: self.itemsize,
+            life: PhantomData,
+        })
+    }
+}
+
+/// `count` elements of `itemsize` bytes, `stride` bytes apart, from `ptr`: reached bytes of a
+/// view, borrowed for `'a`. Made only by [`Rows`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Row<'a> {
+    ptr: *const u8,
+    stride: isize,
+    count: usize,
+    itemsize: usize,
+    life: PhantomData<&'a [u8]>,
+}
+
+impl<'a> Row<'a> {
+    /// The bytes of one element.
+    pub(crate) fn itemsize(&self) -> usize {
+        self.itemsize
+    }
+
+    /// The elements as one slice, when they lie end to end (`stride == itemsize`, or a
+    /// single element).
+    #[inline]
+    pub(crate) fn contiguous(&self) -> Option<&'a [u8]> {
+        (self.count <= 1 || self.stride == self.itemsize as isize).then(|| {
+            // SAFETY: `count` elements laid end to end from `ptr`, each reached (the cursor of
+            // a validated view yielded this row): inside the storage (5), borrowed for `'a`
+            // (8).
+            unsafe { std::slice::from_raw_parts(self.ptr, self.count * self.itemsize) }
+        })
+    }
+
+    /// The elements one by one.
+    #[inline]
+    pub(crate) fn items(self) -> RowItems<'a> {
+        RowItems { row: self }
+    }
+}
+
+/// The elements of a [`Row`], advancing by its stride.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RowItems<'a> {
+    row: Row<'a>,
+}
+
+impl<'a> RowItems<'a> {
+    /// An exhausted iterator.
+    pub(crate) fn empty() -> RowItems<'a> {
+        RowItems {
+            row: Row {
+                ptr: ptr::null(),
+                stride: 0,
+                count: 0,
+                itemsize: 0,
+                life: PhantomData,
+            },
+        }
+    }
+}
+
+impl<'a> Iterator for RowItems<'a> {
+    type Item = &'a [u8];
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let r = &mut self.row;
+        if r.count == 0 {
+            return None;
+        }
+        // SAFETY: one of the row's reached elements (see `Row::contiguous`).
+        let item = unsafe { std::slice::from_raw_parts(r.ptr, r.itemsize) };
+        r.count -= 1;
+        // The next element of the row (or one stride past the last, never dereferenced).
+        r.ptr = r.ptr.wrapping_offset(r.stride);
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.row.count, Some(self.row.count))
+    }
+}
+
+impl ExactSizeIterator for RowItems<'_> {}
+
+// SAFETY: as for `Items`.
+unsafe impl Send for Row<'_> {}
+// SAFETY: as for `Items`.
+unsafe impl Sync for Row<'_> {}
+// SAFETY: as for `Items`.
+unsafe impl Send for RowItems<'_> {}
+// SAFETY: as for `Items`.
+unsafe impl Sync for RowItems<'_> {}
 
 /// Every index inside a shape, in C or F order, one at a time.
 #[derive(Clone, Debug)]
@@ -982,8 +1006,118 @@ impl Odometer {
     }
 }
 
-/// Odometer over the start positions of elements (or of merged contiguous runs) of a validated
-/// geometry. Private to this module: only built from the geometry of a `RawView`.
+/// A cursor over the element positions of a direct validated geometry, in C order (or F order,
+/// walking the axes reversed), that steps the odometer once per row: within a row the next
+/// position is one add. Positions are byte offsets from the storage's base.
+#[derive(Clone, Debug)]
+struct Cursor {
+    /// `(extent, stride)` of the walked axes, outermost first.
+    axes: Vec<(usize, isize)>,
+    index: Vec<usize>,
+    /// The position of the current row's start.
+    row: isize,
+    /// The next position in the current row and the elements left in it.
+    pos: isize,
+    left: usize,
+    /// Elements after the current row.
+    after: usize,
+}
+
+impl Cursor {
+    fn new(g: &Geometry, fortran: bool) -> Cursor {
+        let mut axes: Vec<(usize, isize)> = g
+            .shape
+            .iter()
+            .copied()
+            .zip(g.strides.iter().copied())
+            .collect();
+        if fortran {
+            axes.reverse();
+        }
+        let total: usize = if g.shape.contains(&0) {
+            0
+        } else {
+            // Fits: the element count of a valid view fits isize (3).
+            g.shape.iter().product()
+        };
+        let first_row = match axes.last() {
+            Some(&(n, _)) => n.min(total),
+            None => total,
+        };
+        Cursor {
+            index: vec![0; axes.len()],
+            axes,
+            row: g.offset as isize,
+            pos: g.offset as isize,
+            left: first_row,
+            after: total - first_row,
+        }
+    }
+
+    fn remaining(&self) -> usize {
+        self.left + self.after
+    }
+
+    /// The innermost axis's stride (0 for a 0-dim view).
+    fn inner_stride(&self) -> isize {
+        self.axes.last().map_or(0, |&(_, s)| s)
+    }
+
+    /// Move to the start of the next row (the odometer over all but the innermost axis).
+    /// Every position reached is a partial sum of invariant 5, so plain arithmetic cannot
+    /// overflow.
+    fn next_row_start(&mut self) {
+        let nd = self.axes.len();
+        let inner = self.axes.last().map_or(1, |&(n, _)| n);
+        for k in (0..nd.saturating_sub(1)).rev() {
+            let (n, s) = self.axes[k];
+            if self.index[k] + 1 < n {
+                self.index[k] += 1;
+                self.row += s;
+                break;
+            }
+            self.row -= (n - 1) as isize * s;
+            self.index[k] = 0;
+        }
+        self.pos = self.row;
+        self.left = inner.min(self.after);
+        self.after -= self.left;
+    }
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.left == 0 {
+            if self.after == 0 {
+                return None;
+            }
+            self.next_row_start();
+        }
+        let p = self.pos;
+        self.left -= 1;
+        if self.left > 0 {
+            self.pos += self.inner_stride();
+        }
+        Some(p as usize)
+    }
+
+    /// The rest of the current row as `(start, stride, count)`, after which the cursor is at
+    /// the next row.
+    #[inline]
+    fn next_row(&mut self) -> Option<(usize, isize, usize)> {
+        if self.left == 0 {
+            if self.after == 0 {
+                return None;
+            }
+            self.next_row_start();
+        }
+        let row = (self.pos as usize, self.inner_stride(), self.left);
+        self.left = 0;
+        Some(row)
+    }
+}
+
+/// Odometer over the start positions of the elements of a validated geometry. Private to this
+/// module: only built from the geometry of a `RawView`.
 #[derive(Clone, Debug)]
 struct Offsets {
     /// `(extent, stride)` of the walked axes, innermost first.
@@ -991,38 +1125,18 @@ struct Offsets {
     counters: Vec<usize>,
     pos: isize,
     remaining: usize,
-    /// Bytes per yielded position: `itemsize`, or the merged run length.
-    run: usize,
 }
 
 impl Offsets {
-    /// Walk `g` in C order (or F order with `fortran`). With `merge`, the innermost axes that
-    /// continue a contiguous run (stride equal to the bytes so far, or extent 1) are folded into
-    /// `run`, so each position starts `run / itemsize` consecutive elements.
-    fn new(g: &Geometry, fortran: bool, merge: bool) -> Offsets {
+    /// Walk `g` in C order (or F order with `fortran`).
+    fn new(g: &Geometry, fortran: bool) -> Offsets {
         let ndim = g.ndim();
         let axis = |k: usize| if fortran { k } else { ndim - 1 - k };
-        let empty = g.shape.contains(&0);
-        let mut run = g.itemsize;
-        let mut inner = 0;
-        if merge && !empty {
-            while inner < ndim {
-                let a = axis(inner);
-                let n = g.shape[a];
-                if n == 1 || g.strides[a] == run as isize {
-                    // Fits: `run <= nbytes`, which fits isize by invariant 3.
-                    run *= n;
-                    inner += 1;
-                } else {
-                    break;
-                }
-            }
-        }
-        let axes: Vec<(usize, isize)> = (inner..ndim)
+        let axes: Vec<(usize, isize)> = (0..ndim)
             .map(axis)
             .map(|a| (g.shape[a], g.strides[a]))
             .collect();
-        let remaining = if empty {
+        let remaining = if g.shape.contains(&0) {
             0
         } else {
             axes.iter().map(|&(n, _)| n).product()
@@ -1032,7 +1146,6 @@ impl Offsets {
             axes,
             pos: g.offset as isize,
             remaining,
-            run,
         }
     }
 }
@@ -1065,175 +1178,5 @@ impl Iterator for Offsets {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.remaining, Some(self.remaining))
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Appended for the ndarray interop (issue 4; the public API is in `src/ndarray.rs`): the bytes
-// of an array that owns its storage, gaps between the elements included.
-// ---------------------------------------------------------------------------------------------
-
-/// The byte span of an owned `ndarray` array (`Array`, `ArcArray`) whose elements need not
-/// tile one block (`a.slice_move(s![.., ..;2])`, reversed or transposed axes).
-///
-/// A view over such an array needs one `&[u8]` from the lowest to the highest element, which
-/// also covers the values between the elements. For an array *view* those values may be
-/// borrowed mutably elsewhere (`multi_slice_mut`), so `from_array` refuses; for an array that
-/// owns its storage the span is sound because of these facts about ndarray's owned storage
-/// (numbered so the `SAFETY` comments below can cite them; they complement the view
-/// invariant 1–7 above, which `MemoryView::from_format` then checks as for any buffer):
-///
-/// * **O1 (one allocation).** An `Array<A, D>` (`OwnedRepr`) keeps its elements in one
-///   vector of `len` values of `A`; an `ArcArray` shares one such vector through an `Arc`.
-///   Element `i` of the array is at `as_ptr() + Σ i[k]·strides[k]` (in units of `A`) and lies
-///   among those `len` values. `as_ptr()` is the vector's pointer offset by ndarray (it is never
-///   re-derived from a reference to one element), so it carries the provenance of the whole
-///   allocation, and offsets to any of the `len` values stay inside it.
-/// * **O2 (initialised).** All `len` values are initialised, also those that slicing left out
-///   of the array: the safe constructors fill the whole vector, and for owned arrays
-///   `ArrayBase::assume_init` requires the promise to cover "all of the array's storage". With
-///   `A: NoUninit` every byte of those values is initialised (no padding).
-/// * **O3 (shared borrow).** While `&'a` the array is held, nothing writes to its storage:
-///   an `Array` owns it alone; an `ArcArray` writes only to storage it holds uniquely, and any
-///   other clone sharing this one's storage first copies it (copy on write: `Arc::get_mut`
-///   fails while this array exists). `A: NoUninit` also rules out interior mutability
-///   (`NoUninit: Copy`, and no `UnsafeCell` is `Copy`).
-/// * **O4 (exclusive borrow).** While `&'a mut` the array is held, nothing else accesses its
-///   storage: an `Array` owns it, and for an `ArcArray` `as_mut_ptr` first makes the storage
-///   unique (`Arc::make_mut`, or a fresh copy), after which no other clone refers to it. The
-///   array's shape and strides are read *after* that call (unsharing may change them).
-///   With `A: Pod` any bytes written through the span form valid values of `A`.
-mod owned_span {
-    use bytemuck::{NoUninit, Pod};
-    use ndarray::{ArcArray, Array, Dimension};
-
-    use crate::view::{MemoryView, MemoryViewMut};
-
-    /// The bytes of an owned array's span, the byte offset of element `[0, …, 0]` in them, and
-    /// the array's shape and element strides as they were when the span was taken.
-    pub(crate) type OwnedSpan<B> = (B, usize, Vec<usize>, Vec<isize>);
-
-    /// The lowest element's offset from the first (`<= 0`) and the number of values from the
-    /// lowest to the highest element, in units of the element; `None` for an empty array or on
-    /// overflow (which a valid array cannot reach).
-    fn element_span(shape: &[usize], strides: &[isize]) -> Option<(isize, usize)> {
-        if shape.contains(&0) {
-            return None;
-        }
-        let (mut lo, mut hi) = (0isize, 0isize);
-        for (&n, &s) in shape.iter().zip(strides) {
-            let d = isize::try_from(n - 1).ok()?.checked_mul(s)?;
-            if d < 0 {
-                lo = lo.checked_add(d)?;
-            } else {
-                hi = hi.checked_add(d)?;
-            }
-        }
-        let len = usize::try_from(hi.checked_sub(lo)?.checked_add(1)?).ok()?;
-        Some((lo, len))
-    }
-
-    /// Where the span starts, its length in bytes and the byte offset of the first element.
-    fn byte_span<A>(first: *const A, lo: isize, len: usize) -> Option<(*const u8, usize, usize)> {
-        let size = std::mem::size_of::<A>();
-        let bytes = len.checked_mul(size)?;
-        let offset = lo.unsigned_abs().checked_mul(size)?;
-        Some((first.wrapping_offset(lo).cast::<u8>(), bytes, offset))
-    }
-
-    /// The span of a shared owned array with its shape and element strides (taken by value so
-    /// they are returned with it); the empty span for an empty array; `None` only on overflow.
-    ///
-    /// # Safety
-    /// `first`, `shape` and `strides` are those of an `Array` or `ArcArray` of `A` that stays
-    /// borrowed (shared) for `'b`, so that O1–O3 hold for `'b`.
-    unsafe fn span<'b, A: NoUninit>(
-        first: *const A,
-        shape: Vec<usize>,
-        strides: Vec<isize>,
-    ) -> Option<OwnedSpan<&'b [u8]>> {
-        if shape.contains(&0) {
-            return Some((&[][..], 0, shape, strides));
-        }
-        let (lo, len) = element_span(&shape, &strides)?;
-        let (start, bytes, offset) = byte_span(first, lo, len)?;
-        // SAFETY: `start .. start + bytes` are the values from the lowest to the highest
-        // element, all inside the array's one allocation and reachable from `first`'s
-        // provenance (O1); they are initialised bytes (O2) that nothing writes for `'b` (O3);
-        // `bytes <= isize::MAX` because they lie in one allocation.
-        let bytes = unsafe { std::slice::from_raw_parts(start, bytes) };
-        Some((bytes, offset, shape, strides))
-    }
-
-    /// The writable span of an exclusively borrowed owned array, as [`span`] gives the shared
-    /// one.
-    ///
-    /// # Safety
-    /// `first`, `shape` and `strides` are those of an `Array` or `ArcArray` of `A` that stays
-    /// mutably borrowed for `'b`, taken after `as_mut_ptr` (so O1, O2 and O4 hold for `'b`).
-    unsafe fn span_mut<'b, A: Pod>(
-        first: *mut A,
-        shape: Vec<usize>,
-        strides: Vec<isize>,
-    ) -> Option<OwnedSpan<&'b mut [u8]>> {
-        if shape.contains(&0) {
-            return Some((&mut [][..], 0, shape, strides));
-        }
-        let (lo, len) = element_span(&shape, &strides)?;
-        let (start, bytes, offset) = byte_span(first.cast_const(), lo, len)?;
-        // SAFETY: as in `span` (O1, O2): the values from the lowest to the highest element,
-        // initialised, inside one allocation; `start` keeps `first`'s provenance, which came
-        // from `as_mut_ptr` and so permits writes. Nothing else reads or writes them for `'b`
-        // (O4), and any bytes written form valid `A` values (`A: Pod`).
-        let bytes = unsafe { std::slice::from_raw_parts_mut(start.cast_mut(), bytes) };
-        Some((bytes, offset, shape, strides))
-    }
-
-    impl<'a> MemoryView<'a> {
-        /// The bytes of an `Array`'s storage from its lowest to its highest element (empty for
-        /// an empty array), for [`MemoryView::from_owned_array`].
-        pub(crate) fn owned_array_span<A: NoUninit, D: Dimension>(
-            a: &'a Array<A, D>,
-        ) -> Option<OwnedSpan<&'a [u8]>> {
-            let (shape, strides) = (a.shape().to_vec(), a.strides().to_vec());
-            // SAFETY: pointer, shape and strides of an `Array`, borrowed for `'a` (O1–O3).
-            unsafe { span(a.as_ptr(), shape, strides) }
-        }
-
-        /// [`Self::owned_array_span`] for an `ArcArray`.
-        pub(crate) fn arc_array_span<A: NoUninit, D: Dimension>(
-            a: &'a ArcArray<A, D>,
-        ) -> Option<OwnedSpan<&'a [u8]>> {
-            let (shape, strides) = (a.shape().to_vec(), a.strides().to_vec());
-            // SAFETY: pointer, shape and strides of an `ArcArray`, borrowed for `'a` (O1–O3).
-            unsafe { span(a.as_ptr(), shape, strides) }
-        }
-    }
-
-    impl<'a> MemoryViewMut<'a> {
-        /// The writable bytes of an `Array`'s storage from its lowest to its highest element,
-        /// for [`MemoryViewMut::from_owned_array_mut`].
-        pub(crate) fn owned_array_span_mut<A: Pod, D: Dimension>(
-            a: &'a mut Array<A, D>,
-        ) -> Option<OwnedSpan<&'a mut [u8]>> {
-            let first = a.as_mut_ptr();
-            let (shape, strides) = (a.shape().to_vec(), a.strides().to_vec());
-            // SAFETY: pointer (from `as_mut_ptr`), shape and strides of an `Array`, mutably
-            // borrowed for `'a` and not used again here (O1, O2, O4).
-            unsafe { span_mut(first, shape, strides) }
-        }
-
-        /// [`Self::owned_array_span_mut`] for an `ArcArray`: its storage is made unique first.
-        pub(crate) fn arc_array_span_mut<A: Pod, D: Dimension>(
-            a: &'a mut ArcArray<A, D>,
-        ) -> Option<OwnedSpan<&'a mut [u8]>> {
-            // Unshares the storage (copy on write); shape and strides are read afterwards.
-            let first = a.as_mut_ptr();
-            let (shape, strides) = (a.shape().to_vec(), a.strides().to_vec());
-            // SAFETY: pointer from `as_mut_ptr` (storage now unique), shape and strides read
-            // after it, of an `ArcArray` mutably borrowed for `'a` and not used again here
-            // (O1, O2, O4).
-            unsafe { span_mut(first, shape, strides) }
-        }
     }
 }

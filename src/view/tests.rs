@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 
 use super::copy;
-use super::raw::{Geometry, RawView};
+use super::raw::{Exclusive, Geometry, RawView, Shared};
 use super::select::{self, SliceArg};
 use super::{Order, ViewError};
 
@@ -272,23 +272,22 @@ proptest! {
     #[test]
     fn validation_matches_model((g, len) in any_geometry()) {
         let buf = vec![0u8; len];
-        let got = RawView::new(&buf[..], g.clone());
+        let got = RawView::new(Shared::from_slice(&buf), g.clone());
         prop_assert_eq!(got.is_ok(), model_valid(&g, len), "{:?} len {}: {:?}", g, len, got.err());
     }
 
     #[test]
     fn walks_match_model((g, len) in valid_geometry()) {
         let buf = pattern(len);
-        let raw = RawView::new(&buf[..], g.clone()).unwrap();
+        let raw = RawView::new(Shared::from_slice(&buf), g.clone()).unwrap();
         for fortran in [false, true] {
             let positions: Vec<i128> = raw
                 .items(fortran)
                 .map(|item| item.as_ptr() as i128 - buf.as_ptr() as i128)
                 .collect();
             prop_assert_eq!(&positions, &model_positions(&g, fortran));
-            let mut runs = Vec::new();
-            raw.for_each_run(fortran, |r| runs.extend_from_slice(r));
-            prop_assert_eq!(&runs, &model_bytes(&buf, &g, fortran));
+            let items: Vec<u8> = raw.items(fortran).flatten().copied().collect();
+            prop_assert_eq!(&items, &model_bytes(&buf, &g, fortran));
         }
         prop_assert_eq!(copy::to_bytes(&raw, Order::C), model_bytes(&buf, &g, false));
         prop_assert_eq!(copy::to_bytes(&raw, Order::F), model_bytes(&buf, &g, true));
@@ -305,7 +304,7 @@ proptest! {
     #[test]
     fn contiguity_matches_model((g, len) in valid_geometry()) {
         let buf = pattern(len);
-        let raw = RawView::new(&buf[..], g.clone()).unwrap();
+        let raw = RawView::new(Shared::from_slice(&buf), g.clone()).unwrap();
         // C-contiguous means: C-order element positions are offset, offset+itemsize, ...
         let packed = |fortran: bool| {
             g.shape.contains(&0)
@@ -324,8 +323,8 @@ proptest! {
         args in prop::collection::vec(any_slice_arg(), 0..=5),
     ) {
         let buf = pattern(len);
-        let raw = RawView::new(&buf[..], g.clone()).unwrap();
-        let got = select::apply(raw.geom(), &args).and_then(|sg| RawView::new(&buf[..], sg));
+        let raw = RawView::new(Shared::from_slice(&buf), g.clone()).unwrap();
+        let got = select::apply(raw.geom(), &args).and_then(|sg| RawView::new(Shared::from_slice(&buf), sg));
         match model_select(&g, &args) {
             None => prop_assert!(got.is_err(), "{:?} {:?} should fail", g, args),
             Some((shape, selected)) => {
@@ -343,7 +342,7 @@ proptest! {
     #[test]
     fn permutation_matches_model((g, len) in valid_geometry(), seed in any::<u64>()) {
         let buf = pattern(len);
-        let raw = RawView::new(&buf[..], g.clone()).unwrap();
+        let raw = RawView::new(Shared::from_slice(&buf), g.clone()).unwrap();
         let mut axes: Vec<usize> = (0..g.ndim()).collect();
         // Fisher–Yates with a tiny LCG.
         let mut s = seed;
@@ -352,7 +351,7 @@ proptest! {
             axes.swap(i, (s >> 33) as usize % (i + 1));
         }
         let pg = select::permute(raw.geom(), &axes).unwrap();
-        let p = RawView::new(&buf[..], pg).unwrap();
+        let p = RawView::new(Shared::from_slice(&buf), pg).unwrap();
         for ix in indices(&p.geom().shape) {
             let mut src = vec![0; ix.len()];
             for (k, &a) in axes.iter().enumerate() {
@@ -362,12 +361,12 @@ proptest! {
         }
         // The transpose's C order is the original's F order.
         let rev: Vec<usize> = (0..g.ndim()).rev().collect();
-        let t = RawView::new(&buf[..], select::permute(raw.geom(), &rev).unwrap()).unwrap();
+        let t = RawView::new(Shared::from_slice(&buf), select::permute(raw.geom(), &rev).unwrap()).unwrap();
         prop_assert_eq!(copy::to_bytes(&t, Order::C), copy::to_bytes(&raw, Order::F));
     }
 
     #[test]
-    fn write_c_order_matches_model((g, len) in valid_geometry(), seed in any::<u8>()) {
+    fn scatter_matches_model((g, len) in valid_geometry(), seed in any::<u8>()) {
         let mut buf = pattern(len);
         let data: Vec<u8> = (0..g.nbytes()).map(|i| (i as u8).wrapping_mul(31) ^ seed).collect();
         // Model: write the items one by one in C order (later writes win where items overlap).
@@ -376,21 +375,21 @@ proptest! {
             let p = p as usize;
             want[p..p + g.itemsize].copy_from_slice(&data[k * g.itemsize..(k + 1) * g.itemsize]);
         }
-        let mut raw = RawView::new(&mut buf[..], g.clone()).unwrap();
-        copy::write_c_order(&mut raw, &data);
+        let mut raw = RawView::new(Exclusive::from_slice(&mut buf), g.clone()).unwrap();
+        raw.scatter_from(false, &data).unwrap();
         prop_assert_eq!(buf, want);
     }
 
     #[test]
     fn reshape_and_cast_keep_c_order_bytes((g, len) in valid_geometry(), new_itemsize in 1usize..=4) {
         let buf = pattern(len);
-        let raw = RawView::new(&buf[..], g.clone()).unwrap();
+        let raw = RawView::new(Shared::from_slice(&buf), g.clone()).unwrap();
         let bytes = copy::to_bytes(&raw, Order::C);
         let flat = [g.nelements()];
         match select::reshape(raw.geom(), &flat) {
             Ok(rg) => {
                 prop_assert!(g.is_c_contiguous());
-                let r = RawView::new(&buf[..], rg).unwrap();
+                let r = RawView::new(Shared::from_slice(&buf), rg).unwrap();
                 prop_assert_eq!(copy::to_bytes(&r, Order::C), bytes.clone());
             }
             Err(e) => {
@@ -400,7 +399,7 @@ proptest! {
         }
         match select::cast(raw.geom(), new_itemsize, None) {
             Ok(cg) => {
-                let c = RawView::new(&buf[..], cg).unwrap();
+                let c = RawView::new(Shared::from_slice(&buf), cg).unwrap();
                 prop_assert_eq!(c.geom().shape.clone(), vec![bytes.len() / new_itemsize]);
                 prop_assert_eq!(copy::to_bytes(&c, Order::C), bytes);
             }
@@ -428,28 +427,34 @@ fn geom(offset: usize, itemsize: usize, shape: &[usize], strides: &[isize]) -> G
 fn worked_example_from_the_invariant_docs() {
     let buf: Vec<u8> = (0..12).collect();
     let g = geom(4, 2, &[2, 3], &[6, -2]);
-    let raw = RawView::new(&buf[..], g).unwrap();
+    let raw = RawView::new(Shared::from_slice(&buf), g).unwrap();
     let starts: Vec<u8> = raw.items(false).map(|b| b[0]).collect();
     assert_eq!(starts, [4, 2, 0, 10, 8, 6]);
     let g = geom(8, 2, &[3, 2], &[0, 2]);
-    let raw = RawView::new(&buf[..], g).unwrap();
+    let raw = RawView::new(Shared::from_slice(&buf), g).unwrap();
     assert_eq!(copy::to_bytes(&raw, Order::C), [8, 9, 10, 11].repeat(3));
     assert_eq!(
-        RawView::new(&buf[..], geom(9, 2, &[3, 2], &[0, 2])).err(),
+        RawView::new(Shared::from_slice(&buf), geom(9, 2, &[3, 2], &[0, 2])).err(),
         Some(ViewError::OutOfBounds {
             start: 9,
             end: 13,
             len: 12
         })
     );
-    assert!(RawView::new(&buf[..], geom(0, 2, &[0, 2], &[isize::MAX, isize::MIN])).is_ok());
+    assert!(RawView::new(
+        Shared::from_slice(&buf),
+        geom(0, 2, &[0, 2], &[isize::MAX, isize::MIN])
+    )
+    .is_ok());
 }
 
 #[test]
 fn testbuffer_examples() {
     // cpython.md §5.5, six bytes of 'B'.
     let buf: Vec<u8> = (0..6).collect();
-    let ok = |g: Geometry| RawView::new(&buf[..], g).map(|r| copy::to_bytes(&r, Order::C));
+    let ok = |g: Geometry| {
+        RawView::new(Shared::from_slice(&buf), g).map(|r| copy::to_bytes(&r, Order::C))
+    };
     assert!(ok(geom(0, 1, &[2, 4], &[4, 1])).is_err());
     assert!(ok(geom(0, 1, &[3], &[3])).is_err());
     assert_eq!(ok(geom(0, 1, &[2], &[5])).unwrap(), [0, 5]);
@@ -461,14 +466,14 @@ fn testbuffer_examples() {
     assert_eq!(ok(geom(0, 1, &[6], &[0])).unwrap(), [0; 6]);
     // Strides that are not multiples of the itemsize are fine here (a field of a packed struct).
     let buf: Vec<u8> = (0..12).collect();
-    let r = RawView::new(&buf[..], geom(1, 2, &[4], &[3])).unwrap();
+    let r = RawView::new(Shared::from_slice(&buf), geom(1, 2, &[4], &[3])).unwrap();
     assert_eq!(copy::to_bytes(&r, Order::C), [1, 2, 4, 5, 7, 8, 10, 11]);
 }
 
 #[test]
 fn validation_errors_name_their_numbers() {
     let buf = [0u8; 40];
-    let err = |g: Geometry| RawView::new(&buf[..], g).err().unwrap();
+    let err = |g: Geometry| RawView::new(Shared::from_slice(&buf), g).err().unwrap();
     let e = err(geom(0, 4, &[3, 4], &[16, 4]));
     assert_eq!(
         e,

@@ -11,7 +11,7 @@ use crate::format::{Format, Layout, ScalarKind};
 use crate::value::Value;
 
 use super::error::ViewError;
-use super::raw::{Bytes, Geometry, RawView, MAX_NDIM};
+use super::raw::{Exclusive, Geometry, RawView, Shared, MAX_NDIM};
 
 /// Normalise one index per axis (negative counts from the end) into `out[..ndim]`.
 fn resolve_index(
@@ -44,8 +44,8 @@ fn resolve_index(
 }
 
 /// `view[i, j, ...]`: decode the element at one index per axis.
-pub(crate) fn get<B: Bytes>(
-    raw: &RawView<B>,
+pub(crate) fn get(
+    raw: &RawView<Shared<'_>>,
     layout: &Layout,
     index: &[isize],
 ) -> Result<Value, ViewError> {
@@ -64,19 +64,15 @@ pub(crate) fn get<B: Bytes>(
 /// Every list is allocated with `try_reserve_exact`, so a view that asks for more than memory
 /// holds (`shape [2^62, 0]`: 2^62 empty lists; a broadcast of 2^40 items) is a
 /// [`ViewError::AllocationFailed`], not a panic or an abort.
-pub(crate) fn to_list<B: Bytes>(raw: &RawView<B>, layout: &Layout) -> Result<Value, ViewError> {
+pub(crate) fn to_list(raw: &RawView<Shared<'_>>, layout: &Layout) -> Result<Value, ViewError> {
     // One scalar with an infallible decoder (every integer and float code, `?`, `c`): decode
     // straight into the nested lists, without the general codec's dispatch and `Result` per
     // element or the intermediate flat vector (`benches/codec.rs`: 8x slower otherwise).
     if let Some(fast) = layout.single_scalar().and_then(codec::FastScalar::of) {
         let g = raw.geom();
         // A C-contiguous view is one run of bytes: walk it in item-sized chunks.
-        let run = g.is_c_contiguous() && !g.shape.contains(&0);
-        if let Some(bytes) = raw
-            .buf()
-            .get(g.offset..g.offset + g.nbytes())
-            .filter(|_| run)
-        {
+        let run = !g.shape.contains(&0);
+        if let Some(bytes) = raw.contiguous().filter(|_| run) {
             return nest_run(&g.shape, bytes, g.itemsize, fast);
         }
         let mut items = raw.items(false);
@@ -178,10 +174,10 @@ fn raw_comparable(a: &Format, b: &Format) -> Option<usize> {
 /// `==` with CPython's semantics: same ndim and shape (compared up to and including the first
 /// zero extent), then element-wise equal values; an element that cannot be decoded makes the
 /// views unequal.
-pub(crate) fn equal<A: Bytes, B: Bytes>(
-    a: &RawView<A>,
+pub(crate) fn equal(
+    a: &RawView<Shared<'_>>,
     fa: &Format,
-    b: &RawView<B>,
+    b: &RawView<Shared<'_>>,
     fb: &Format,
 ) -> bool {
     let (ga, gb) = (a.geom(), b.geom());
@@ -198,7 +194,7 @@ pub(crate) fn equal<A: Bytes, B: Bytes>(
     }
     if let Some(n) = raw_comparable(fa, fb) {
         if n == ga.itemsize && n == gb.itemsize {
-            if let (Some(x), Some(y)) = (c_bytes(a), c_bytes(b)) {
+            if let (Some(x), Some(y)) = (a.contiguous(), b.contiguous()) {
                 // Both C-contiguous without padding: one memcmp.
                 return x == y;
             }
@@ -215,18 +211,6 @@ pub(crate) fn equal<A: Bytes, B: Bytes>(
             _ => false,
         }
     })
-}
-
-/// The bytes of a C-contiguous view as one slice (C order), `None` otherwise.
-fn c_bytes<B: Bytes>(raw: &RawView<B>) -> Option<&[u8]> {
-    let g = raw.geom();
-    if !g.is_c_contiguous() {
-        return None;
-    }
-    if g.shape.contains(&0) {
-        return Some(&[]);
-    }
-    raw.buf().get(g.offset..g.offset + g.nbytes())
 }
 
 /// Encode `value` as one item of `layout` into a fresh buffer of `layout.size()` bytes.
@@ -269,7 +253,7 @@ fn describe_value(value: &Value) -> String {
 
 /// `view[i, j, ...] = value`.
 pub(crate) fn set(
-    raw: &mut RawView<&mut [u8]>,
+    raw: &mut RawView<Exclusive<'_>>,
     format: &Format,
     index: &[isize],
     value: &Value,
@@ -283,18 +267,6 @@ pub(crate) fn set(
         given: index.len(),
     })?;
     out[..item.len()].copy_from_slice(&item);
-    Ok(())
-}
-
-/// Store `value` in every element (bytes of an explicit itemsize beyond the format's size are
-/// left as they are).
-pub(crate) fn fill(
-    raw: &mut RawView<&mut [u8]>,
-    format: &Format,
-    value: &Value,
-) -> Result<(), ViewError> {
-    let item = encode_item(format, value)?;
-    raw.for_each_item_mut(false, |out| out[..item.len()].copy_from_slice(&item));
     Ok(())
 }
 

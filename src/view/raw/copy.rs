@@ -1,0 +1,470 @@
+//! Copy kernels of the wall: gather (`tobytes`), scatter (writing C-order bytes into a view),
+//! view-to-view copies, fill and `memmove` within a buffer — the hot loops of every copy,
+//! written once over raw pointers so that no item pays a bounds check and no output is
+//! zero-filled first.
+//!
+//! Everything rests on one kernel, [`copy_strided`]: `shape` items of `size` bytes from a
+//! source walked with one set of strides to a destination walked with another. Its callers
+//! prove its contract from the raw module's invariant: every position they pass is a reached
+//! element of a validated view (points 5 and 8), or lies in the spare capacity of a `Vec` or
+//! inside a slice they hold.
+
+use std::ptr;
+
+use super::{Exclusive, Geometry, RawView, Storage};
+use crate::view::error::ViewError;
+
+/// Below this many bytes of inner-axis stride an item-by-item copy walks memory forwards well
+/// enough; at or above it (a transpose: consecutive items a whole row apart) the copy goes in
+/// tiles.
+const TILE_STRIDE: usize = 256;
+/// Items per side of a transpose tile: 32 source lines of 64 bytes stay in L1 while 32 output
+/// rows are written.
+const TILE: usize = 32;
+
+/// One axis of a copy: extent, destination stride, source stride (bytes).
+type Axis = (usize, isize, isize);
+
+/// Copy `shape` items of `size` bytes, item `i` from `src + src_off + Σ i[k]·src_strides[k]` to
+/// `dst + dst_off + Σ i[k]·dst_strides[k]`, in C order of `shape` (the last axis fastest; a
+/// caller that wants F order passes the axes reversed). Later items overwrite earlier ones
+/// where destination items overlap (zero strides).
+///
+/// Runs that are contiguous on both sides are merged into one `memcpy` each; otherwise items
+/// of 1, 2, 4, 8 and 16 bytes are moved as fixed-size values along the innermost axis, in
+/// [`TILE`]² tiles when one side steps a long way along it (a transpose), and other sizes as
+/// `size`-byte copies.
+///
+/// # Safety
+///
+/// For every index inside `shape`, the source item is valid for reads of `size` bytes and the
+/// destination item for writes of `size` bytes, and no source item overlaps any destination
+/// item. Every partial sum of the offsets (the positions of items and of row starts, from the
+/// first item along any subset of the axes) stays inside the allocation of its side, which
+/// holds when each side is the geometry of a validated view (invariant 5) or a C-contiguous
+/// layout of the region written.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn copy_strided(
+    dst: *mut u8,
+    dst_off: isize,
+    dst_strides: &[isize],
+    src: *const u8,
+    src_off: isize,
+    src_strides: &[isize],
+    shape: &[usize],
+    size: usize,
+) {
+    if shape.contains(&0) || size == 0 {
+        return;
+    }
+    let mut axes: Vec<Axis> = shape
+        .iter()
+        .zip(dst_strides.iter().zip(src_strides))
+        .filter(|&(&n, _)| n != 1)
+        .map(|(&n, (&d, &s))| (n, d, s))
+        .collect();
+    // Merge the innermost axes that continue a contiguous run on both sides.
+    let mut run = size;
+    while let Some(&(n, d, s)) = axes.last() {
+        if d == run as isize && s == run as isize {
+            // Fits: the run is at most the bytes of one side's view, which fit isize.
+            run *= n;
+            axes.pop();
+        } else {
+            break;
+        }
+    }
+    let dst = dst.wrapping_offset(dst_off);
+    let src = src.wrapping_offset(src_off);
+    if run > size || axes.is_empty() {
+        // SAFETY: every position `each_block` passes is an item position of both sides (the
+        // merged axes are laid end to end on both), so the caller's contract covers `run` bytes
+        // from each; source and destination do not overlap.
+        unsafe {
+            each_block(dst, src, &axes, 0, |d, s| {
+                ptr::copy_nonoverlapping(s, d, run);
+            });
+        }
+        return;
+    }
+    // Items one at a time along the innermost axis, or in tiles of the last two.
+    let nd = axes.len();
+    let (n1, d1, s1) = axes[nd - 1];
+    let far = |inner: isize, outer: isize| {
+        inner.unsigned_abs() >= TILE_STRIDE && outer.unsigned_abs() < inner.unsigned_abs()
+    };
+    let tiled = nd >= 2 && (far(s1, axes[nd - 2].2) || far(d1, axes[nd - 2].1));
+    let outer = if tiled { nd - 2 } else { nd - 1 };
+    macro_rules! dispatch {
+        ($n:literal) => {
+            // SAFETY: as for `copy_strided`: every item and row start is one of the caller's.
+            unsafe {
+                each_block(dst, src, &axes[..outer], 0, |d, s| {
+                    if tiled {
+                        copy_tiles::<$n>(d, s, axes[nd - 2], (n1, d1, s1));
+                    } else {
+                        copy_row::<$n>(d, d1, s, s1, n1);
+                    }
+                })
+            }
+        };
+    }
+    match size {
+        1 => dispatch!(1),
+        2 => dispatch!(2),
+        4 => dispatch!(4),
+        8 => dispatch!(8),
+        16 => dispatch!(16),
+        _ => {
+            // SAFETY: as for `copy_strided`.
+            unsafe {
+                each_block(dst, src, &axes[..outer], 0, |d, s| {
+                    if tiled {
+                        copy_tiles_dyn(d, s, axes[nd - 2], (n1, d1, s1), size);
+                    } else {
+                        copy_row_dyn(d, d1, s, s1, n1, size);
+                    }
+                })
+            }
+        }
+    }
+}
+
+/// Call `f(dst_pos, src_pos)` for every index of `axes` (an odometer, the last axis fastest),
+/// starting from `dst`, `src`.
+///
+/// # Safety
+/// Every position visited must be one `f` may be called with (the caller's contract); the
+/// positions are partial sums of item offsets, computed with wrapping pointer arithmetic and
+/// only handed to `f`.
+#[inline(always)]
+unsafe fn each_block(
+    dst: *mut u8,
+    src: *const u8,
+    axes: &[Axis],
+    _depth: usize,
+    mut f: impl FnMut(*mut u8, *const u8),
+) {
+    let nd = axes.len();
+    let blocks: usize = axes.iter().map(|&(n, _, _)| n).product();
+    let mut index = vec![0usize; nd];
+    let (mut d, mut s) = (dst, src);
+    for _ in 0..blocks {
+        f(d, s);
+        for k in (0..nd).rev() {
+            let (n, ds, ss) = axes[k];
+            index[k] += 1;
+            if index[k] < n {
+                d = d.wrapping_offset(ds);
+                s = s.wrapping_offset(ss);
+                break;
+            }
+            index[k] = 0;
+            let back = (n - 1) as isize;
+            d = d.wrapping_offset(ds.wrapping_mul(-back));
+            s = s.wrapping_offset(ss.wrapping_mul(-back));
+        }
+    }
+}
+
+/// `n` items of `N` bytes, `ds`/`ss` bytes apart.
+///
+/// # Safety
+/// Each item is valid for the copy and the two sides do not overlap ([`copy_strided`]).
+#[inline(always)]
+unsafe fn copy_row<const N: usize>(d: *mut u8, ds: isize, s: *const u8, ss: isize, n: usize) {
+    let (mut d, mut s) = (d, s);
+    for _ in 0..n {
+        // SAFETY: the caller's contract, item by item; unaligned reads and writes of `[u8; N]`.
+        unsafe {
+            ptr::write_unaligned(d as *mut [u8; N], ptr::read_unaligned(s as *const [u8; N]))
+        };
+        d = d.wrapping_offset(ds);
+        s = s.wrapping_offset(ss);
+    }
+}
+
+/// [`copy_row`] for items of any size.
+///
+/// # Safety
+/// As for [`copy_row`].
+#[inline(always)]
+unsafe fn copy_row_dyn(d: *mut u8, ds: isize, s: *const u8, ss: isize, n: usize, size: usize) {
+    let (mut d, mut s) = (d, s);
+    for _ in 0..n {
+        // SAFETY: the caller's contract, item by item.
+        unsafe { ptr::copy_nonoverlapping(s, d, size) };
+        d = d.wrapping_offset(ds);
+        s = s.wrapping_offset(ss);
+    }
+}
+
+/// A 2-D block (`outer` rows of `inner` items) in [`TILE`]×[`TILE`] tiles, so that the lines
+/// one side reads or writes across stay in cache.
+///
+/// # Safety
+/// As for [`copy_row`], over the whole block.
+#[inline(always)]
+unsafe fn copy_tiles<const N: usize>(d: *mut u8, s: *const u8, outer: Axis, inner: Axis) {
+    let ((n0, d0, s0), (n1, d1, s1)) = (outer, inner);
+    for i0 in (0..n0).step_by(TILE) {
+        let rows = (n0 - i0).min(TILE);
+        for j0 in (0..n1).step_by(TILE) {
+            let cols = (n1 - j0).min(TILE);
+            for i in i0..i0 + rows {
+                let (i, j) = (i as isize, j0 as isize);
+                let dr = d.wrapping_offset(d0.wrapping_mul(i).wrapping_add(d1.wrapping_mul(j)));
+                let sr = s.wrapping_offset(s0.wrapping_mul(i).wrapping_add(s1.wrapping_mul(j)));
+                // SAFETY: items `(i, j0..j0 + cols)` of the block.
+                unsafe { copy_row::<N>(dr, d1, sr, s1, cols) };
+            }
+        }
+    }
+}
+
+/// [`copy_tiles`] for items of any size.
+///
+/// # Safety
+/// As for [`copy_tiles`].
+#[inline(always)]
+unsafe fn copy_tiles_dyn(d: *mut u8, s: *const u8, outer: Axis, inner: Axis, size: usize) {
+    let ((n0, d0, s0), (n1, d1, s1)) = (outer, inner);
+    for i0 in (0..n0).step_by(TILE) {
+        let rows = (n0 - i0).min(TILE);
+        for j0 in (0..n1).step_by(TILE) {
+            let cols = (n1 - j0).min(TILE);
+            for i in i0..i0 + rows {
+                let (i, j) = (i as isize, j0 as isize);
+                let dr = d.wrapping_offset(d0.wrapping_mul(i).wrapping_add(d1.wrapping_mul(j)));
+                let sr = s.wrapping_offset(s0.wrapping_mul(i).wrapping_add(s1.wrapping_mul(j)));
+                // SAFETY: items `(i, j0..j0 + cols)` of the block.
+                unsafe { copy_row_dyn(dr, d1, sr, s1, cols, size) };
+            }
+        }
+    }
+}
+
+/// Shape and strides of `g` in walk order (reversed for F order).
+fn walk_axes(g: &Geometry, fortran: bool) -> (Vec<usize>, Vec<isize>) {
+    let (mut shape, mut strides) = (g.shape.clone(), g.strides.clone());
+    if fortran {
+        shape.reverse();
+        strides.reverse();
+    }
+    (shape, strides)
+}
+
+impl<S: Storage> RawView<S> {
+    /// Append the view's bytes in C order (F order with `fortran`) to `out`: `nbytes` bytes,
+    /// written straight into `out`'s spare capacity (reserved here if missing; a caller that
+    /// must not abort on a failed allocation reserves first with `try_reserve_exact`).
+    pub(crate) fn gather_into(&self, fortran: bool, out: &mut Vec<u8>) {
+        let g = &self.geom;
+        let n = g.nbytes();
+        if g.indirect.is_some() {
+            self.shared()
+                .items(fortran)
+                .for_each(|item| out.extend_from_slice(item));
+            return;
+        }
+        out.reserve(n);
+        let len = out.len();
+        let (shape, strides) = walk_axes(g, fortran);
+        let dst_strides =
+            Geometry::c_strides(&shape, g.itemsize).unwrap_or_else(|| vec![0; shape.len()]);
+        // SAFETY: the source items are the reached elements of this validated direct view (5,
+        // 8: borrowed for reads); the destination is the C-contiguous layout of `nbytes`
+        // bytes at the end of `out`, inside its reserved capacity (`c_strides` cannot fail
+        // for a valid view, whose `nbytes` fits isize by 3); a `Vec`'s spare capacity
+        // overlaps no other allocation.
+        unsafe {
+            copy_strided(
+                out.as_mut_ptr().add(len),
+                0,
+                &dst_strides,
+                self.base(),
+                g.offset as isize,
+                &strides,
+                &shape,
+                g.itemsize,
+            );
+            // SAFETY: the copy initialised exactly `n` bytes after `len` (the items tile the
+            // C-contiguous layout of `nbytes` bytes), within the capacity.
+            out.set_len(len + n);
+        }
+    }
+}
+
+impl RawView<Exclusive<'_>> {
+    /// Write `src` (exactly `nbytes` bytes, in C order of the elements, or F order with
+    /// `fortran`) into the view.
+    ///
+    /// # Errors
+    /// [`ViewError::LengthMismatch`] when `src` has another length.
+    pub(crate) fn scatter_from(&mut self, fortran: bool, src: &[u8]) -> Result<(), ViewError> {
+        let g = &self.geom;
+        let n = g.nbytes();
+        if src.len() != n {
+            return Err(ViewError::LengthMismatch {
+                expected: n,
+                given: src.len(),
+            });
+        }
+        if g.indirect.is_some() {
+            let size = g.itemsize;
+            let mut chunks = src.chunks_exact(size.max(1));
+            self.for_each_item_mut(fortran, |item| {
+                if let Some(c) = chunks.next() {
+                    item.copy_from_slice(c);
+                }
+            });
+            return Ok(());
+        }
+        let (shape, strides) = walk_axes(g, fortran);
+        let src_strides =
+            Geometry::c_strides(&shape, g.itemsize).unwrap_or_else(|| vec![0; shape.len()]);
+        let (offset, itemsize) = (g.offset as isize, g.itemsize);
+        // SAFETY: the destination items are the reached elements of this validated direct
+        // view, exclusively borrowed (5, 8); the source is the C-contiguous layout of `nbytes`
+        // bytes of `src`, a shared borrow, which cannot overlap bytes this view borrows
+        // exclusively.
+        unsafe {
+            copy_strided(
+                self.base_mut(),
+                offset,
+                &strides,
+                src.as_ptr(),
+                0,
+                &src_strides,
+                &shape,
+                itemsize,
+            );
+        }
+        Ok(())
+    }
+
+    /// Copy the elements of `src` (same shape and itemsize) into this view's, in C order,
+    /// without an intermediate buffer when both are direct.
+    ///
+    /// # Errors
+    /// [`ViewError::AssignShapeMismatch`] for different shapes,
+    /// [`ViewError::LengthMismatch`] for different item sizes.
+    pub(crate) fn copy_from<T: Storage>(&mut self, src: &RawView<T>) -> Result<(), ViewError> {
+        let (g, h) = (&self.geom, &src.geom);
+        if g.shape != h.shape {
+            return Err(ViewError::AssignShapeMismatch {
+                dst: g.shape.clone(),
+                src: h.shape.clone(),
+            });
+        }
+        if g.itemsize != h.itemsize {
+            return Err(ViewError::LengthMismatch {
+                expected: g.itemsize,
+                given: h.itemsize,
+            });
+        }
+        if g.indirect.is_some() || h.indirect.is_some() {
+            let mut bytes = Vec::new();
+            src.gather_into(false, &mut bytes);
+            return self.scatter_from(false, &bytes);
+        }
+        let (shape, dst_strides, src_strides) =
+            (g.shape.clone(), g.strides.clone(), h.strides.clone());
+        let (dst_off, src_off, size) = (g.offset as isize, h.offset as isize, g.itemsize);
+        // SAFETY: both sides are validated direct views of the same shape and itemsize, every
+        // item a reached element (5, 8): the source's borrowed for reads, the destination's
+        // exclusively. A shared borrow and an exclusive one never cover the same bytes, so no
+        // source item overlaps a destination item.
+        unsafe {
+            copy_strided(
+                self.base_mut(),
+                dst_off,
+                &dst_strides,
+                src.base(),
+                src_off,
+                &src_strides,
+                &shape,
+                size,
+            );
+        }
+        Ok(())
+    }
+
+    /// Store `item` (at most `itemsize` bytes; the rest of each element is left as it is) in
+    /// every element.
+    ///
+    /// # Errors
+    /// [`ViewError::LengthMismatch`] when `item` is longer than an element.
+    pub(crate) fn fill_item(&mut self, item: &[u8]) -> Result<(), ViewError> {
+        let g = &self.geom;
+        if item.len() > g.itemsize {
+            return Err(ViewError::LengthMismatch {
+                expected: g.itemsize,
+                given: item.len(),
+            });
+        }
+        if g.indirect.is_some() {
+            self.for_each_item_mut(false, |out| out[..item.len()].copy_from_slice(item));
+            return Ok(());
+        }
+        let (shape, strides, offset) = (g.shape.clone(), g.strides.clone(), g.offset as isize);
+        let zeros = vec![0isize; shape.len()];
+        // SAFETY: the destination items are the first `item.len() <= itemsize` bytes of each
+        // reached element of this validated direct view, exclusively borrowed (5, 8); the
+        // source, read again for every item (stride 0), is `item`, a shared borrow that
+        // cannot overlap them.
+        unsafe {
+            copy_strided(
+                self.base_mut(),
+                offset,
+                &strides,
+                item.as_ptr(),
+                0,
+                &zeros,
+                &shape,
+                item.len(),
+            );
+        }
+        Ok(())
+    }
+
+    /// `view[dst] = view[src]` for two geometries derived from this view's by selection
+    /// (`Geometry::select` of `self.geom`), with `memmove` semantics: as if the source were
+    /// copied out first. One `memmove` when both are C-contiguous, else through a copy.
+    ///
+    /// # Errors
+    /// [`ViewError::AssignShapeMismatch`]; [`ViewError::AllocationFailed`] when the source
+    /// cannot be copied out.
+    pub(crate) fn copy_within(
+        &mut self,
+        dst: &[super::AxisOp],
+        src: &[super::AxisOp],
+    ) -> Result<(), ViewError> {
+        let from = self.geom.select(src)?;
+        let to = self.geom.select(dst)?;
+        if from.shape != to.shape {
+            return Err(ViewError::AssignShapeMismatch {
+                dst: to.shape,
+                src: from.shape,
+            });
+        }
+        let n = from.nbytes();
+        if from.indirect.is_none() && from.is_c_contiguous() && to.is_c_contiguous() {
+            if n > 0 {
+                let base = self.base_mut();
+                // SAFETY: both geometries are selections of this validated direct view, so
+                // each is valid for the storage, and being non-empty and C-contiguous each
+                // covers `offset .. offset + n` with reached bytes (5, 8), exclusively
+                // borrowed; `ptr::copy` allows the two ranges to overlap.
+                unsafe { ptr::copy(base.add(from.offset), base.add(to.offset), n) };
+            }
+            return Ok(());
+        }
+        let mut bytes = Vec::new();
+        bytes
+            .try_reserve_exact(n)
+            .map_err(|_| ViewError::AllocationFailed { bytes: n as u128 })?;
+        self.shared().select(src)?.gather_into(false, &mut bytes);
+        self.reborrow().select(dst)?.scatter_from(false, &bytes)
+    }
+}

@@ -1,0 +1,575 @@
+//! The geometry of a view — offset, itemsize, shape, strides and, for PEP 3118 indirect
+//! (PIL-style) views, where pointers are followed — and the checks of invariants 1–7 of the
+//! raw module (see its docs): plain numbers and checked arithmetic, no `unsafe`. A `Geometry`
+//! on its own promises nothing; [`RawView`](super::RawView)'s constructors check it against
+//! a buffer, and the derivations here ([`Geometry::select`], [`Geometry::permuted`]) only ever
+//! reach a subset of the addresses of the geometry they start from.
+
+#![forbid(unsafe_code)]
+
+use super::super::error::ViewError;
+
+/// The maximum number of dimensions (CPython's `PyBUF_MAX_NDIM`).
+pub const MAX_NDIM: usize = 64;
+
+/// The size of a pointer slot in an indirect view.
+pub(crate) const PTR: usize = std::mem::size_of::<*const u8>();
+
+/// Offset, itemsize, shape and strides of a view, in bytes. Plain numbers: a `Geometry` on its
+/// own promises nothing; [`RawView::new`] checks it against a buffer.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub(crate) struct Geometry {
+    /// Byte index of element `[0, ..., 0]`.
+    pub(crate) offset: usize,
+    /// Bytes per element.
+    pub(crate) itemsize: usize,
+    /// Extent of each axis.
+    pub(crate) shape: Vec<usize>,
+    /// Byte step of each axis.
+    pub(crate) strides: Vec<isize>,
+    /// Pointer dereferences (suboffsets), for indirect views only (invariant 7).
+    pub(crate) indirect: Option<Indirect>,
+}
+
+/// Where an indirect view dereferences pointers (invariant 7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Indirect {
+    /// For each axis, the level its stride is applied in (`0..=suboffsets.len()`).
+    pub(crate) level: Vec<usize>,
+    /// For each dereference, the byte offset added to the loaded pointer.
+    pub(crate) suboffsets: Vec<isize>,
+}
+
+impl Indirect {
+    /// From PEP 3118 suboffsets (one per axis; a value `>= 0` dereferences after that axis's
+    /// stride), or `None` when none is `>= 0` (a direct layout).
+    pub(crate) fn from_pep3118(suboffsets: &[isize]) -> Option<Indirect> {
+        let mut level = Vec::with_capacity(suboffsets.len());
+        let mut subs = Vec::new();
+        for &s in suboffsets {
+            level.push(subs.len());
+            if s >= 0 {
+                subs.push(s);
+            }
+        }
+        (!subs.is_empty()).then_some(Indirect {
+            level,
+            suboffsets: subs,
+        })
+    }
+
+    /// PEP 3118 suboffsets (one per axis), when the levels can be written that way: they never
+    /// decrease along the axes and every level before the last has an axis (the one after whose
+    /// stride the dereference happens). `None` otherwise (after a transpose, or after indexing
+    /// away every axis of a level).
+    pub(crate) fn to_pep3118(&self) -> Option<Vec<isize>> {
+        let d = self.suboffsets.len();
+        let mut out = vec![-1isize; self.level.len()];
+        if self.level.windows(2).any(|w| w[1] < w[0]) {
+            return None;
+        }
+        for (k, sub) in self.suboffsets.iter().enumerate() {
+            let last = self.level.iter().rposition(|&l| l == k)?;
+            out[last] = *sub;
+        }
+        // Each dereference sits on the last axis of its level, so the next axis is in the next
+        // level; a level cannot be skipped because every level below `d` has an axis.
+        debug_assert!(self.level.iter().all(|&l| l <= d));
+        Some(out)
+    }
+}
+
+impl Geometry {
+    /// Number of axes.
+    pub(crate) fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    /// Number of elements (`Π shape`); saturates, which cannot happen for a validated view.
+    pub(crate) fn nelements(&self) -> usize {
+        self.shape.iter().fold(1usize, |a, &n| a.saturating_mul(n))
+    }
+
+    /// `Π shape * itemsize`; saturates, which cannot happen for a validated view.
+    pub(crate) fn nbytes(&self) -> usize {
+        self.nelements().saturating_mul(self.itemsize)
+    }
+
+    /// `PyBuffer_IsContiguous(view, 'C')`: walking from the last axis, every axis of extent > 1
+    /// has stride `itemsize * Π later extents`; an empty view is contiguous.
+    pub(crate) fn is_c_contiguous(&self) -> bool {
+        self.is_contiguous_in(self.ndim(), |k, n| n - 1 - k)
+    }
+
+    /// `PyBuffer_IsContiguous(view, 'F')`: as [`Self::is_c_contiguous`] from the first axis.
+    pub(crate) fn is_f_contiguous(&self) -> bool {
+        self.is_contiguous_in(self.ndim(), |k, _| k)
+    }
+
+    fn is_contiguous_in(&self, ndim: usize, axis: impl Fn(usize, usize) -> usize) -> bool {
+        // Never for an indirect view, even an empty one (CPython: any suboffsets clear C and F).
+        if self.indirect.is_some() {
+            return false;
+        }
+        if self.shape.contains(&0) {
+            return true;
+        }
+        let mut expected = self.itemsize as u128;
+        for k in 0..ndim {
+            let a = axis(k, ndim);
+            let n = self.shape[a];
+            if n > 1 && self.strides[a] as i128 != expected as i128 {
+                return false;
+            }
+            expected = expected.saturating_mul(n as u128);
+        }
+        true
+    }
+
+    /// C-contiguous strides for `shape` and `itemsize`, or `None` on overflow.
+    pub(crate) fn c_strides(shape: &[usize], itemsize: usize) -> Option<Vec<isize>> {
+        let mut strides = vec![0isize; shape.len()];
+        let mut step = isize::try_from(itemsize).ok()?;
+        for (s, &n) in strides.iter_mut().zip(shape).rev() {
+            *s = step;
+            // An axis of extent 0 makes the view empty; keep the strides finite anyway.
+            step = step.checked_mul(isize::try_from(n.max(1)).ok()?)?;
+        }
+        Some(strides)
+    }
+
+    /// Check invariants 1–6 (and 7a, 7b for an indirect view) against a buffer of `len` bytes;
+    /// each check names its number.
+    pub(crate) fn validate(&self, len: usize) -> Result<(), ViewError> {
+        let Some(ind) = &self.indirect else {
+            return self.validate_direct(len);
+        };
+        // 7a.
+        let d = ind.suboffsets.len();
+        if d == 0 || ind.level.len() != self.shape.len() || ind.level.iter().any(|&l| l > d) {
+            return Err(ViewError::SuboffsetsInvalid {
+                suboffsets: ind.suboffsets.clone(),
+            });
+        }
+        // 1-4 for the whole view.
+        self.validate_sizes(len)?;
+        if self.shape.contains(&0) {
+            return Ok(());
+        }
+        // 7b: the level-0 axes reach pointer slots inside the buffer.
+        let axes: Vec<usize> = (0..self.ndim()).filter(|&k| ind.level[k] == 0).collect();
+        let level0 = Geometry {
+            offset: self.offset,
+            itemsize: PTR,
+            shape: axes.iter().map(|&k| self.shape[k]).collect(),
+            strides: axes.iter().map(|&k| self.strides[k]).collect(),
+            indirect: None,
+        };
+        level0.validate_corners(len)
+    }
+
+    /// Check invariants 1–6 for a direct view.
+    fn validate_direct(&self, len: usize) -> Result<(), ViewError> {
+        self.validate_sizes(len)?;
+        // 6. an empty view reaches no byte: nothing more to check.
+        if self.shape.contains(&0) {
+            return Ok(());
+        }
+        self.validate_corners(len)
+    }
+
+    /// Invariants 1–4.
+    fn validate_sizes(&self, len: usize) -> Result<(), ViewError> {
+        // 1. ndim and strides length.
+        if self.shape.len() > MAX_NDIM {
+            return Err(ViewError::TooManyDimensions {
+                ndim: self.shape.len(),
+            });
+        }
+        if self.strides.len() != self.shape.len() {
+            return Err(ViewError::StridesMismatch {
+                shape_len: self.shape.len(),
+                strides_len: self.strides.len(),
+            });
+        }
+        // 2. itemsize.
+        if self.itemsize == 0 {
+            return Err(ViewError::ItemsizeZero);
+        }
+        // 3. element count and nbytes fit isize.
+        let size_overflow = || ViewError::SizeOverflow {
+            shape: self.shape.clone(),
+            itemsize: self.itemsize,
+        };
+        let mut count: isize = 1;
+        for &n in &self.shape {
+            let n = isize::try_from(n).map_err(|_| size_overflow())?;
+            count = count.checked_mul(n).ok_or_else(size_overflow)?;
+        }
+        let itemsize = isize::try_from(self.itemsize).map_err(|_| size_overflow())?;
+        count.checked_mul(itemsize).ok_or_else(size_overflow)?;
+        // 4. offset inside the buffer (or one past its end).
+        if self.offset > len {
+            return Err(ViewError::OffsetOutOfBounds {
+                offset: self.offset,
+                len,
+            });
+        }
+        Ok(())
+    }
+
+    /// Invariant 5, for a geometry that satisfies 1–4 and has no zero extent.
+    fn validate_corners(&self, len: usize) -> Result<(), ViewError> {
+        // `offset <= len <= isize::MAX` by 4 and because slices never exceed isize::MAX bytes.
+        let offset = isize::try_from(self.offset).map_err(|_| ViewError::OffsetOutOfBounds {
+            offset: self.offset,
+            len,
+        })?;
+        let (lo, hi) = corner_sums(&self.shape, &self.strides, offset)?;
+        let end = hi as i128 + self.itemsize as i128;
+        if lo < 0 || end > len as i128 {
+            return Err(ViewError::OutOfBounds {
+                start: lo as i128,
+                end,
+                len,
+            });
+        }
+        Ok(())
+    }
+
+    /// The bytes the elements reach, relative to element `[0, …, 0]`: `lo ..= 0 < end`
+    /// (`lo = Σ_{stride < 0} (n - 1)·stride`, `end = Σ_{stride > 0} (n - 1)·stride +
+    /// itemsize`), or `None` when some extent is zero. The one computation of a view's extent:
+    /// exporters and importers of raw buffers and the `ndarray` spans use it.
+    ///
+    /// # Errors
+    /// [`ViewError::StrideOverflow`] / [`ViewError::SizeOverflow`] when a sum, or the span's
+    /// length `end - lo`, does not fit `isize`.
+    pub(crate) fn extent(&self) -> Result<Option<(isize, isize)>, ViewError> {
+        if self.shape.contains(&0) {
+            return Ok(None);
+        }
+        let (lo, hi) = corner_sums(&self.shape, &self.strides, 0)?;
+        let too_big = || ViewError::SizeOverflow {
+            shape: self.shape.clone(),
+            itemsize: self.itemsize,
+        };
+        let end = isize::try_from(self.itemsize)
+            .ok()
+            .and_then(|n| hi.checked_add(n))
+            .ok_or_else(too_big)?;
+        end.checked_sub(lo).ok_or_else(too_big)?;
+        Ok(Some((lo, end)))
+    }
+
+    /// If the elements exactly tile one block of memory — in some order of the axes, with any
+    /// stride signs, axes of extent 1 ignored — that block as `start .. end` byte positions.
+    /// `None` for an empty or indirect view, and when elements leave gaps or overlap.
+    pub(crate) fn memory_block(&self) -> Option<(usize, usize)> {
+        if self.indirect.is_some() || self.shape.contains(&0) {
+            return None;
+        }
+        let mut axes: Vec<usize> = (0..self.ndim()).filter(|&k| self.shape[k] != 1).collect();
+        axes.sort_by_key(|&k| self.strides[k].unsigned_abs());
+        let mut expect = self.itemsize;
+        let mut lo = self.offset as isize;
+        for &k in &axes {
+            if self.strides[k].unsigned_abs() != expect {
+                return None;
+            }
+            if self.strides[k] < 0 {
+                // A partial corner sum: inside the buffer for a validated geometry (5).
+                lo += (self.shape[k] as isize - 1) * self.strides[k];
+            }
+            expect = expect.checked_mul(self.shape[k])?;
+        }
+        Some((lo as usize, lo as usize + expect))
+    }
+
+    /// Whether `new` reaches exactly the bytes `self` reaches, so that a view over a buffer
+    /// of which only the reached bytes are borrowed (invariant 8b) may take it: both direct and
+    /// C-contiguous, the same offset and the same number of bytes (reshape and cast), or both
+    /// reach nothing.
+    pub(crate) fn same_bytes(&self, new: &Geometry) -> bool {
+        let direct = self.indirect.is_none() && new.indirect.is_none();
+        let (a, b) = (self.nbytes(), new.nbytes());
+        direct
+            && ((a == 0 && b == 0)
+                || (self.is_c_contiguous()
+                    && new.is_c_contiguous()
+                    && self.offset == new.offset
+                    && a == b))
+    }
+
+    /// A part of each element as the elements of a new geometry (a field of a struct): the
+    /// bytes `field_offset .. field_offset + itemsize` of every element, with a sub-array's
+    /// axes (`sub_shape`, `sub_strides`, non-negative) appended after the view's own. Every
+    /// byte the result reaches is a byte of one of `self`'s elements.
+    ///
+    /// # Errors
+    /// [`ViewError::FieldOutsideItem`] when the part does not lie inside the item;
+    /// [`ViewError::TooManyDimensions`]; [`ViewError::RequiresSuboffsets`] for an indirect
+    /// view.
+    pub(crate) fn project(
+        &self,
+        field_offset: usize,
+        itemsize: usize,
+        sub_shape: &[usize],
+        sub_strides: &[isize],
+    ) -> Result<Geometry, ViewError> {
+        if self.indirect.is_some() {
+            return Err(ViewError::RequiresSuboffsets);
+        }
+        let outside = || ViewError::FieldOutsideItem {
+            offset: field_offset,
+            size: itemsize,
+            itemsize: self.itemsize,
+        };
+        if itemsize == 0 || sub_shape.len() != sub_strides.len() {
+            return Err(outside());
+        }
+        // The furthest byte a sub-array element reaches, from the field's start.
+        let mut reach = itemsize;
+        if !sub_shape.contains(&0) {
+            for (&n, &s) in sub_shape.iter().zip(sub_strides) {
+                let step = usize::try_from(s).map_err(|_| outside())?;
+                reach = (n - 1)
+                    .checked_mul(step)
+                    .and_then(|d| reach.checked_add(d))
+                    .ok_or_else(outside)?;
+            }
+        }
+        if field_offset
+            .checked_add(reach)
+            .is_none_or(|end| end > self.itemsize)
+        {
+            return Err(outside());
+        }
+        let ndim = self.ndim() + sub_shape.len();
+        if ndim > MAX_NDIM {
+            return Err(ViewError::TooManyDimensions { ndim });
+        }
+        let mut shape = self.shape.clone();
+        shape.extend_from_slice(sub_shape);
+        let mut strides = self.strides.clone();
+        strides.extend_from_slice(sub_strides);
+        Ok(Geometry {
+            // Inside the buffer when the view has elements (`offset + itemsize <= len`).
+            offset: self.offset + field_offset,
+            itemsize,
+            shape,
+            strides,
+            indirect: None,
+        })
+    }
+}
+
+/// The corner sums of invariant 5 from `start`: `(start + Σ_{s < 0} (n-1)·s, start +
+/// Σ_{s > 0} (n-1)·s)` for extents `n >= 1`, with every partial sum checked.
+fn corner_sums(
+    shape: &[usize],
+    strides: &[isize],
+    start: isize,
+) -> Result<(isize, isize), ViewError> {
+    let (mut lo, mut hi) = (start, start);
+    for (axis, (&n, &stride)) in shape.iter().zip(strides).enumerate() {
+        let overflow = || ViewError::StrideOverflow {
+            axis,
+            extent: n,
+            stride,
+        };
+        let span = isize::try_from(n.saturating_sub(1))
+            .ok()
+            .and_then(|m| m.checked_mul(stride))
+            .ok_or_else(overflow)?;
+        if span < 0 {
+            lo = lo.checked_add(span).ok_or_else(overflow)?;
+        } else {
+            hi = hi.checked_add(span).ok_or_else(overflow)?;
+        }
+    }
+    Ok((lo, hi))
+}
+
+/// `g` with shape and strides reversed.
+pub(crate) fn reversed(g: &Geometry) -> Geometry {
+    Geometry {
+        offset: g.offset,
+        itemsize: g.itemsize,
+        shape: g.shape.iter().rev().copied().collect(),
+        strides: g.strides.iter().rev().copied().collect(),
+        indirect: g.indirect.as_ref().map(|ind| Indirect {
+            level: ind.level.iter().rev().copied().collect(),
+            suboffsets: ind.suboffsets.clone(),
+        }),
+    }
+}
+
+/// One step of a selection, resolved against the shape by the caller (the `select` module)
+/// and checked again by [`Geometry::select`]. `Index` and `Slice` use up the next axis of the
+/// source; axes left over at the end are kept as they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AxisOp {
+    /// Fix the axis at `index` (`< extent`) and drop it.
+    Index {
+        /// The position.
+        index: usize,
+    },
+    /// Keep `len` positions `start, start + step, ...` (all `< extent`) of the axis.
+    Slice {
+        /// The first position (inside the axis when `len > 0`; when `len == 0` it may be
+        /// anything, and only moves the suboffset as CPython's `init_slice` does).
+        start: isize,
+        /// The step (non-zero).
+        step: isize,
+        /// The number of positions.
+        len: usize,
+    },
+    /// Insert an axis of extent 1 and stride 0.
+    NewAxis,
+}
+
+impl Geometry {
+    /// The level of `axis` (0 for a direct view).
+    fn level(&self, axis: usize) -> usize {
+        self.indirect.as_ref().map_or(0, |ind| ind.level[axis])
+    }
+
+    /// Apply a selection plan. Every position it keeps is a position of `self`, so the result
+    /// reaches a subset of the addresses `self` reaches: for direct views and level 0 the
+    /// arithmetic is checked (and the caller re-validates), for deeper levels it is wrapping
+    /// arithmetic, the same the address computation uses, so the subset is exact.
+    pub(crate) fn select(&self, plan: &[AxisOp]) -> Result<Geometry, ViewError> {
+        let ndim = self.ndim();
+        let source_empty = self.shape.contains(&0);
+        let mut shape = Vec::with_capacity(ndim + plan.len());
+        let mut strides = Vec::with_capacity(ndim + plan.len());
+        let mut levels = Vec::with_capacity(ndim + plan.len());
+        // (level, shift) of each fixed or sliced axis.
+        let mut shifts: Vec<(usize, isize)> = Vec::new();
+        let mut axis = 0;
+        for &op in plan {
+            if op == AxisOp::NewAxis {
+                shape.push(1);
+                strides.push(0);
+                levels.push(0);
+                continue;
+            }
+            let (n, stride, level) = match self.shape.get(axis) {
+                Some(&n) => (n, self.strides[axis], self.level(axis)),
+                None => {
+                    return Err(ViewError::TooManyIndices {
+                        ndim,
+                        given: axis + 1,
+                    })
+                }
+            };
+            let wrap = |i: usize| (i as isize).wrapping_mul(stride);
+            match op {
+                AxisOp::Index { index } => {
+                    if index >= n {
+                        return Err(ViewError::IndexOutOfBounds {
+                            axis,
+                            index: index as isize,
+                            size: n,
+                        });
+                    }
+                    shifts.push((level, wrap(index)));
+                }
+                AxisOp::Slice { start, step, len } => {
+                    if step == 0 {
+                        return Err(ViewError::SliceStepZero);
+                    }
+                    if len > 0 {
+                        let last = start as i128 + (len as i128 - 1) * step as i128;
+                        if start < 0 || start as usize >= n || last < 0 || last >= n as i128 {
+                            return Err(ViewError::IndexOutOfBounds {
+                                axis,
+                                index: start,
+                                size: n,
+                            });
+                        }
+                    }
+                    shifts.push((level, start.wrapping_mul(stride)));
+                    shape.push(len);
+                    strides.push(if level == 0 {
+                        stride.saturating_mul(step)
+                    } else {
+                        stride.wrapping_mul(step)
+                    });
+                    levels.push(level);
+                }
+                AxisOp::NewAxis => {}
+            }
+            axis += 1;
+        }
+        for k in axis..ndim {
+            shape.push(self.shape[k]);
+            strides.push(self.strides[k]);
+            levels.push(self.level(k));
+        }
+        if shape.len() > MAX_NDIM {
+            return Err(ViewError::TooManyDimensions { ndim: shape.len() });
+        }
+        let mut offset = self.offset as i128;
+        let mut indirect = self.indirect.clone();
+        // The offset only moves when the result has elements (it must stay inside the buffer);
+        // suboffsets always move, as CPython's `init_slice` moves them (nothing is reachable
+        // through them in an empty view, so any value is harmless).
+        let has_elements = !(source_empty || shape.contains(&0));
+        for (level, shift) in shifts {
+            match (level, indirect.as_mut()) {
+                (0, _) | (_, None) => {
+                    if has_elements {
+                        offset += shift as i128;
+                    }
+                }
+                (l, Some(ind)) => ind.suboffsets[l - 1] = ind.suboffsets[l - 1].wrapping_add(shift),
+            }
+        }
+        if let Some(ind) = indirect.as_mut() {
+            ind.level = levels;
+        }
+        let offset = usize::try_from(offset).map_err(|_| ViewError::OutOfBounds {
+            start: offset,
+            end: offset + self.itemsize as i128,
+            len: 0,
+        })?;
+        Ok(Geometry {
+            offset,
+            itemsize: self.itemsize,
+            shape,
+            strides,
+            indirect,
+        })
+    }
+
+    /// Reorder the axes: axis `k` of the result is axis `axes[k]` of `self`; `axes` must be a
+    /// permutation (checked).
+    pub(crate) fn permuted(&self, axes: &[usize]) -> Result<Geometry, ViewError> {
+        if axes.len() != self.ndim() {
+            return Err(ViewError::AxesCount {
+                ndim: self.ndim(),
+                given: axes.len(),
+            });
+        }
+        let mut seen = [false; MAX_NDIM];
+        for &a in axes {
+            if a >= self.ndim() || std::mem::replace(&mut seen[a], true) {
+                return Err(ViewError::AxesNotPermutation {
+                    axes: axes.to_vec(),
+                });
+            }
+        }
+        Ok(Geometry {
+            offset: self.offset,
+            itemsize: self.itemsize,
+            shape: axes.iter().map(|&a| self.shape[a]).collect(),
+            strides: axes.iter().map(|&a| self.strides[a]).collect(),
+            indirect: self.indirect.as_ref().map(|ind| Indirect {
+                level: axes.iter().map(|&a| ind.level[a]).collect(),
+                suboffsets: ind.suboffsets.clone(),
+            }),
+        })
+    }
+}
