@@ -51,19 +51,19 @@ lib_filters_full=(view:: element:: ndarray:: ffi:: codec:: pack:: value::)
 # everything in those modules except the slow model sweeps (under Miri
 # `view::api_tests::no_panics` takes ~190 s, `equality_model` ~25 s, `view::tests::walks` and
 # `selection_matches` ~35 s together; they run in full mode).
-lib_filters_ci=(ffi:: view::indirect_tests view::api_tests::oracle view::api_tests::writing
+lib_filters_ci=(ffi:: view::api_tests::oracle view::api_tests::writing
                 view::api_tests::multi_dimensional view::api_tests::from_parts
                 view::tests::worked view::tests::testbuffer view::flags view::copy
                 view::select ndarray::tests)
 # On the big-endian target CI runs what depends on byte order (format import, item access,
 # casts, writes); the stride walks are byte-order-free and covered on the host.
-lib_filters_ci_be=(ffi:: view::indirect_tests view::api_tests::oracle view::api_tests::writing
+lib_filters_ci_be=(ffi:: view::api_tests::oracle view::api_tests::writing
                    view::flags ndarray::tests)
 # Integration tests (each a separate binary).
 # (suboffsets: PIL views, which follow pointers: the one place raw addresses are read.)
 tests_full=(hostile properties fuzz_regressions suboffsets ndarray_interop view_examples)
 # suboffsets' fixture sweep takes over 10 minutes under Miri, so CI runs only the lib's
-# view::indirect_tests for the pointer-following code.
+# ffi::indirect_tests for the pointer-following code.
 tests_ci=(hostile properties)
 
 if [ "$mode" = ci ]; then

@@ -365,7 +365,8 @@ impl fmt::Display for PackError {
 impl std::error::Error for PackError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            PackError::Format(e) => Some(e),
+            // The message already shows the inner error: chain on from its source.
+            PackError::Format(e) => std::error::Error::source(e),
             _ => None,
         }
     }

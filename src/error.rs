@@ -4,13 +4,18 @@ use std::fmt;
 
 use crate::codec::PackError;
 use crate::element::ElementError;
+use crate::ffi::BufferError;
 use crate::format::FormatError;
 use crate::npy::NpyError;
+use crate::value::LiteralError;
 use crate::view::ViewError;
 
 /// Any error this crate returns. Each operation returns its own precise error type; this enum
 /// wraps them (with `From` impls) so code that formats, packs, views and converts in one
 /// function can use `?` throughout.
+///
+/// It is transparent, as regex-syntax's `Error` is: `Display` shows the inner error's message
+/// and `source()` is the inner error's source, so an error chain prints each message once.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
@@ -24,29 +29,36 @@ pub enum Error {
     Element(ElementError),
     /// A `.npy` file could not be read.
     Npy(NpyError),
+    /// A foreign `Py_buffer` could not be imported.
+    Buffer(BufferError),
+    /// A Python literal did not parse (`"(1, 2.5)".parse::<Value>()`).
+    Literal(LiteralError),
+}
+
+impl Error {
+    /// The wrapped error.
+    pub fn inner(&self) -> &(dyn std::error::Error + 'static) {
+        match self {
+            Error::Format(e) => e,
+            Error::Pack(e) => e,
+            Error::View(e) => e,
+            Error::Element(e) => e,
+            Error::Npy(e) => e,
+            Error::Buffer(e) => e,
+            Error::Literal(e) => e,
+        }
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Format(e) => e.fmt(f),
-            Error::Pack(e) => e.fmt(f),
-            Error::View(e) => e.fmt(f),
-            Error::Element(e) => e.fmt(f),
-            Error::Npy(e) => e.fmt(f),
-        }
+        fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Format(e) => Some(e),
-            Error::Pack(e) => Some(e),
-            Error::View(e) => Some(e),
-            Error::Element(e) => Some(e),
-            Error::Npy(e) => Some(e),
-        }
+        self.inner().source()
     }
 }
 
@@ -64,7 +76,9 @@ from_error!(
     Pack(PackError),
     View(ViewError),
     Element(ElementError),
-    Npy(NpyError)
+    Npy(NpyError),
+    Buffer(BufferError),
+    Literal(LiteralError)
 );
 
 #[cfg(test)]
@@ -76,7 +90,20 @@ mod tests {
         let inner = crate::format::Format::parse("T{i").unwrap_err();
         let e = Error::from(inner.clone());
         assert_eq!(e.to_string(), inner.to_string());
-        assert!(std::error::Error::source(&e).is_some());
+        // Transparent: the chain continues from the inner error's source, not the inner error
+        // itself (whose message `Display` already showed).
+        assert!(std::error::Error::source(&e).is_none());
+        let chain = |e: &dyn std::error::Error| {
+            let mut n = 1;
+            let mut at = e.source();
+            while let Some(s) = at {
+                n += 1;
+                at = s.source();
+            }
+            n
+        };
+        let view = Error::from(crate::ViewError::Format(inner));
+        assert_eq!(chain(&view), 1, "{view}");
         let e: Error = crate::MemoryView::new(b"ab")
             .select("5")
             .unwrap_err()

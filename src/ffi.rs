@@ -239,8 +239,9 @@ impl fmt::Display for BufferError {
 impl std::error::Error for BufferError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            BufferError::Format(e) => Some(e),
-            BufferError::View(e) => Some(e),
+            // The messages already show the inner errors: chain on from their sources.
+            BufferError::Format(e) => std::error::Error::source(e),
+            BufferError::View(e) => std::error::Error::source(e),
             _ => None,
         }
     }
@@ -1025,6 +1026,10 @@ impl fmt::Debug for AlignedBuffer {
             .finish()
     }
 }
+
+/// Indirect views over Rust-owned pointer tables (the unsafe constructors above).
+#[cfg(test)]
+mod indirect_tests;
 
 #[cfg(test)]
 mod tests {

@@ -60,11 +60,21 @@
 //!
 //! # Safety
 //!
-//! All `unsafe` code of the views lives in one private module whose type carries the view's
-//! invariants as a numbered list (every reachable byte inside the buffer, proven once with
-//! checked arithmetic when the view is made); every `unsafe` block cites those numbers. The
-//! other modules `#![forbid(unsafe_code)]`. Miri runs the tests, also as a big-endian machine
-//! (see the README's development section).
+//! The crate root says `#![deny(unsafe_code)]`, and exactly three modules allow it:
+//!
+//! * the view layer's raw module (private: `view::raw` and its submodules `copy` and
+//!   `array`), the wall behind which every view lives. Its type carries the view's invariants
+//!   as a numbered list — every reachable byte inside the storage, proven once with checked
+//!   arithmetic when the view is made, and which bytes the storage borrows (a whole buffer, or
+//!   only the elements of an `ndarray` view with gaps) — and every `unsafe` block cites those
+//!   numbers, or the facts about ndarray's views and owned storage it writes down (checked
+//!   against ndarray 0.17.2). The walkers, the copy kernels and the zero-copy arrays are there;
+//! * [`ffi`], which reads the pointers of a foreign `Py_buffer` and hands out exports;
+//! * `python` (feature `python`), pyo3's buffer protocol in both directions.
+//!
+//! Everything else is safe code on top of them; most modules also say
+//! `#![forbid(unsafe_code)]`. Miri runs the tests, with stacked and tree borrows, also as a
+//! big-endian machine (see the README's development section).
 //!
 //! # Errors
 //!
@@ -74,15 +84,21 @@
 //! [`ElementError`] names the stride, axis or alignment that failed.
 //! [`Error`] wraps them all for `?`.
 
+#![deny(unsafe_code)]
+
 pub mod codec;
 pub mod element;
 mod error;
+// `Py_buffer` in and out: reads the pointers a foreign exporter hands over.
+#[allow(unsafe_code)]
 pub mod ffi;
 pub mod format;
 pub mod ndarray;
 pub mod npy;
 pub mod pack;
+// pyo3's buffer protocol, both directions.
 #[cfg(feature = "python")]
+#[allow(unsafe_code)]
 pub mod python;
 pub mod value;
 pub mod view;

@@ -126,8 +126,8 @@ mod copy;
 mod error;
 mod field;
 mod flags;
-#[cfg(test)]
-mod indirect_tests;
+// The one module of the view layer with `unsafe` code (see its invariant).
+#[allow(unsafe_code)]
 pub(crate) mod raw;
 mod select;
 #[cfg(test)]

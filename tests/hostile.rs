@@ -7,76 +7,35 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use memview::element::ElementError;
-use memview::format::{Format, FormatError, FormatErrorKind};
-use memview::{MemoryView, MemoryViewMut, Order, PackError, SliceArg, Value, ViewError};
-
-/// Any of the crate's error types.
-#[derive(Debug)]
-enum AnyError {
-    View(ViewError),
-    Format(FormatError),
-    Pack(PackError),
-    Element(ElementError),
-}
-
-impl std::fmt::Display for AnyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AnyError::View(e) => e.fmt(f),
-            AnyError::Format(e) => e.fmt(f),
-            AnyError::Pack(e) => e.fmt(f),
-            AnyError::Element(e) => e.fmt(f),
-        }
-    }
-}
-
-impl From<ViewError> for AnyError {
-    fn from(e: ViewError) -> Self {
-        AnyError::View(e)
-    }
-}
-impl From<FormatError> for AnyError {
-    fn from(e: FormatError) -> Self {
-        AnyError::Format(e)
-    }
-}
-impl From<PackError> for AnyError {
-    fn from(e: PackError) -> Self {
-        AnyError::Pack(e)
-    }
-}
-impl From<ElementError> for AnyError {
-    fn from(e: ElementError) -> Self {
-        AnyError::Element(e)
-    }
-}
+use memview::format::{Format, FormatErrorKind};
+use memview::{Error, MemoryView, MemoryViewMut, Order, PackError, SliceArg, Value, ViewError};
 
 /// The format error kind inside any error that carries one.
-fn format_kind(e: &AnyError) -> Option<&FormatErrorKind> {
+fn format_kind(e: &Error) -> Option<&FormatErrorKind> {
     match e {
-        AnyError::Format(e) | AnyError::View(ViewError::Format(e)) => Some(e.kind()),
-        AnyError::Pack(PackError::Format(e)) => Some(e.kind()),
+        Error::Format(e) | Error::View(ViewError::Format(e)) => Some(e.kind()),
+        Error::Pack(PackError::Format(e)) => Some(e.kind()),
         _ => None,
     }
 }
 
 /// The codec error inside a failed `set`/`fill`.
-fn invalid_value(e: &AnyError) -> Option<&PackError> {
+fn invalid_value(e: &Error) -> Option<&PackError> {
     match e {
-        AnyError::View(ViewError::InvalidValue { error, .. }) => Some(error.as_ref()),
+        Error::View(ViewError::InvalidValue { error, .. }) => Some(error.as_ref()),
         _ => None,
     }
 }
 
 struct Case {
     name: &'static str,
-    run: fn() -> Result<(), AnyError>,
-    expect: fn(&AnyError) -> bool,
+    run: fn() -> Result<(), Error>,
+    expect: fn(&Error) -> bool,
     /// Text the message must contain: the offending value as the user wrote it.
     needle: &'static str,
 }
 
-/// `case!(name, expression returning Result<_, E>, pattern on AnyError, needle)`.
+/// `case!(name, expression returning Result<_, E>, pattern on Error, needle)`.
 macro_rules! case {
     ($name:expr, $run:expr, $pat:pat, $needle:expr) => {
         Case {
@@ -150,145 +109,145 @@ fn cases() -> Vec<Case> {
         case!(
             "shape product overflows usize",
             MemoryView::from_parts(&[], "B", &[usize::MAX, 2], None, 0),
-            AnyError::View(V::SizeOverflow { .. }),
+            Error::View(V::SizeOverflow { .. }),
             "18446744073709551615"
         ),
         case!(
             "shape 2^32 x 2^32",
             MemoryView::from_parts(&[], "B", &[1 << 32, 1 << 32], None, 0),
-            AnyError::View(V::SizeOverflow { .. }),
+            Error::View(V::SizeOverflow { .. }),
             "4294967296"
         ),
         case!(
             "shape past isize::MAX",
             MemoryView::from_parts(&[], "B", &[1 << 63], Some(&[1]), 0),
-            AnyError::View(V::SizeOverflow { .. }),
+            Error::View(V::SizeOverflow { .. }),
             "9223372036854775808"
         ),
         case!(
             "element count fits isize, bytes do not",
             MemoryView::from_parts(&[], "i", &[1 << 62], Some(&[4]), 0),
-            AnyError::View(V::SizeOverflow { .. }),
+            Error::View(V::SizeOverflow { .. }),
             "4611686018427387904"
         ),
         case!(
             "itemsize usize::MAX",
             MemoryView::from_parts_with_itemsize(B4, "B", usize::MAX, &[1], None, 0),
-            AnyError::View(V::SizeOverflow { .. }),
+            Error::View(V::SizeOverflow { .. }),
             "18446744073709551615"
         ),
         case!(
             "stride isize::MIN reaches below the buffer",
             MemoryView::from_parts(B4, "B", &[2], Some(&[isize::MIN]), 0),
-            AnyError::View(V::OutOfBounds { .. }),
+            Error::View(V::OutOfBounds { .. }),
             "-9223372036854775808"
         ),
         case!(
             "stride isize::MIN times 2 overflows",
             MemoryView::from_parts(B4, "B", &[3], Some(&[isize::MIN]), 0),
-            AnyError::View(V::StrideOverflow { .. }),
+            Error::View(V::StrideOverflow { .. }),
             "-9223372036854775808"
         ),
         case!(
             "stride isize::MAX past the end",
             MemoryView::from_parts(B4, "B", &[2], Some(&[isize::MAX]), 0),
-            AnyError::View(V::OutOfBounds { .. }),
+            Error::View(V::OutOfBounds { .. }),
             "9223372036854775808"
         ),
         case!(
             "stride isize::MAX times 2 overflows",
             MemoryView::from_parts(B4, "B", &[3], Some(&[isize::MAX]), 0),
-            AnyError::View(V::StrideOverflow { .. }),
+            Error::View(V::StrideOverflow { .. }),
             "9223372036854775807"
         ),
         case!(
             "sum of two in-range stride terms overflows",
             MemoryView::from_parts(B4, "B", &[2, 2], Some(&[1 << 62, 1 << 62]), 0),
-            AnyError::View(V::StrideOverflow { axis: 1, .. }),
+            Error::View(V::StrideOverflow { axis: 1, .. }),
             "4611686018427387904"
         ),
         case!(
             "negative stride reaches byte -1",
             MemoryView::from_parts(B4, "B", &[2], Some(&[-1]), 0),
-            AnyError::View(V::OutOfBounds { start: -1, .. }),
+            Error::View(V::OutOfBounds { start: -1, .. }),
             "-1..1"
         ),
         case!(
             "offset past the end",
             MemoryView::from_parts(B4, "B", &[0], None, 100),
-            AnyError::View(V::OffsetOutOfBounds { offset: 100, .. }),
+            Error::View(V::OffsetOutOfBounds { offset: 100, .. }),
             "offset 100"
         ),
         case!(
             "offset usize::MAX",
             MemoryView::from_parts(B4, "B", &[1], None, usize::MAX),
-            AnyError::View(V::OffsetOutOfBounds { .. }),
+            Error::View(V::OffsetOutOfBounds { .. }),
             "18446744073709551615"
         ),
         case!(
             "offset at the end with one element",
             MemoryView::from_parts(B4, "B", &[1], None, 4),
-            AnyError::View(V::OutOfBounds { .. }),
+            Error::View(V::OutOfBounds { .. }),
             "4..5"
         ),
         case!(
             "offset near the end with a 4-byte item",
             MemoryView::from_parts(B4, "i", &[], None, 1),
-            AnyError::View(V::OutOfBounds { .. }),
+            Error::View(V::OutOfBounds { .. }),
             "1..5"
         ),
         case!(
             "ndim 65",
             MemoryView::from_parts(B4, "B", &[1; 65], None, 0),
-            AnyError::View(V::TooManyDimensions { ndim: 65 }),
+            Error::View(V::TooManyDimensions { ndim: 65 }),
             "65"
         ),
         case!(
             "ndim 65 with strides",
             MemoryView::from_parts(B4, "B", &[1; 65], Some(&[0; 65]), 0),
-            AnyError::View(V::TooManyDimensions { ndim: 65 }),
+            Error::View(V::TooManyDimensions { ndim: 65 }),
             "65"
         ),
         case!(
             "strides shorter than shape",
             MemoryView::from_parts(B4, "B", &[2, 2], Some(&[1]), 0),
-            AnyError::View(V::StridesMismatch { .. }),
+            Error::View(V::StridesMismatch { .. }),
             "1 entry"
         ),
         case!(
             "empty buffer, shape [1]",
             MemoryView::from_parts(&[], "B", &[1], None, 0),
-            AnyError::View(V::OutOfBounds { len: 0, .. }),
+            Error::View(V::OutOfBounds { len: 0, .. }),
             "0..1"
         ),
         case!(
             "empty buffer, shape [2, 3] of 'i'",
             MemoryView::from_parts(&[], "i", &[2, 3], None, 0),
-            AnyError::View(V::OutOfBounds { len: 0, .. }),
+            Error::View(V::OutOfBounds { len: 0, .. }),
             "0..24"
         ),
         case!(
             "empty buffer, 0-dim 'd'",
             MemoryView::from_parts(&[], "d", &[], None, 0),
-            AnyError::View(V::OutOfBounds { len: 0, .. }),
+            Error::View(V::OutOfBounds { len: 0, .. }),
             "0..8"
         ),
         case!(
             "itemsize 0 from the empty format",
             MemoryView::from_parts(B4, "", &[1], None, 0),
-            AnyError::View(V::ItemsizeZero),
+            Error::View(V::ItemsizeZero),
             "zero"
         ),
         case!(
             "itemsize 0 from '0i'",
             MemoryView::from_parts(B4, "0i", &[4], None, 0),
-            AnyError::View(V::ItemsizeZero),
+            Error::View(V::ItemsizeZero),
             "zero"
         ),
         case!(
             "explicit itemsize below the format's",
             MemoryView::from_parts_with_itemsize(B4, "i", 2, &[1], None, 0),
-            AnyError::View(V::ItemsizeTooSmall {
+            Error::View(V::ItemsizeTooSmall {
                 itemsize: 2,
                 format_size: 4
             }),
@@ -452,56 +411,56 @@ fn cases() -> Vec<Case> {
         case!(
             "from_parts with an unterminated T{",
             MemoryView::from_parts(B4, "T{i", &[1], None, 0),
-            AnyError::View(V::Format(_)),
+            Error::View(V::Format(_)),
             "T{i"
         ),
         // ---- the struct API ----
         case!(
             "pack 256 as 'B'",
             memview::pack("B", &[Value::Int(256)]),
-            AnyError::Pack(PackError::IntegerRange { .. }),
+            Error::Pack(PackError::IntegerRange { .. }),
             "255"
         ),
         case!(
             "pack with a 2^64 repeat count",
             memview::pack("18446744073709551616i", &[]),
-            AnyError::Pack(PackError::Format(_)),
+            Error::Pack(PackError::Format(_)),
             "18446744073709551616"
         ),
         case!(
             "unpack 3 bytes as 'i'",
             memview::unpack("i", &[1, 2, 3]),
-            AnyError::Pack(PackError::UnpackSize { size: 4 }),
+            Error::Pack(PackError::UnpackSize { size: 4 }),
             "4 bytes"
         ),
         case!(
             "unpack_from at offset isize::MIN",
             memview::unpack_from("i", &[0; 8], isize::MIN),
-            AnyError::Pack(PackError::OffsetOutOfRange { .. }),
+            Error::Pack(PackError::OffsetOutOfRange { .. }),
             "-9223372036854775808"
         ),
         case!(
             "pack_into at offset isize::MAX",
             memview::pack_into("i", &mut [0; 8], isize::MAX, &[Value::Int(1)]),
-            AnyError::Pack(PackError::BufferTooShort { .. }),
+            Error::Pack(PackError::BufferTooShort { .. }),
             "9223372036854775807"
         ),
         case!(
             "iter_unpack with the empty format",
             memview::iter_unpack("", &[0; 8]),
-            AnyError::Pack(PackError::IterZeroSize),
+            Error::Pack(PackError::IterZeroSize),
             "length 0"
         ),
         case!(
             "pack 1e300 as 'f'",
             memview::pack("f", &[Value::Float(1e300)]),
-            AnyError::Pack(PackError::FloatOverflow { .. }),
+            Error::Pack(PackError::FloatOverflow { .. }),
             "f format"
         ),
         case!(
             "pack too few values",
             memview::pack("2i", &[Value::Int(1)]),
-            AnyError::Pack(PackError::ItemCount {
+            Error::Pack(PackError::ItemCount {
                 expected: 2,
                 got: 1,
                 ..
@@ -512,19 +471,19 @@ fn cases() -> Vec<Case> {
         case!(
             "cast to itemsize 0 ('')",
             MemoryView::new(B4).cast("", None),
-            AnyError::View(V::ItemsizeZero),
+            Error::View(V::ItemsizeZero),
             "zero"
         ),
         case!(
             "cast to itemsize 0 ('0i')",
             MemoryView::new(B4).cast("0i", None),
-            AnyError::View(V::ItemsizeZero),
+            Error::View(V::ItemsizeZero),
             "zero"
         ),
         case!(
             "cast 6 bytes to 'i'",
             MemoryView::new(&B24[..6]).cast("i", None),
-            AnyError::View(V::CastLengthNotMultiple {
+            Error::View(V::CastLengthNotMultiple {
                 nbytes: 6,
                 itemsize: 4
             }),
@@ -533,140 +492,140 @@ fn cases() -> Vec<Case> {
         case!(
             "cast to an overflowing shape",
             MemoryView::new(B4).cast("B", Some(&[usize::MAX, 2])),
-            AnyError::View(V::CastShapeMismatch { .. }),
+            Error::View(V::CastShapeMismatch { .. }),
             "18446744073709551615"
         ),
         case!(
             "cast to a 65-dimensional shape",
             MemoryView::new(B4).cast("B", Some(&[1; 65])),
-            AnyError::View(V::TooManyDimensions { ndim: 65 }),
+            Error::View(V::TooManyDimensions { ndim: 65 }),
             "65"
         ),
         case!(
             "cast of a strided view",
             MemoryView::new(B4).select("::2")?.cast("h", None),
-            AnyError::View(V::CastNotContiguous),
+            Error::View(V::CastNotContiguous),
             "C-contiguous"
         ),
         case!(
             "cast to an unterminated format",
             MemoryView::new(B4).cast("(", None),
-            AnyError::View(V::Format(_)),
+            Error::View(V::Format(_)),
             "("
         ),
         // ---- selections and indexing ----
         case!(
             "index 5 of 3",
             MemoryView::new(&B24[..3]).select("5"),
-            AnyError::View(V::IndexOutOfBounds { index: 5, .. }),
+            Error::View(V::IndexOutOfBounds { index: 5, .. }),
             "index 5"
         ),
         case!(
             "index -4 of 3",
             MemoryView::new(&B24[..3]).select("-4"),
-            AnyError::View(V::IndexOutOfBounds { index: -4, .. }),
+            Error::View(V::IndexOutOfBounds { index: -4, .. }),
             "-4"
         ),
         case!(
             "index isize::MIN",
             MemoryView::new(B4).select_with(&[SliceArg::Index(isize::MIN)]),
-            AnyError::View(V::IndexOutOfBounds { .. }),
+            Error::View(V::IndexOutOfBounds { .. }),
             "-9223372036854775808"
         ),
         case!(
             "index isize::MAX",
             MemoryView::new(B4).select_with(&[SliceArg::Index(isize::MAX)]),
-            AnyError::View(V::IndexOutOfBounds { .. }),
+            Error::View(V::IndexOutOfBounds { .. }),
             "9223372036854775807"
         ),
         case!(
             "index past isize in text",
             MemoryView::new(B4).select("99999999999999999999"),
-            AnyError::View(V::IndexOverflow { .. }),
+            Error::View(V::IndexOverflow { .. }),
             "99999999999999999999"
         ),
         case!(
             "step 0",
             MemoryView::new(B4).select("::0"),
-            AnyError::View(V::SliceStepZero),
+            Error::View(V::SliceStepZero),
             "zero"
         ),
         case!(
             "step 0, typed",
             MemoryView::new(B4).select_with(&[SliceArg::slice(None, None, Some(0))]),
-            AnyError::View(V::SliceStepZero),
+            Error::View(V::SliceStepZero),
             "zero"
         ),
         case!(
             "too many indices",
             MemoryView::new(B4).select("0, 0"),
-            AnyError::View(V::TooManyIndices { ndim: 1, given: 2 }),
+            Error::View(V::TooManyIndices { ndim: 1, given: 2 }),
             "2 were indexed"
         ),
         case!(
             "two ellipses",
             MemoryView::new(B4).select("..., ..."),
-            AnyError::View(V::MultipleEllipsis),
+            Error::View(V::MultipleEllipsis),
             "ellipsis"
         ),
         case!(
             "65 new axes",
             MemoryView::new(B4).select(&"None, ".repeat(65)),
-            AnyError::View(V::TooManyDimensions { ndim: 66 }),
+            Error::View(V::TooManyDimensions { ndim: 66 }),
             "66"
         ),
         case!(
             "garbage subscript",
             MemoryView::new(B4).select("1:2:3:4"),
-            AnyError::View(V::Subscript { .. }),
+            Error::View(V::Subscript { .. }),
             "1:2:3:4"
         ),
         case!(
             "NUL in a subscript",
             MemoryView::new(B4).select("0\0"),
-            AnyError::View(V::Subscript { .. }),
+            Error::View(V::Subscript { .. }),
             "\\0"
         ),
         case!(
             "get with two indices on a 1-D view",
             MemoryView::new(B4).get(&[0, 0]),
-            AnyError::View(V::IndexCount { ndim: 1, given: 2 }),
+            Error::View(V::IndexCount { ndim: 1, given: 2 }),
             "2 indices"
         ),
         case!(
             "get at isize::MAX",
             MemoryView::new(B4).get(&[isize::MAX]),
-            AnyError::View(V::IndexOutOfBounds { .. }),
+            Error::View(V::IndexOutOfBounds { .. }),
             "9223372036854775807"
         ),
         case!(
             "permute with a repeated axis",
             MemoryView::from_parts(B4, "B", &[2, 2], None, 0)?.permute_axes(&[0, 0]),
-            AnyError::View(V::AxesNotPermutation { .. }),
+            Error::View(V::AxesNotPermutation { .. }),
             "[0, 0]"
         ),
         case!(
             "reshape to an overflowing shape",
             MemoryView::new(B4).reshape(&[usize::MAX, 2]),
-            AnyError::View(V::ReshapeSize { .. }),
+            Error::View(V::ReshapeSize { .. }),
             "18446744073709551615"
         ),
         case!(
             "len of a 0-dim view",
             MemoryView::new(B4).select("0")?.len(),
-            AnyError::View(V::NoLength),
+            Error::View(V::NoLength),
             "0-dim"
         ),
         case!(
             "hex separator not ASCII",
             MemoryView::new(B4).hex(Some('é'), 1),
-            AnyError::View(V::HexSeparatorNotAscii { sep: 'é' }),
+            Error::View(V::HexSeparatorNotAscii { sep: 'é' }),
             "'é'"
         ),
         case!(
             "order 'X'",
             "X".parse::<Order>(),
-            AnyError::View(V::OrderInvalid { .. }),
+            Error::View(V::OrderInvalid { .. }),
             "\"X\""
         ),
         // ---- writes ----
@@ -757,32 +716,32 @@ fn cases() -> Vec<Case> {
         case!(
             "set out of range index",
             MemoryViewMut::new(&mut [0; 3]).set(&[3], 1),
-            AnyError::View(V::IndexOutOfBounds { index: 3, .. }),
+            Error::View(V::IndexOutOfBounds { index: 3, .. }),
             "index 3"
         ),
         case!(
             "set with no index on a 1-D view",
             MemoryViewMut::new(&mut [0; 3]).set(&[], 1),
-            AnyError::View(V::IndexCount { given: 0, .. }),
+            Error::View(V::IndexCount { given: 0, .. }),
             "0 indices"
         ),
         case!(
             "assign of another shape",
             MemoryViewMut::new(&mut [0; 4]).assign("0:2", &MemoryView::new(&[1, 2, 3])),
-            AnyError::View(V::AssignShapeMismatch { .. }),
+            Error::View(V::AssignShapeMismatch { .. }),
             "[3]"
         ),
         case!(
             "assign of another format",
             MemoryViewMut::new(&mut [0; 4])
                 .copy_from(&MemoryView::from_parts(B4, "i", &[1], None, 0)?.cast("b", None)?),
-            AnyError::View(V::AssignFormatMismatch { .. }),
+            Error::View(V::AssignFormatMismatch { .. }),
             "\"b\""
         ),
         case!(
             "assign_within with step 0",
             MemoryViewMut::new(&mut [0; 4]).assign_within("::0", ":"),
-            AnyError::View(V::SliceStepZero),
+            Error::View(V::SliceStepZero),
             "zero"
         ),
         // ---- typed access and ndarray ----
@@ -791,7 +750,7 @@ fn cases() -> Vec<Case> {
             MemoryViewMut::from_parts(&mut [0; 4], "B", &[3], Some(&[0]), 0)?
                 .as_array_mut::<u8>()
                 .map(drop),
-            AnyError::Element(ElementError::Overlap { stride: 0, .. }),
+            Error::Element(ElementError::Overlap { stride: 0, .. }),
             "stride 0"
         ),
         case!(
@@ -799,25 +758,25 @@ fn cases() -> Vec<Case> {
             MemoryViewMut::from_parts(&mut [0; 16], "B", &[3, 2], Some(&[1, 1]), 0)?
                 .as_array_mut::<u8>()
                 .map(drop),
-            AnyError::Element(ElementError::Overlap { .. }),
+            Error::Element(ElementError::Overlap { .. }),
             "stride 1"
         ),
         case!(
             "typed f64 on 'i'",
             MemoryView::from_parts(B4, "i", &[1], None, 0)?.typed::<f64>(),
-            AnyError::Element(ElementError::FormatMismatch { .. }),
+            Error::Element(ElementError::FormatMismatch { .. }),
             "'i'"
         ),
         case!(
             "as_array on a non-native byte order",
             MemoryView::from_parts(B4, NON_NATIVE_I, &[1], None, 0)?.as_array::<i32>(),
-            AnyError::Element(ElementError::ByteOrderNotNative { .. }),
+            Error::Element(ElementError::ByteOrderNotNative { .. }),
             NON_NATIVE_I
         ),
         case!(
             "as_array with a stride of 2 bytes for u32",
             MemoryView::from_parts(&[0; 16], "I", &[2], Some(&[2]), 0)?.as_array::<u32>(),
-            AnyError::Element(ElementError::StrideNotMultiple { stride: 2, .. }),
+            Error::Element(ElementError::StrideNotMultiple { stride: 2, .. }),
             "stride 2"
         ),
         case!(
@@ -830,37 +789,37 @@ fn cases() -> Vec<Case> {
                 1
             )?
             .as_array::<u32>(),
-            AnyError::Element(ElementError::Misaligned { remainder: 1, .. }),
+            Error::Element(ElementError::Misaligned { remainder: 1, .. }),
             "1"
         ),
         case!(
             "to_array u8 of 300",
             MemoryView::from_parts(&300i32.to_ne_bytes(), "i", &[1], None, 0)?.to_array::<u8>(),
-            AnyError::Element(ElementError::ValueOutOfRange { .. }),
+            Error::Element(ElementError::ValueOutOfRange { .. }),
             "300"
         ),
         case!(
             "to_array i32 of NaN",
             MemoryView::from_parts(&f64::NAN.to_ne_bytes(), "d", &[1], None, 0)?.to_array::<i32>(),
-            AnyError::Element(ElementError::ValueNotInteger { .. }),
+            Error::Element(ElementError::ValueNotInteger { .. }),
             "nan"
         ),
         case!(
             "to_array i32 of 1.5",
             MemoryView::from_parts(&1.5f64.to_ne_bytes(), "d", &[1], None, 0)?.to_array::<i32>(),
-            AnyError::Element(ElementError::ValueNotInteger { .. }),
+            Error::Element(ElementError::ValueNotInteger { .. }),
             "1.5"
         ),
         case!(
             "typed bool over byte 2",
             MemoryView::from_parts(&[0, 2], "?", &[2], None, 0)?.typed::<bool>(),
-            AnyError::Element(ElementError::InvalidBool { byte: 2, .. }),
+            Error::Element(ElementError::InvalidBool { byte: 2, .. }),
             "2"
         ),
         case!(
             "field that does not exist",
             MemoryView::from_parts(&[0; 16], "T{i:a:d:b:}", &[], None, 0)?.field("zz"),
-            AnyError::View(ViewError::FieldNotFound { .. }),
+            Error::View(ViewError::FieldNotFound { .. }),
             "zz"
         ),
     ]

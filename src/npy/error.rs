@@ -342,10 +342,11 @@ impl fmt::Display for NpyError {
 impl std::error::Error for NpyError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            NpyError::HeaderNotUtf8 { error } => Some(error),
-            NpyError::HeaderNotLiteral { error, .. } => Some(error),
-            NpyError::FormatUnreadable { error, .. } => Some(error.as_ref()),
-            NpyError::View(e) => Some(e),
+            // The messages already show the inner errors: chain on from their sources.
+            NpyError::HeaderNotUtf8 { error } => std::error::Error::source(error),
+            NpyError::HeaderNotLiteral { error, .. } => std::error::Error::source(error),
+            NpyError::FormatUnreadable { error, .. } => std::error::Error::source(error.as_ref()),
+            NpyError::View(e) => std::error::Error::source(e),
             _ => None,
         }
     }

@@ -468,9 +468,10 @@ impl fmt::Display for ViewError {
 impl std::error::Error for ViewError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ViewError::Format(e) => Some(e),
-            ViewError::Pack(e) => Some(e),
-            ViewError::InvalidValue { error, .. } => Some(error.as_ref()),
+            // The messages already show the inner errors: chain on from their sources.
+            ViewError::Format(e) => std::error::Error::source(e),
+            ViewError::Pack(e) => std::error::Error::source(e),
+            ViewError::InvalidValue { error, .. } => std::error::Error::source(error.as_ref()),
             _ => None,
         }
     }

@@ -687,3 +687,23 @@ fn cast_errors_name_their_numbers() {
     let c = select::cast(&empty, 2, None).unwrap();
     assert_eq!(c.shape, vec![0]);
 }
+
+/// Invariant 3 is about the product of the extents, which a zero makes 0 whatever the others:
+/// found by `public_api_never_panics` as a transpose accepted in one axis order only.
+#[test]
+fn zero_extent_validates_in_any_axis_order() {
+    let huge = [1usize << 62, usize::MAX >> 1, 1, 1 << 32, 0, 3];
+    let mut shape = huge.to_vec();
+    for _ in 0..2 {
+        let g = geom(0, 1 << 32, &shape, &[1; 6]);
+        assert_eq!(g.validate(0), Ok(()), "{shape:?}");
+        shape.reverse();
+    }
+    let buf = [0u8; 4];
+    let m = crate::MemoryView::from_parts(&buf, "B", &huge, Some(&[1; 6]), 0).unwrap();
+    assert_eq!(
+        m.transpose().shape(),
+        &[3, 0, 1 << 32, 1, usize::MAX >> 1, 1 << 62]
+    );
+    assert_eq!(m.to_bytes(Order::C), b"");
+}

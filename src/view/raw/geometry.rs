@@ -201,7 +201,9 @@ impl Geometry {
             shape: self.shape.clone(),
             itemsize: self.itemsize,
         };
-        let mut count: isize = 1;
+        // The product is 0 when some extent is, whatever the others: checking the running
+        // product axis by axis would refuse `[2^62, 2^62, 0]` but accept its transpose.
+        let mut count: isize = if self.shape.contains(&0) { 0 } else { 1 };
         for &n in &self.shape {
             let n = isize::try_from(n).map_err(|_| size_overflow())?;
             count = count.checked_mul(n).ok_or_else(size_overflow)?;

@@ -1,11 +1,13 @@
 //! Indirect (suboffset) views over Rust-owned pointer tables, PIL-style: every test here also
-//! runs under Miri (`cargo +nightly miri test --lib indirect`), which checks that following the
+//! runs under Miri (`cargo +nightly miri test --lib ffi::indirect_tests`), which checks that following the
 //! pointers stays inside the rows and that writes go through pointers allowed to write.
 
 use std::mem::size_of;
 use std::ptr;
 
-use super::*;
+use crate::format::Format;
+use crate::value::Value;
+use crate::view::*;
 
 const PTR: usize = size_of::<*const u8>();
 
