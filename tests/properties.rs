@@ -426,3 +426,97 @@ proptest! {
         }
     }
 }
+
+/// A borrowed view of a 3-D `i32` array: sliced with the given steps (negative: reversed) and
+/// axes permuted, as a function that receives an `ArrayView3` would see it; also its base.
+#[derive(Debug, Clone)]
+struct Borrowed {
+    base: ndarray::Array3<i32>,
+    steps: Vec<isize>,
+    perm: Vec<usize>,
+}
+
+impl Borrowed {
+    fn slice_info(
+        &self,
+    ) -> ndarray::SliceInfo<[ndarray::SliceInfoElem; 3], ndarray::Ix3, ndarray::Ix3> {
+        let s = |k: usize| ndarray::SliceInfoElem::Slice {
+            start: 0,
+            end: None,
+            step: self.steps[k],
+        };
+        ndarray::SliceInfo::try_from([s(0), s(1), s(2)]).unwrap()
+    }
+}
+
+fn borrowed_array() -> impl Strategy<Value = Borrowed> {
+    (
+        prop::collection::vec(0usize..=4, 3),
+        prop::collection::vec(prop::sample::select(vec![-3isize, -2, -1, 1, 2, 3]), 3),
+        Just(vec![0usize, 1, 2]).prop_shuffle(),
+    )
+        .prop_map(|(shape, steps, perm)| {
+            let n = shape.iter().product::<usize>();
+            let base = ndarray::Array3::from_shape_vec(
+                (shape[0], shape[1], shape[2]),
+                (0..n as i32).collect(),
+            )
+            .unwrap();
+            Borrowed { base, steps, perm }
+        })
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// `from_array` views any *borrowed* array view in place — sliced, reversed, permuted,
+    /// gaps and all — with the same pointer, shape and strides back through `as_array` and the
+    /// same values through `get`; `from_array_mut` writes land on the view's elements and on
+    /// no gap (the gaps belong to the base array, not to the view).
+    #[test]
+    fn borrowed_views_are_viewed_in_place(b in borrowed_array(), seed in any::<i32>()) {
+        let view = b.base.slice(b.slice_info());
+        let a = view.permuted_axes([b.perm[0], b.perm[1], b.perm[2]]);
+        let v = MemoryView::from_array(&a).unwrap();
+        prop_assert_eq!(v.shape(), a.shape());
+        let strides: Vec<isize> = a.strides().iter().map(|s| s * 4).collect();
+        if !a.is_empty() {
+            prop_assert_eq!(v.strides(), &strides[..]);
+            prop_assert_eq!(v.as_ptr(), a.as_ptr().cast::<u8>());
+        }
+        let back = v.as_array::<i32>().unwrap();
+        prop_assert_eq!(back.shape(), a.shape());
+        if !a.is_empty() {
+            prop_assert_eq!(back.as_ptr(), a.as_ptr());
+            prop_assert_eq!(back.strides(), a.strides());
+        }
+        prop_assert_eq!(&back, &a.clone().into_dyn());
+        for (ix, &x) in a.indexed_iter() {
+            let ix = [ix.0 as isize, ix.1 as isize, ix.2 as isize];
+            prop_assert_eq!(v.get(&ix).unwrap(), Value::from(x));
+        }
+        prop_assert_eq!(
+            v.to_bytes(Order::C),
+            a.iter().flat_map(|x| x.to_ne_bytes()).collect::<Vec<u8>>()
+        );
+
+        let mut base = b.base.clone();
+        {
+            let mut sliced = base.slice_mut(b.slice_info());
+            let mut m_arr = sliced.view_mut().permuted_axes([b.perm[0], b.perm[1], b.perm[2]]);
+            let mut m = MemoryViewMut::from_array_mut(&mut m_arr).unwrap();
+            m.fill(Value::from(seed)).unwrap();
+            let back = m.as_array_mut::<i32>().unwrap();
+            prop_assert!(back.iter().all(|&x| x == seed));
+        }
+        // Elements of the view are `seed`; every other value of the base is untouched.
+        let reached: std::collections::HashSet<i32> = a.iter().copied().collect();
+        for (old, new) in b.base.iter().zip(base.iter()) {
+            if reached.contains(old) {
+                prop_assert_eq!(*new, seed);
+            } else {
+                prop_assert_eq!(new, old, "a gap was written");
+            }
+        }
+    }
+}

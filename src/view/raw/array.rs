@@ -366,8 +366,8 @@ struct Plan {
 
 impl<S: super::Storage> RawView<S> {
     /// Check that this view's elements can be `T` without copying, and how to build the
-    /// array. Every check that the array's soundness needs is made here.
-    fn zero_copy_plan<T: CheckedBitPattern>(&self) -> Result<Plan, Refusal> {
+    /// array (`None`: it is empty). Every check that the array's soundness needs is made here.
+    fn zero_copy_plan<T: CheckedBitPattern>(&self) -> Result<Option<Plan>, Refusal> {
         let g = &self.geom;
         if g.indirect.is_some() {
             return Err(Refusal::Indirect);
@@ -377,39 +377,10 @@ impl<S: super::Storage> RawView<S> {
             return Err(Refusal::Itemsize);
         }
         let base = self.base();
-        let nd = g.ndim();
-        // ndarray's constraint: the product of the non-zero extents fits `isize` (a non-empty
-        // view's element count does, by invariant 3).
-        g.shape
-            .iter()
-            .filter(|&&n| n != 0)
-            .try_fold(1isize, |a, &n| a.checked_mul(isize::try_from(n).ok()?))
-            .ok_or(Refusal::Extents)?;
         if g.shape.contains(&0) {
-            // No element is reachable. Keep the strides (and the pointer) when the corners
-            // they would span with every extent at least 1 lie inside the storage and the
-            // lowest is aligned, else zero strides at an aligned address.
-            let es = element_strides(g, size).unwrap_or_else(|_| vec![0; nd]);
-            let full = Geometry {
-                shape: g.shape.iter().map(|&n| n.max(1)).collect(),
-                strides: es.iter().map(|&s| s * size as isize).collect(),
-                ..g.clone()
-            };
-            if full.validate(self.span_len()).is_ok() {
-                if let Ok(Some((lo, _))) = full.extent() {
-                    let low = base.wrapping_add(g.offset).wrapping_offset(lo);
-                    if (low as usize).is_multiple_of(align) {
-                        return Ok(plan_of(low, &es));
-                    }
-                }
-            }
-            let at = base.wrapping_add(g.offset);
-            let low = if g.offset <= self.span_len() && (at as usize).is_multiple_of(align) {
-                at
-            } else {
-                NonNull::<T>::dangling().as_ptr().cast_const().cast()
-            };
-            return Ok(plan_of(low, &vec![0; nd]));
+            // No element is reachable: the caller builds an empty array of this shape over an
+            // empty slice, with ndarray's own strides.
+            return Ok(None);
         }
         let es = element_strides(g, size)?;
         let first = base.wrapping_add(g.offset);
@@ -439,7 +410,21 @@ impl<S: super::Storage> RawView<S> {
             .ok_or(Refusal::Misaligned { remainder: 0 })?;
         // `lo` is a multiple of `size` (every stride that contributes is), so the lowest
         // corner is aligned too.
-        Ok(plan_of(first.wrapping_offset(lo), &es))
+        Ok(Some(plan_of(first.wrapping_offset(lo), &es)))
+    }
+}
+
+impl<S: super::Storage> RawView<S> {
+    /// Where an empty array of `T` starts: element `[0, …, 0]`'s address when it is aligned
+    /// (so that the round trip keeps the pointer), else a dangling aligned pointer.
+    fn empty_at<T>(&self) -> *const T {
+        // Inside the storage or one past its end (invariant 4).
+        let at = self.base().wrapping_add(self.geom.offset);
+        if (at as usize).is_multiple_of(std::mem::align_of::<T>()) {
+            at.cast()
+        } else {
+            NonNull::<T>::dangling().as_ptr().cast_const()
+        }
     }
 }
 
@@ -455,16 +440,22 @@ impl<'a> RawView<Shared<'a>> {
     /// The elements as an `ndarray` view of `T` sharing this view's memory. The caller has
     /// checked that the format is `T` in native byte order; the layout is checked here.
     pub(crate) fn array_view<T: CheckedBitPattern>(&self) -> Result<ArrayViewD<'a, T>, Refusal> {
-        let plan = self.zero_copy_plan::<T>()?;
+        let Some(plan) = self.zero_copy_plan::<T>()? else {
+            let at = self.empty_at::<T>();
+            // SAFETY: a zero-length slice at `at`, which is non-null and aligned for `T`
+            // (`empty_at`): it covers no byte.
+            let empty: &'a [T] = unsafe { std::slice::from_raw_parts(at, 0) };
+            return ArrayView::from_shape(IxDyn(&self.geom.shape), empty)
+                .map_err(|_| Refusal::Extents);
+        };
         let shape = IxDyn(&self.geom.shape).strides(IxDyn(&plan.strides));
         // SAFETY: `from_shape_ptr`'s contract: the elements seen from `low` along the
         // non-negative strides are exactly this view's reached elements (the strides are
         // theirs divided by `size_of::<T>()`, taken absolute from the lowest corner), which
         // live for `'a` and are not mutated (invariant 8), and each is a valid `T` (checked in
         // `zero_copy_plan`); `low` is aligned and non-null, and every pointer moved along the
-        // axes stays inside the storage's one allocation (5, 8) whose span fits `isize`
-        // (for an empty view: the checked full corners, or zero strides); the element count
-        // fits `isize` (3), and so does the product of the non-zero extents (checked).
+        // axes stays inside the storage's one allocation (5, 8) whose span fits `isize`; the
+        // element count fits `isize` (3).
         let mut a = unsafe { ArrayView::from_shape_ptr(shape, plan.low.cast::<T>()) };
         for k in plan.invert {
             a.invert_axis(Axis(k));
@@ -481,7 +472,14 @@ impl<'a> RawView<Exclusive<'a>> {
         &mut self,
     ) -> Result<ArrayViewMutD<'_, T>, Refusal> {
         check_no_overlap(&self.geom)?;
-        let plan = self.zero_copy_plan::<T>()?;
+        let Some(plan) = self.zero_copy_plan::<T>()? else {
+            let at = self.empty_at::<T>().cast_mut();
+            // SAFETY: a zero-length slice at `at`, non-null and aligned for `T`: it covers no
+            // byte, so it aliases nothing.
+            let empty: &mut [T] = unsafe { std::slice::from_raw_parts_mut(at, 0) };
+            return ArrayViewMut::from_shape(IxDyn(&self.geom.shape), empty)
+                .map_err(|_| Refusal::Extents);
+        };
         let low = self
             .base_mut()
             .wrapping_offset(plan.low as isize - self.base() as isize);
@@ -490,7 +488,7 @@ impl<'a> RawView<Exclusive<'a>> {
         // borrowed (8) and do not overlap one another (checked), so the array's elements are
         // not aliased; the pointer derives from the exclusive storage, so it permits writes;
         // any `T` written is valid (it is a `T`) and leaves no uninitialised byte
-        // (`T: NoUninit`). (An empty array reaches nothing.)
+        // (`T: NoUninit`).
         let mut a = unsafe { ArrayViewMut::from_shape_ptr(shape, low.cast::<T>()) };
         for k in plan.invert {
             a.invert_axis(Axis(k));
