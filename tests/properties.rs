@@ -490,7 +490,7 @@ proptest! {
             prop_assert_eq!(back.as_ptr(), a.as_ptr());
             prop_assert_eq!(back.strides(), a.strides());
         }
-        prop_assert_eq!(&back, &a.clone().into_dyn());
+        prop_assert_eq!(&back, &a.into_dyn());
         for (ix, &x) in a.indexed_iter() {
             let ix = [ix.0 as isize, ix.1 as isize, ix.2 as isize];
             prop_assert_eq!(v.get(&ix).unwrap(), Value::from(x));
