@@ -595,6 +595,25 @@ impl<S: Storage> ViewBase<S> {
         Ok(self.shared_with(self.raw.lend().regeometry(geom)?))
     }
 
+    /// NumPy's `np.broadcast_to(view, shape)`: the same elements repeated to `shape` with
+    /// zero strides (axes matched from the end; extents of 1 repeat, missing leading axes are
+    /// added). Read-only, as NumPy's result is.
+    ///
+    /// ```
+    /// use memview::MemoryView;
+    /// let row = MemoryView::new(&[1, 2, 3]);
+    /// let b = row.broadcast_to(&[2, 3])?;
+    /// assert_eq!((b.strides(), b.to_list()?.to_string()), (&[0isize, 1][..], "[[1, 2, 3], [1, 2, 3]]".into()));
+    /// assert!(row.broadcast_to(&[3, 2]).is_err());
+    /// # Ok::<(), memview::ViewError>(())
+    /// ```
+    pub fn broadcast_to<'s, 'l>(&'s self, shape: &[usize]) -> Result<MemoryView<'l>, ViewError>
+    where
+        S: Lend<'s, 'l>,
+    {
+        Ok(self.shared_with(self.raw.lend().broadcast_to(shape)?))
+    }
+
     /// `memoryview.cast(format, shape)`: reinterpret the bytes of a C-contiguous view as items
     /// of `format` (parsed in the `struct` dialect), 1-D when `shape` is `None`.
     pub fn cast<'s, 'l>(

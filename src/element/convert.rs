@@ -2,22 +2,29 @@
 //! by value and never by wrap-around (see "Converting copies" in the `ndarray` module docs).
 
 use crate::codec::{self, LongParts};
-use crate::format::{Scalar, ScalarKind};
+use crate::format::{Format, Scalar, ScalarKind};
 use crate::value::Value;
-use crate::view::raw::{RawView, Shared};
+use crate::view::raw::{Exclusive, RawView, Shared, Storage};
+use crate::view::{MemoryViewMut, Order, ViewBase, ViewError};
 
 use super::sealed::Sealed;
 use super::{Element, ElementError, Number, Unrepresentable};
 
 /// Whether a converting copy from `src` to `T` is allowed.
 pub(crate) fn convertible<T: Element>(src: &Scalar) -> bool {
+    convertible_to(src, T::KIND)
+}
+
+/// Whether a converting copy from `src` to a scalar of kind `target` is allowed: numbers to
+/// numbers (complex only to complex), bools to anything numeric, nothing to bool but bool.
+fn convertible_to(src: &Scalar, target: ScalarKind) -> bool {
     use ScalarKind::*;
-    let numeric_target = matches!(T::KIND, Int | UInt | Float | Complex);
+    let numeric_target = matches!(target, Int | UInt | Float | LongDouble | Complex);
     match (src.kind, src.size) {
-        (Bool, 1) => true,
+        (Bool, 1) => target == Bool || numeric_target,
         (Int | UInt, 1 | 2 | 4 | 8) | (Float, 2 | 4 | 8) | (LongDouble, _) => numeric_target,
-        (Complex, 8 | 16) => T::KIND == Complex,
-        (Complex, _) => src.code == "Zg" && T::KIND == Complex,
+        (Complex, 8 | 16) => target == Complex,
+        (Complex, _) => src.code == "Zg" && target == Complex,
         _ => false,
     }
 }
@@ -193,4 +200,359 @@ pub(crate) fn convert_items<T: Element>(
         out.push(v);
     }
     Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Converting copies between views.
+// ---------------------------------------------------------------------------------------------
+
+/// Whether every value of scalar type `src` converts to `dst` without a value check (the
+/// widenings: a wider integer of a compatible sign, a float at least as wide, an integer into a
+/// float that holds its range, bools into numbers — bools are still checked for 0 and 1).
+fn infallible(src: &Scalar, dst: &Scalar) -> bool {
+    use ScalarKind::*;
+    let (s, d) = (src.size, dst.size);
+    let part = |k: ScalarKind, n: usize| if k == Complex { n / 2 } else { n };
+    match (src.kind, dst.kind) {
+        (Int, Int) | (UInt, UInt) => d >= s,
+        (UInt, Int) => d > s,
+        (Int | UInt, Float | Complex) => {
+            let d = part(dst.kind, d);
+            // f16 holds integers up to 65504; f32 and f64 hold every 64-bit integer's range.
+            d >= 4 || s == 1 || (s == 2 && src.kind == Int && d == 2)
+        }
+        (Float, Float | Complex) => part(dst.kind, d) >= s,
+        (Complex, Complex) => d >= s,
+        _ => false,
+    }
+}
+
+/// The error for the value `n` of the element at C-order position `flat` that does not
+/// convert to `element`.
+fn value_error(
+    why: Unrepresentable,
+    n: Number,
+    shape: &[usize],
+    flat: usize,
+    format: &str,
+    element: &'static str,
+) -> ElementError {
+    let (value, index) = (n.to_string(), unravel(shape, flat));
+    match why {
+        Unrepresentable::NotInteger => ElementError::ValueNotInteger {
+            value,
+            index,
+            element,
+        },
+        Unrepresentable::OutOfRange => ElementError::ValueOutOfRange {
+            value,
+            index,
+            element,
+        },
+        Unrepresentable::Kind => ElementError::NotConvertible {
+            format: format.to_owned(),
+            element,
+        },
+    }
+}
+
+/// One converting copy from `S` to `D` (both plain element types), `src` already broadcast
+/// to `dst`'s shape. When the pair can fail, every value is checked first, so that a refused
+/// value leaves the destination unchanged.
+fn convert_loop<S: Element, D: Element>(
+    dst: &mut RawView<Exclusive<'_>>,
+    src: &RawView<Shared<'_>>,
+    (sswap, dswap): (bool, bool),
+    check: bool,
+    format: &str,
+) -> Result<(), ElementError> {
+    if check {
+        let shape = &src.geom().shape;
+        let base = src.base() as usize;
+        for (flat, item) in src.items(false).enumerate() {
+            if let Some(byte) = S::invalid_byte(item) {
+                return Err(ElementError::InvalidBool {
+                    byte,
+                    offset: item.as_ptr() as usize - base,
+                    index: unravel(shape, flat),
+                });
+            }
+            let n = S::load(item, sswap).to_number();
+            if let Err(why) = D::from_number(n) {
+                return Err(value_error(why, n, shape, flat, format, D::NAME));
+            }
+        }
+    }
+    dst.zip_with(src, |d, s| {
+        // Checked above (or infallible): `from_number` succeeds.
+        if let Ok(v) = D::from_number(S::load(s, sswap).to_number()) {
+            v.store(d, dswap);
+        }
+    })?;
+    Ok(())
+}
+
+/// Calls `$body` with `$T` the element type of scalar `$s`, or evaluates `$other` for scalars
+/// with no element type (`g`, `Zg` wider than a double).
+macro_rules! with_element_type {
+    ($s:expr, $T:ident => $body:expr, else $other:expr) => {
+        match ($s.kind, $s.size) {
+            (ScalarKind::Bool, 1) => {
+                type $T = bool;
+                $body
+            }
+            (ScalarKind::Int, 1) => {
+                type $T = i8;
+                $body
+            }
+            (ScalarKind::Int, 2) => {
+                type $T = i16;
+                $body
+            }
+            (ScalarKind::Int, 4) => {
+                type $T = i32;
+                $body
+            }
+            (ScalarKind::Int, 8) => {
+                type $T = i64;
+                $body
+            }
+            (ScalarKind::UInt, 1) => {
+                type $T = u8;
+                $body
+            }
+            (ScalarKind::UInt, 2) => {
+                type $T = u16;
+                $body
+            }
+            (ScalarKind::UInt, 4) => {
+                type $T = u32;
+                $body
+            }
+            (ScalarKind::UInt, 8) => {
+                type $T = u64;
+                $body
+            }
+            (ScalarKind::Float, 2) => {
+                type $T = half::f16;
+                $body
+            }
+            (ScalarKind::Float, 4) => {
+                type $T = f32;
+                $body
+            }
+            (ScalarKind::Float | ScalarKind::LongDouble, 8) => {
+                type $T = f64;
+                $body
+            }
+            (ScalarKind::Complex, 8) => {
+                type $T = num_complex::Complex<f32>;
+                $body
+            }
+            (ScalarKind::Complex, 16) if $s.code != "Zg" => {
+                type $T = num_complex::Complex<f64>;
+                $body
+            }
+            _ => $other,
+        }
+    };
+}
+
+/// A converting copy where one side is a C `long double` wider than `double` (`g`, `Zg`):
+/// element by element through [`Number`], with the long double encoded by the codec
+/// (nearest value) and the other side's value checks.
+fn convert_slow(
+    dst: &mut RawView<Exclusive<'_>>,
+    src: &RawView<Shared<'_>>,
+    (ss, ds): (&Scalar, &Scalar),
+    format: &str,
+) -> Result<(), ElementError> {
+    let shape = src.geom().shape.clone();
+    let base = src.base() as usize;
+    let read = |flat: usize, item: &[u8]| -> Result<Number, ElementError> {
+        if is_wide_long_double(ss) {
+            read_long_number(ss, item, ds.kind).map_err(|miss| match miss {
+                LongMiss::Unsupported(error) => ElementError::Undecodable {
+                    format: format.to_owned(),
+                    element: "long double",
+                    error: Box::new(error),
+                },
+                LongMiss::OutOfRange(value) => ElementError::ValueOutOfRange {
+                    value,
+                    index: unravel(&shape, flat),
+                    element: "f64",
+                },
+                LongMiss::NotInteger(value) => ElementError::ValueNotInteger {
+                    value,
+                    index: unravel(&shape, flat),
+                    element: "an integer",
+                },
+            })
+        } else {
+            read_number(ss, item).map_err(|byte| ElementError::InvalidBool {
+                byte,
+                offset: item.as_ptr() as usize - base,
+                index: unravel(&shape, flat),
+            })
+        }
+    };
+    // The destination's bytes for one number: a typed element, or the codec's encoding.
+    let encode = |n: Number, out: &mut [u8]| -> Result<(), Unrepresentable> {
+        with_element_type!(ds, D => {
+            D::from_number(n)?.store(out, !ds.endian.is_native());
+            Ok(())
+        }, else {
+            let value = match n {
+                Number::Complex(re, im) => Value::Complex(num_complex::Complex64::new(re, im)),
+                Number::Bool(b) => Value::Float(f64::from(u8::from(b))),
+                Number::Int(i) => Value::Float(i as f64),
+                Number::Float(x) => Value::Float(x),
+            };
+            codec::encode_scalar(ds, &value, out).map_err(|_| Unrepresentable::Kind)
+        })
+    };
+    // Check everything first, so that a refusal leaves the destination unchanged.
+    let mut scratch = vec![0u8; ds.size];
+    for (flat, item) in src.items(false).enumerate() {
+        let n = read(flat, item)?;
+        encode(n, &mut scratch)
+            .map_err(|why| value_error(why, n, &shape, flat, format, "the destination"))?;
+    }
+    let mut flat = 0usize;
+    dst.zip_with(src, |d, s| {
+        if let Ok(n) = read(flat, s) {
+            let _ = encode(n, d);
+        }
+        flat += 1;
+    })?;
+    Ok(())
+}
+
+impl<S: Storage> ViewBase<S> {
+    /// `np.asarray(view).astype(format).tobytes(order)`: the elements converted, value by value,
+    /// into the bytes of another one-scalar `format` (any byte order and width:
+    /// `">d"` to `"<d"`, `"<i"` to `"<d"`, `"?"` to `"B"`), in C, F or physical order, in one
+    /// pass, with the checks of [`copy_from_converted`](ViewBase::copy_from_converted).
+    ///
+    /// ```
+    /// use memview::{MemoryView, Order};
+    ///
+    /// let big = [0x3f, 0xf8, 0, 0, 0, 0, 0, 0, 0x40, 0x04, 0, 0, 0, 0, 0, 0]; // 1.5, 2.5 as >d
+    /// let v = MemoryView::from_parts(&big, ">d", &[2], None, 0)?;
+    /// let little = v.to_bytes_as("<d", Order::C)?;
+    /// assert_eq!(little, [1.5f64.to_le_bytes(), 2.5f64.to_le_bytes()].concat());
+    /// assert_eq!(v.to_bytes_as("<h", Order::C).unwrap_err().to_string(),
+    ///            "value 1.5 at index [0] is not an integer, so it does not convert to i16 exactly");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`copy_from_converted`](ViewBase::copy_from_converted); a format that does not parse
+    /// is [`ElementError::View`].
+    pub fn to_bytes_as(&self, format: &str, order: Order) -> Result<Vec<u8>, ElementError> {
+        let format = Format::parse(format).map_err(ViewError::from)?;
+        let fortran = match order {
+            Order::C => false,
+            Order::F => true,
+            Order::A => !self.is_c_contiguous() && self.is_f_contiguous(),
+        };
+        let mut shape = self.shape().to_vec();
+        let n = self
+            .num_elements()
+            .checked_mul(format.itemsize())
+            .ok_or_else(|| ViewError::SizeOverflow {
+                shape: shape.clone(),
+                itemsize: format.itemsize(),
+            })?;
+        let mut out = Vec::new();
+        out.try_reserve_exact(n)
+            .map_err(|_| ViewError::AllocationFailed { bytes: n as u128 })?;
+        out.resize(n, 0);
+        let (src, mut dst);
+        if fortran {
+            // The F-order bytes of this view are the C-order bytes of its transpose.
+            shape.reverse();
+            src = self.raw().shared().transposed();
+            dst = MemoryViewMut::from_format(&mut out, format, None, &shape, None, 0)?;
+        } else {
+            src = self.raw().shared();
+            dst = MemoryViewMut::from_format(&mut out, format, None, &shape, None, 0)?;
+        }
+        convert_into(&mut dst, &src, self.format())?;
+        Ok(out)
+    }
+}
+
+impl<'a> ViewBase<Exclusive<'a>> {
+    /// NumPy's `dst[...] = src` between formats: the elements of `src` (broadcast to this
+    /// view's shape, as NumPy broadcasts) converted value by value into this view's format —
+    /// another byte order, width or kind (`>d` into `<d`, `<i` into `<d`, `d` into `h`, `?`
+    /// into `B`), each side a single numeric scalar. Conversions follow the rules of
+    /// [`to_array`](ViewBase::to_array): widening always; narrowing, float to integer and
+    /// float to a narrower float only when the value fits (integral and in range; rounding of
+    /// floats allowed, overflow to infinity not); complex only to complex. Where NumPy would
+    /// wrap or truncate silently this refuses instead, naming the first value that does not
+    /// fit and its index — and then nothing has been written.
+    ///
+    /// ```
+    /// use memview::{MemoryView, MemoryViewMut};
+    ///
+    /// let src = [1i32, -2, 300].map(i32::to_le_bytes).concat();
+    /// let src = MemoryView::from_parts(&src, "<i", &[3], None, 0)?;
+    /// let mut out = [0u8; 24];
+    /// let mut dst = MemoryViewMut::from_parts(&mut out, ">d", &[3], None, 0)?;
+    /// dst.copy_from_converted(&src)?;                          // dst[...] = src
+    /// assert_eq!(dst.to_list()?.to_string(), "[1.0, -2.0, 300.0]");
+    ///
+    /// let mut small = [0u8; 3];
+    /// let mut bytes = MemoryViewMut::from_parts(&mut small, "b", &[3], None, 0)?;
+    /// let e = bytes.copy_from_converted(&src).unwrap_err();
+    /// assert_eq!(e.to_string(), "value 300 at index [2] does not fit in i8");
+    /// assert_eq!(small, [0, 0, 0]);                               // nothing written
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ElementError::NotConvertible`] for formats that are not one numeric scalar or kinds
+    /// that do not convert; [`ElementError::View`] with
+    /// [`ViewError::BroadcastShape`] for shapes that do not broadcast;
+    /// [`ElementError::ValueOutOfRange`] / [`ElementError::ValueNotInteger`] naming the first
+    /// value that does not fit; [`ElementError::InvalidBool`].
+    pub fn copy_from_converted<S: Storage>(
+        &mut self,
+        src: &ViewBase<S>,
+    ) -> Result<(), ElementError> {
+        let shape = self.shape().to_vec();
+        let src_raw = src.raw().shared().broadcast_to(&shape)?;
+        convert_into(self, &src_raw, src.format())
+    }
+}
+
+/// The converting copy of `src` (already of `dst`'s shape, with format `src_format`) into
+/// `dst`.
+fn convert_into(
+    dst: &mut ViewBase<Exclusive<'_>>,
+    src: &RawView<Shared<'_>>,
+    src_format: &Format,
+) -> Result<(), ElementError> {
+    let not_convertible = |element| ElementError::NotConvertible {
+        format: src_format.as_str().to_owned(),
+        element,
+    };
+    let src_scalar = src_format.layout().single_scalar().cloned();
+    let (Some(ss), Some(ds)) = (src_scalar, dst.format().layout().single_scalar().cloned()) else {
+        return Err(not_convertible("a single numeric scalar"));
+    };
+    if !convertible_to(&ss, ds.kind) {
+        return Err(not_convertible(super::kind_name(ds.kind)));
+    }
+    let swaps = (!ss.endian.is_native(), !ds.endian.is_native());
+    let check = !infallible(&ss, &ds) || ss.kind == ScalarKind::Bool;
+    let dst_format = dst.format().as_str().to_owned();
+    let raw = dst.raw_mut();
+    with_element_type!(ss, S => {
+        with_element_type!(ds, D => {
+            convert_loop::<S, D>(raw, src, swaps, check, &dst_format)
+        }, else convert_slow(raw, src, (&ss, &ds), &dst_format))
+    }, else convert_slow(raw, src, (&ss, &ds), &dst_format))
 }

@@ -212,6 +212,14 @@ pub enum ViewError {
         /// The suboffsets.
         suboffsets: Vec<isize>,
     },
+    /// Shapes that do not broadcast (NumPy's rules: extents matched from the end must be equal
+    /// or 1 in the source): `cannot broadcast shape [3, 2] to [3, 4]`.
+    BroadcastShape {
+        /// The shape being broadcast.
+        from: Vec<usize>,
+        /// The shape asked for.
+        to: Vec<usize>,
+    },
     /// A field (or another part of each item) that does not lie inside the item:
     /// `a field of 8 bytes at offset 4 does not lie inside the 8-byte item`.
     FieldOutsideItem {
@@ -414,6 +422,9 @@ impl fmt::Display for ViewError {
             FormatWithoutShape => f.write_str(
                 "memoryview: cannot cast to unsigned bytes if the format flag is present",
             ),
+            BroadcastShape { from, to } => {
+                write!(f, "cannot broadcast shape {from:?} to {to:?}")
+            }
             FieldOutsideItem {
                 offset,
                 size,

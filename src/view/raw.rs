@@ -512,6 +512,15 @@ impl<S: Storage> RawView<S> {
         unsafe { Self::new_unchecked(self.store, geom) }
     }
 
+    /// This view repeated to `shape` (NumPy's `broadcast_to`, see
+    /// [`Geometry::broadcast_to`]): the same elements, some visited more than once.
+    pub(crate) fn broadcast_to(self, shape: &[usize]) -> Result<Self, ViewError> {
+        let geom = self.geom.broadcast_to(shape)?;
+        // SAFETY: `geom` is direct and every position it reaches is a position of this
+        // (direct) view's, so it reaches a subset of its reached bytes.
+        unsafe { self.derive(geom, true) }
+    }
+
     /// The same bytes under a new geometry that reaches exactly them (reshape and cast of a
     /// C-contiguous view; see [`Geometry::same_bytes`]), or any valid direct geometry when the
     /// whole buffer is borrowed.

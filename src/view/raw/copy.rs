@@ -244,6 +244,54 @@ unsafe fn copy_tiles_dyn(d: *mut u8, s: *const u8, outer: Axis, inner: Axis, siz
     }
 }
 
+/// Call `f(dst_item, src_item)` for every pair of items at the same index of two direct
+/// layouts of the same `shape`, in C order, the destination's `dst_size` bytes writable.
+///
+/// # Safety
+/// As for [`copy_strided`], with `dst_size` and `src_size` bytes per item on each side (no
+/// source item overlaps a destination item; every item position is valid for its side).
+#[allow(clippy::too_many_arguments)]
+unsafe fn zip_strided(
+    dst: *mut u8,
+    dst_strides: &[isize],
+    dst_size: usize,
+    src: *const u8,
+    src_strides: &[isize],
+    src_size: usize,
+    shape: &[usize],
+    mut f: impl FnMut(&mut [u8], &[u8]),
+) {
+    if shape.contains(&0) {
+        return;
+    }
+    let axes: Vec<Axis> = shape
+        .iter()
+        .zip(dst_strides.iter().zip(src_strides))
+        .map(|(&n, (&d, &s))| (n, d, s))
+        .collect();
+    let (inner, outer) = match axes.split_last() {
+        Some((&inner, outer)) => (inner, outer),
+        None => ((1, 0, 0), &[][..]),
+    };
+    let (n1, d1, s1) = inner;
+    // SAFETY: every position `each_block` and the row loop visit is an item of both layouts
+    // (the caller's contract); the slices made cover exactly one item of each, and each
+    // destination slice lives only for its call of `f`.
+    unsafe {
+        each_block(dst, src, outer, 0, |d, s| {
+            let (mut d, mut s) = (d, s);
+            for _ in 0..n1 {
+                f(
+                    std::slice::from_raw_parts_mut(d, dst_size),
+                    std::slice::from_raw_parts(s, src_size),
+                );
+                d = d.wrapping_offset(d1);
+                s = s.wrapping_offset(s1);
+            }
+        });
+    }
+}
+
 /// Shape and strides of `g` in walk order (reversed for F order).
 fn walk_axes(g: &Geometry, fortran: bool) -> (Vec<usize>, Vec<isize>) {
     let (mut shape, mut strides) = (g.shape.clone(), g.strides.clone());
@@ -385,6 +433,58 @@ impl RawView<Exclusive<'_>> {
                 &src_strides,
                 &shape,
                 size,
+            );
+        }
+        Ok(())
+    }
+
+    /// Call `f(dst_item, src_item)` for the elements of this view and `src` (the same shape,
+    /// checked) at the same index, in C order: the element-wise core of converting copies.
+    ///
+    /// # Errors
+    /// [`ViewError::AssignShapeMismatch`] for different shapes.
+    pub(crate) fn zip_with<T: Storage>(
+        &mut self,
+        src: &RawView<T>,
+        mut f: impl FnMut(&mut [u8], &[u8]),
+    ) -> Result<(), ViewError> {
+        let (g, h) = (&self.geom, &src.geom);
+        if g.shape != h.shape {
+            return Err(ViewError::AssignShapeMismatch {
+                dst: g.shape.clone(),
+                src: h.shape.clone(),
+            });
+        }
+        if g.indirect.is_some() || h.indirect.is_some() {
+            let shared = src.shared();
+            let mut items = shared.items(false);
+            self.for_each_item_mut(false, |d| {
+                if let Some(s) = items.next() {
+                    f(d, s);
+                }
+            });
+            return Ok(());
+        }
+        let (shape, dst_strides, src_strides) =
+            (g.shape.clone(), g.strides.clone(), h.strides.clone());
+        let (dst_off, src_off) = (g.offset, h.offset);
+        let (dst_size, src_size) = (g.itemsize, h.itemsize);
+        let dst = self.base_mut().wrapping_add(dst_off);
+        let src = src.base().wrapping_add(src_off);
+        // SAFETY: both sides are validated direct views of the same shape, every item a
+        // reached element of its side (5, 8): the source's borrowed for reads, the
+        // destination's exclusively; a shared and an exclusive borrow never cover the same
+        // bytes.
+        unsafe {
+            zip_strided(
+                dst,
+                &dst_strides,
+                dst_size,
+                src,
+                &src_strides,
+                src_size,
+                &shape,
+                &mut f,
             );
         }
         Ok(())

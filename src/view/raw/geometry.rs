@@ -366,6 +366,46 @@ impl Geometry {
     }
 }
 
+impl Geometry {
+    /// NumPy's `broadcast_to(shape)`: axes are matched from the end; an axis of extent 1
+    /// repeats (stride 0) to any extent, missing leading axes are added with stride 0, equal
+    /// extents keep their stride. Every position of the result is a position of `self`.
+    ///
+    /// # Errors
+    /// [`ViewError::BroadcastShape`] when an extent neither matches nor is 1, or `shape` has
+    /// fewer axes; [`ViewError::TooManyDimensions`]; [`ViewError::RequiresSuboffsets`] for an
+    /// indirect view.
+    pub(crate) fn broadcast_to(&self, shape: &[usize]) -> Result<Geometry, ViewError> {
+        if self.indirect.is_some() {
+            return Err(ViewError::RequiresSuboffsets);
+        }
+        if shape.len() > MAX_NDIM {
+            return Err(ViewError::TooManyDimensions { ndim: shape.len() });
+        }
+        let refuse = || ViewError::BroadcastShape {
+            from: self.shape.clone(),
+            to: shape.to_vec(),
+        };
+        let extra = shape.len().checked_sub(self.ndim()).ok_or_else(refuse)?;
+        let mut strides = vec![0isize; shape.len()];
+        for (k, (&n, &s)) in self.shape.iter().zip(&self.strides).enumerate() {
+            let want = shape[extra + k];
+            strides[extra + k] = match (n, want) {
+                (n, w) if n == w => s,
+                (1, _) => 0,
+                _ => return Err(refuse()),
+            };
+        }
+        Ok(Geometry {
+            offset: self.offset,
+            itemsize: self.itemsize,
+            shape: shape.to_vec(),
+            strides,
+            indirect: None,
+        })
+    }
+}
+
 /// The corner sums of invariant 5 from `start`: `(start + Σ_{s < 0} (n-1)·s, start +
 /// Σ_{s > 0} (n-1)·s)` for extents `n >= 1`, with every partial sum checked.
 fn corner_sums(

@@ -1,0 +1,167 @@
+//! Converting copies (`copy_from_converted`, `to_bytes_as`) against NumPy's `dst[...] = src`:
+//! `tests/fixtures/convert.tsv` (written by `scripts/gen_convert_fixtures.py`) holds, for every
+//! pair of numeric formats and every source value, NumPy's destination bytes — or "refuse"
+//! where NumPy wraps or truncates silently, which memview must refuse, leaving the destination
+//! untouched. Plus broadcasting, strided and byte-swapped layouts, and `to_bytes_as` orders.
+
+use memview::format::Format;
+use memview::{ElementError, MemoryView, MemoryViewMut, Order, Value, ViewError};
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn is_nan(v: &Value) -> bool {
+    match v {
+        Value::Float(x) => x.is_nan(),
+        Value::Complex(c) => c.re.is_nan() || c.im.is_nan(),
+        _ => false,
+    }
+}
+
+#[test]
+fn numpy_assignment_conformance() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/convert.tsv");
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (run python3 scripts/gen_convert_fixtures.py)"));
+    let (mut ok, mut refused) = (0, 0);
+    for (n, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let (kind, sf, df, src) = (f[0], f[1], f[2], hex(f[3]));
+        let loc = format!("convert.tsv:{}: {sf} -> {df} from {}", n + 1, f[3]);
+        let src_view = MemoryView::from_parts(&src, sf, &[1], None, 0).unwrap();
+        let size = Format::parse(df).unwrap().itemsize();
+        let mut out = vec![0u8; size];
+        let result = {
+            let mut dst = MemoryViewMut::from_parts(&mut out, df, &[1], None, 0).unwrap();
+            dst.copy_from_converted(&src_view)
+        };
+        match kind {
+            "ok" => {
+                result.unwrap_or_else(|e| panic!("{loc}: refused ({e}), NumPy gives {}", f[4]));
+                let want = hex(f[4]);
+                let got_v = MemoryView::from_parts(&out, df, &[1], None, 0)
+                    .unwrap()
+                    .get(&[0])
+                    .unwrap();
+                let want_v = MemoryView::from_parts(&want, df, &[1], None, 0)
+                    .unwrap()
+                    .get(&[0])
+                    .unwrap();
+                if is_nan(&want_v) {
+                    assert!(is_nan(&got_v), "{loc}: got {got_v}, NumPy gives {want_v}");
+                } else {
+                    assert_eq!(out, want, "{loc}: got {got_v}, NumPy gives {want_v}");
+                }
+                // The one-pass byte form agrees.
+                let bytes = src_view.to_bytes_as(df, Order::C).unwrap();
+                assert_eq!(bytes.len(), size, "{loc}");
+                ok += 1;
+            }
+            "refuse" => {
+                let e = result.expect_err(&format!("{loc}: accepted, NumPy {}", f[4]));
+                assert!(
+                    matches!(
+                        e,
+                        ElementError::ValueOutOfRange { .. }
+                            | ElementError::ValueNotInteger { .. }
+                            | ElementError::NotConvertible { .. }
+                    ),
+                    "{loc}: {e:?}"
+                );
+                assert!(
+                    out.iter().all(|&b| b == 0),
+                    "{loc}: wrote {out:?} although it refused"
+                );
+                refused += 1;
+            }
+            other => panic!("{loc}: unknown record kind {other}"),
+        }
+    }
+    assert!(ok > 1500 && refused > 500, "{ok} ok, {refused} refused");
+}
+
+#[test]
+fn broadcast_strided_and_swapped() {
+    // A (2, 3) destination of big-endian doubles at stride 16 (every other slot), filled from a
+    // row of three little-endian i32s broadcast over both rows.
+    let row = [1i32, -2, 30].map(i32::to_le_bytes).concat();
+    let row = MemoryView::from_parts(&row, "<i", &[3], None, 0).unwrap();
+    let mut buf = vec![0xAAu8; 2 * 3 * 16];
+    {
+        let mut dst =
+            MemoryViewMut::from_parts(&mut buf, ">d", &[2, 3], Some(&[48, 16]), 0).unwrap();
+        dst.copy_from_converted(&row).unwrap();
+        assert_eq!(
+            dst.to_list().unwrap().to_string(),
+            "[[1.0, -2.0, 30.0], [1.0, -2.0, 30.0]]"
+        );
+    }
+    // The gaps are untouched.
+    for k in 0..6 {
+        assert!(buf[16 * k + 8..16 * k + 16].iter().all(|&b| b == 0xAA));
+    }
+    // Shapes that do not broadcast.
+    let mut small = [0u8; 8];
+    let mut dst = MemoryViewMut::from_parts(&mut small, "<h", &[2, 2], None, 0).unwrap();
+    assert_eq!(
+        dst.copy_from_converted(&row).unwrap_err(),
+        ElementError::View(ViewError::BroadcastShape {
+            from: vec![3],
+            to: vec![2, 2]
+        })
+    );
+    // A refusal deep inside a strided source names the index, and nothing is written.
+    let data = [1.0f64, 2.0, 3.5, 4.0].map(f64::to_ne_bytes).concat();
+    let src = MemoryView::from_parts(&data, "d", &[2, 2], None, 0).unwrap();
+    let t = src.transpose();
+    assert_eq!(
+        dst.copy_from_converted(&t).unwrap_err().to_string(),
+        "value 3.5 at index [0, 1] is not an integer, so it does not convert to i16 exactly"
+    );
+    assert_eq!(small, [0; 8]);
+}
+
+#[test]
+fn to_bytes_as_orders_and_errors() {
+    let data: Vec<u8> = (0..6i16).flat_map(|x| x.to_be_bytes()).collect();
+    let v = MemoryView::from_parts(&data, ">h", &[2, 3], None, 0).unwrap();
+    let c = v.to_bytes_as("<i", Order::C).unwrap();
+    let want_c: Vec<u8> = (0..6i32).flat_map(|x| x.to_le_bytes()).collect();
+    assert_eq!(c, want_c);
+    let f = v.to_bytes_as("<i", Order::F).unwrap();
+    let want_f: Vec<u8> = [0, 3, 1, 4, 2, 5]
+        .iter()
+        .flat_map(|&x: &i32| x.to_le_bytes())
+        .collect();
+    assert_eq!(f, want_f);
+    // 'A' of a C-contiguous view is C order.
+    assert_eq!(v.to_bytes_as("<i", Order::A).unwrap(), want_c);
+    // A transposed view is F-contiguous: 'A' follows memory.
+    assert_eq!(v.transpose().to_bytes_as("<i", Order::A).unwrap(), want_c);
+    assert!(matches!(
+        v.to_bytes_as("T{i}", Order::C),
+        Err(ElementError::NotConvertible { .. })
+    ));
+    assert!(matches!(
+        v.to_bytes_as("i(", Order::C),
+        Err(ElementError::View(ViewError::Format(_)))
+    ));
+    // Same kind and size, other byte order: a byte swap.
+    assert_eq!(
+        v.to_bytes_as("<h", Order::C).unwrap(),
+        (0..6i16).flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>()
+    );
+    // Bools: only 0 and 1 are bools.
+    let flags = MemoryView::from_parts(&[0, 1, 2], "?", &[3], None, 0).unwrap();
+    assert!(matches!(
+        flags.to_bytes_as("B", Order::C),
+        Err(ElementError::InvalidBool { byte: 2, .. })
+    ));
+}
