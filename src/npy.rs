@@ -79,15 +79,21 @@
 
 mod descr;
 mod error;
+mod load;
+pub mod npz;
 #[cfg(test)]
 mod tests;
+mod write;
 
 use std::sync::Arc;
 
 use crate::format::{Dialect, Format};
 use crate::view::{MemoryView, ViewError};
 
+pub use crate::ffi::mmap::load;
 pub use error::NpyError;
+pub use load::{from_bytes, load_mut, read, NpyArray};
+pub use write::{format_to_descr, save, write};
 
 use crate::value::literal::{self as pylit, Lit};
 
