@@ -493,10 +493,8 @@ fn read_takes_any_reader_and_stops_after_the_data() {
         Err(NpyError::DataTruncated { available: 8, .. })
     ));
     // SAFETY: the test's own temporary file is not modified while mapped.
-    assert!(matches!(
-        unsafe { npy::load(&path) },
-        Err(NpyError::DataTruncated { .. })
-    ));
+    let mapped = unsafe { npy::load(&path) };
+    assert!(matches!(mapped, Err(NpyError::DataTruncated { .. })));
     std::fs::remove_file(&path).unwrap();
     // Short headers and missing files.
     for cut in [0, 3, 7, 9, 50] {

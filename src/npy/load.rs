@@ -94,60 +94,65 @@ pub struct NpyArray {
     readonly: bool,
 }
 
-impl NpyArray {
-    /// Check the header against the data and decide the alignment.
-    fn parts(file: &[u8]) -> Result<(Header, Arc<Format>, Vec<isize>, usize, usize), NpyError> {
-        let header = Header::parse(file)?;
+/// A checked header with what an [`NpyArray`] derives from it: everything but the bytes.
+struct Parsed {
+    header: Header,
+    format: Arc<Format>,
+    strides: Vec<isize>,
+    alignment: usize,
+}
+
+impl Parsed {
+    fn new(header: Header) -> Result<Parsed, NpyError> {
         let format = header.to_format()?;
-        let len = header.data(file)?.len();
         let strides = header.strides()?;
         let alignment = alignment_of(format.layout());
-        Ok((header, Arc::new(format), strides, alignment, len))
-    }
-
-    /// An array over `map`, the mapping of a whole `.npy` file (see [`load`](super::load)).
-    pub(crate) fn from_map(map: memmap2::Mmap) -> Result<NpyArray, NpyError> {
-        let (header, format, strides, alignment, len) = Self::parts(&map)?;
-        let start = header.data_offset();
-        let remainder = (map.as_ptr() as usize).wrapping_add(start) % alignment;
-        let (storage, copied_from) = if remainder == 0 {
-            (Storage::Mapped { map, start, len }, None)
-        } else {
-            let buf = aligned_copy(&map[start..start + len])?;
-            (Storage::Aligned(buf), Some(remainder))
-        };
-        Self::finish(
+        Ok(Parsed {
             header,
-            format,
+            format: Arc::new(format),
             strides,
             alignment,
-            storage,
-            copied_from,
-            true,
-        )
+        })
     }
 
-    fn finish(
-        header: Header,
-        format: Arc<Format>,
-        strides: Vec<isize>,
-        alignment: usize,
+    /// The array over `storage` (validated once here: [`NpyArray::view`] relies on it).
+    fn into_array(
+        self,
         storage: Storage,
         copied_from: Option<usize>,
         readonly: bool,
     ) -> Result<NpyArray, NpyError> {
         let array = NpyArray {
-            header,
-            format,
-            strides,
-            alignment,
+            header: self.header,
+            format: self.format,
+            strides: self.strides,
+            alignment: self.alignment,
             storage,
             copied_from,
             readonly,
         };
-        // Validate the view once; `view` relies on it.
         array.try_view()?;
         Ok(array)
+    }
+}
+
+/// Where the data of a whole `.npy` file held in `file` lies: `(start, len)`.
+fn data_range(header: &Header, file: &[u8]) -> Result<(usize, usize), NpyError> {
+    Ok((header.data_offset(), header.data(file)?.len()))
+}
+
+impl NpyArray {
+    /// An array over `map`, the mapping of a whole `.npy` file (see [`load`](super::load)).
+    pub(crate) fn from_map(map: memmap2::Mmap) -> Result<NpyArray, NpyError> {
+        let parsed = Parsed::new(Header::parse(&map)?)?;
+        let (start, len) = data_range(&parsed.header, &map)?;
+        let remainder = (map.as_ptr() as usize).wrapping_add(start) % parsed.alignment;
+        if remainder == 0 {
+            parsed.into_array(Storage::Mapped { map, start, len }, None, true)
+        } else {
+            let buf = aligned_copy(&map[start..start + len])?;
+            parsed.into_array(Storage::Aligned(buf), Some(remainder), true)
+        }
     }
 
     fn try_view(&self) -> Result<MemoryView<'_>, NpyError> {
@@ -327,16 +332,15 @@ fn aligned_copy(bytes: &[u8]) -> Result<AlignedBuffer, NpyError> {
 /// # Errors
 /// As [`view`](super::view).
 pub fn from_bytes(bytes: Vec<u8>) -> Result<NpyArray, NpyError> {
-    let (header, format, strides, alignment, len) = NpyArray::parts(&bytes)?;
-    let start = header.data_offset();
-    let remainder = (bytes.as_ptr() as usize).wrapping_add(start) % alignment;
-    let (storage, copied) = if remainder == 0 {
-        (Storage::Bytes { bytes, start, len }, None)
+    let parsed = Parsed::new(Header::parse(&bytes)?)?;
+    let (start, len) = data_range(&parsed.header, &bytes)?;
+    let remainder = (bytes.as_ptr() as usize).wrapping_add(start) % parsed.alignment;
+    if remainder == 0 {
+        parsed.into_array(Storage::Bytes { bytes, start, len }, None, false)
     } else {
         let buf = aligned_copy(&bytes[start..start + len])?;
-        (Storage::Aligned(buf), Some(remainder))
-    };
-    NpyArray::finish(header, format, strides, alignment, storage, copied, false)
+        parsed.into_array(Storage::Aligned(buf), Some(remainder), false)
+    }
 }
 
 /// Read a `.npy` file from `reader` into aligned memory that the array owns (writable): the
@@ -350,70 +354,52 @@ pub fn from_bytes(bytes: Vec<u8>) -> Result<NpyArray, NpyError> {
 /// As [`view`](super::view); [`NpyError::Io`] when reading fails.
 pub fn read<R: Read>(mut reader: R) -> Result<NpyArray, NpyError> {
     let prefix = read_header(&mut reader)?;
-    let (header, format) = parse_prefix(&prefix)?;
-    let needed = header.data_len()?;
+    let parsed = Parsed::new(Header::parse(&prefix)?)?;
+    let needed = parsed.header.data_len()?;
     let mut data = Vec::new();
     (&mut reader)
         .take(needed as u64)
         .read_to_end(&mut data)
         .map_err(|e| NpyError::io(None, &e))?;
     if data.len() < needed {
-        return Err(truncated(&header, Some(needed), data.len()));
+        return Err(truncated(&parsed.header, Some(needed), data.len()));
     }
-    let alignment = alignment_of(format.layout());
-    let strides = header.strides()?;
-    let remainder = (data.as_ptr() as usize) % alignment;
-    let (storage, copied) = if remainder == 0 {
+    let remainder = (data.as_ptr() as usize) % parsed.alignment;
+    if remainder == 0 {
         let len = data.len();
-        let bytes = data;
-        (
-            Storage::Bytes {
-                bytes,
-                start: 0,
-                len,
-            },
-            None,
-        )
+        let storage = Storage::Bytes {
+            bytes: data,
+            start: 0,
+            len,
+        };
+        parsed.into_array(storage, None, false)
     } else {
-        (Storage::Aligned(aligned_copy(&data)?), Some(remainder))
-    };
-    let format = Arc::new(format);
-    NpyArray::finish(header, format, strides, alignment, storage, copied, false)
+        let buf = aligned_copy(&data)?;
+        parsed.into_array(Storage::Aligned(buf), Some(remainder), false)
+    }
 }
 
-/// Read a `.npy` whose data is at most `available` bytes long (a file, a zip member) straight
-/// into aligned memory: no growing, no copy.
+/// Read a `.npy` whose bytes number at most `size` (a file, a zip member) straight into
+/// aligned memory: no growing, no copy.
 pub(crate) fn read_sized<R: Read>(mut reader: R, size: u64) -> Result<NpyArray, NpyError> {
     let prefix = read_header(&mut reader)?;
-    let (header, format) = parse_prefix(&prefix)?;
+    let parsed = Parsed::new(Header::parse(&prefix)?)?;
+    let header = &parsed.header;
     let needed = header.data_len()?;
     let available = size.saturating_sub(prefix.len() as u64);
     if (needed as u64) > available {
-        return Err(truncated(
-            &header,
-            Some(needed),
-            usize::try_from(available).unwrap_or(usize::MAX),
-        ));
+        let available = usize::try_from(available).unwrap_or(usize::MAX);
+        return Err(truncated(header, Some(needed), available));
     }
     let mut buf = AlignedBuffer::zeroed("B", &[needed])?;
     if let Err(e) = reader.read_exact(buf.as_bytes_mut()) {
         return Err(match e.kind() {
             // The file shrank while it was read.
-            std::io::ErrorKind::UnexpectedEof => truncated(&header, Some(needed), 0),
+            std::io::ErrorKind::UnexpectedEof => truncated(header, Some(needed), 0),
             _ => NpyError::io(None, &e),
         });
     }
-    let alignment = alignment_of(format.layout());
-    let strides = header.strides()?;
-    NpyArray::finish(
-        header,
-        Arc::new(format),
-        strides,
-        alignment,
-        Storage::Aligned(buf),
-        None,
-        false,
-    )
+    parsed.into_array(Storage::Aligned(buf), None, false)
 }
 
 fn truncated(header: &Header, needed: Option<usize>, available: usize) -> NpyError {
@@ -461,12 +447,6 @@ fn read_header<R: Read>(reader: &mut R) -> Result<Vec<u8>, NpyError> {
         (8 + len_size).saturating_add(header_len),
     )?;
     Ok(prefix)
-}
-
-fn parse_prefix(prefix: &[u8]) -> Result<(Header, Format), NpyError> {
-    let header = Header::parse(prefix)?;
-    let format = header.to_format()?;
-    Ok((header, format))
 }
 
 /// Read the `.npy` file at `path` into aligned memory the array owns (writable with

@@ -439,3 +439,6 @@ pub fn save(view: &MemoryView<'_>, path: impl AsRef<Path>) -> Result<(), NpyErro
     out.flush().map_err(|e| NpyError::io(Some(path), &e))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
