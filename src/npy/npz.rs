@@ -211,10 +211,10 @@ impl<W: Write + Seek> Writer<W> {
     }
 
     /// Add `view` as the array `name` (member `name.npy`), written as
-    /// [`npy::write`](super::write) writes it (`np.savez(f, name=a)`).
+    /// [`npy::write`](super::write()) writes it (`np.savez(f, name=a)`).
     ///
     /// # Errors
-    /// [`NpyError::NpzNameDuplicate`] when the name is taken; as [`npy::write`](super::write)
+    /// [`NpyError::NpzNameDuplicate`] when the name is taken; as [`npy::write`](super::write())
     /// otherwise (a format NumPy cannot represent is refused before anything is written).
     pub fn add(&mut self, name: &str, view: &MemoryView<'_>) -> Result<(), NpyError> {
         if self.names.contains(name) {

@@ -1,5 +1,5 @@
 //! Writing `.npy` files: the NumPy dtype of a view's format ([`format_to_descr`]), the header
-//! exactly as `np.save` writes it, and the data in C or Fortran order ([`write`], [`save`]).
+//! exactly as `np.save` writes it, and the data in C or Fortran order ([`write`](write()), [`save`]).
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -284,7 +284,7 @@ pub(crate) fn header_bytes(
     Err(NpyError::HeaderTooLong { len: hlen })
 }
 
-/// How [`write`] lays out a view's data: the header's descr, shape and order.
+/// How [`write`](write()) lays out a view's data: the header's descr, shape and order.
 struct Plan {
     descr: String,
     shape: Vec<usize>,
@@ -410,7 +410,7 @@ fn write_in<W: Write + ?Sized>(
     out.write_all(&bytes).map_err(|e| NpyError::io(None, &e))
 }
 
-/// [`write`] to a new file at `path` (created, or truncated if it exists): `np.save(path, a)`,
+/// [`write`](write()) to a new file at `path` (created, or truncated if it exists): `np.save(path, a)`,
 /// except that no `.npy` suffix is added.
 ///
 /// ```
@@ -427,7 +427,7 @@ fn write_in<W: Write + ?Sized>(
 /// ```
 ///
 /// # Errors
-/// As [`write`]; I/O errors ([`NpyError::Io`]) name the path.
+/// As [`write`](write()); I/O errors ([`NpyError::Io`]) name the path.
 pub fn save(view: &MemoryView<'_>, path: impl AsRef<Path>) -> Result<(), NpyError> {
     let path = path.as_ref();
     // Check the dtype before creating the file, so a refused format leaves nothing behind.
