@@ -7,7 +7,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use super::error::shape_repr;
-use super::{NpyError, MAGIC};
+use super::{Header, NpyError, MAGIC};
 use crate::format::{Field, FieldType, Format, Scalar, ScalarKind, StructLayout};
 use crate::view::{MemoryView, Order, SliceArg};
 use crate::Value;
@@ -282,6 +282,30 @@ pub(crate) fn header_bytes(
         return Ok(out);
     }
     Err(NpyError::HeaderTooLong { len: hlen })
+}
+
+impl Header {
+    /// The header [`write`](write()) writes for `view` (version, descr, shape, order, data
+    /// offset), without writing anything.
+    ///
+    /// ```
+    /// use memview::{npy, MemoryView};
+    ///
+    /// let data = [0u8; 48];
+    /// let m = MemoryView::from_parts(&data, ">d", &[2, 3], None, 0)?;
+    /// let h = npy::Header::for_view(&m.transpose())?;
+    /// assert_eq!((h.descr(), h.shape(), h.fortran_order()), ("'>f8'", &[3, 2][..], true));
+    /// assert_eq!((h.version(), h.data_offset()), ((1, 0), 128));
+    /// # Ok::<(), memview::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`NpyError::DtypeUnrepresentable`] and [`NpyError::HeaderTooLong`], as `write`.
+    pub fn for_view(view: &MemoryView<'_>) -> Result<Header, NpyError> {
+        let plan = plan(view)?;
+        let bytes = header_bytes(&plan.descr, plan.fortran_order, &plan.shape)?;
+        Header::parse(&bytes)
+    }
 }
 
 /// How [`write`](write()) lays out a view's data: the header's descr, shape and order.
