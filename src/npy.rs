@@ -441,11 +441,10 @@ impl Header {
 /// Read a `.npy` file held in memory: its data as a view, without copying (`np.load`, but
 /// borrowing `file`). The same as [`Header::parse`] then [`Header::view`].
 ///
-/// To read a file from disk without copying it, map it (for instance with the `memmap2`
-/// crate) and pass the mapping. For a zero-copy `ndarray` view of the data
-/// ([`MemoryView::as_array`]) the data must be aligned for its element type: NumPy aligns it
-/// to 64 bytes within the file, so the buffer holding the file must be aligned too (a mapping
-/// is page-aligned; a `Vec<u8>` promises nothing).
+/// To read a file from disk, use a loader instead: [`load_mut`] reads it into memory the
+/// returned [`NpyArray`] owns, [`load`] maps it. They also keep the data aligned, which a
+/// zero-copy `ndarray` view ([`MemoryView::as_array`]) needs: NumPy aligns the data to 64
+/// bytes within the file, but a `Vec<u8>` holding the file promises no alignment.
 pub fn view(file: &[u8]) -> Result<MemoryView<'_>, NpyError> {
     Header::parse(file)?.view(file)
 }
