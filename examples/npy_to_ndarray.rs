@@ -1,5 +1,6 @@
 //! Convert a NumPy-produced `.npy` file's data into an `ndarray::ArrayViewD<f64>` **without
-//! copying**: the array borrows the bytes read from the file.
+//! copying**: the array borrows the bytes [`npy::load_mut`] read from the file into aligned
+//! memory.
 //!
 //! ```text
 //! cargo run --example npy_to_ndarray [FILE.npy]
@@ -21,16 +22,11 @@ use memview::npy;
 /// `ArrayViewD<f64>` when the dtype is native-order, aligned `f64`, else as a converting copy
 /// (other numbers) or as Python prints the values (records, strings). Returns the text printed.
 pub fn run(path: &str) -> Result<String, Box<dyn Error>> {
-    // Read into 8-byte-aligned storage: `Vec<u8>` promises no alignment, and zero-copy needs
-    // the f64 data aligned (NumPy pads the header so the data starts at a multiple of 64).
-    let raw = std::fs::read(path)?;
-    let mut storage = vec![0u64; raw.len().div_ceil(8)];
-    let file = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut storage)[..raw.len()];
-    file.copy_from_slice(&raw);
-    let file: &[u8] = file;
-
-    let header = npy::Header::parse(file)?;
-    let view = header.view(file)?;
+    // The loader owns the bytes, with the data aligned for its format (a `Vec<u8>` from
+    // `std::fs::read` promises no alignment, and zero-copy needs the f64 data aligned).
+    let loaded = npy::load_mut(path)?;
+    let header = loaded.header();
+    let view = loaded.view();
     let mut out = String::new();
     let name = Path::new(path)
         .file_name()
@@ -50,13 +46,12 @@ pub fn run(path: &str) -> Result<String, Box<dyn Error>> {
 
     match view.as_array::<f64>() {
         Ok(array) => {
-            // The array points into `file`: no copy was made.
-            let data = array.as_ptr() as usize;
-            assert_eq!(data, file.as_ptr() as usize + header.data_offset());
+            // The array points at the loaded data: no copy was made.
+            assert_eq!(array.as_ptr() as usize, loaded.data().as_ptr() as usize);
             writeln!(
                 out,
-                "zero-copy ArrayViewD<f64> (points at byte {}):",
-                data - file.as_ptr() as usize
+                "zero-copy ArrayViewD<f64> (points at byte {} of the file, as loaded):",
+                header.data_offset()
             )?;
             writeln!(out, "{array}")?;
             writeln!(out, "sum = {}", array.sum())?;

@@ -50,6 +50,8 @@ use crate::view::{
     ViewBase, ViewError, MAX_NDIM,
 };
 
+pub(crate) mod mmap;
+
 /// CPython's `Py_buffer`, field for field (`Include/pybuffer.h`, CPython 3.x on every platform
 /// except PyPy). A pointer to one can be passed to and from C, and cast to and from
 /// `pyo3::ffi::Py_buffer`.

@@ -1,5 +1,15 @@
-//! Reading NumPy `.npy` files: the header, the dtype as a PEP 3118 format, and a
-//! [`MemoryView`] of the data without copying.
+//! NumPy `.npy` and `.npz` files: read (the header, the dtype as a PEP 3118 format, a
+//! [`MemoryView`] of the data without copying), load (an [`NpyArray`] that owns or maps the
+//! bytes, aligned), and write (`np.save`'s bytes, exactly).
+//!
+//! | NumPy | memview |
+//! |---|---|
+//! | `np.load(f)` of bytes in memory | [`view`] (borrows), [`from_bytes`] (owns a `Vec<u8>`) |
+//! | `np.load(path)` | [`load_mut`] (reads into aligned memory), [`read`] (any `Read`) |
+//! | `np.load(path, mmap_mode='r')` | [`load`] (`unsafe`: memory-mapped, see its Safety) |
+//! | `np.save(f, a)`, `np.save(path, a)` | [`write`](write()), [`save`] |
+//! | `np.savez`, `np.savez_compressed`, `np.load` of an `.npz` | [`npz::Writer`], [`npz::Reader`], [`npz::read`] |
+//! | `np.lib.format.dtype_to_descr` / `descr_to_dtype` | [`format_to_descr`] / [`descr_to_format`] |
 //!
 //! ```
 //! use memview::npy;
@@ -19,8 +29,99 @@
 //! let view = npy::view(&file)?;                     // np.load(f), but borrowing `file`
 //! assert_eq!(view.to_list()?.to_string(), "[[1, 2, 3], [4, 5, 6]]");
 //! assert_eq!(view.strides(), &[6, 2]);
+//!
+//! // np.save(g, a[:, ::-2]): memview writes the bytes NumPy writes.
+//! let mut out = Vec::new();
+//! npy::write(&view.select(":, ::-2")?, &mut out)?;
+//! assert!(out[10..].starts_with(b"{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), }"));
+//! assert_eq!(npy::view(&out)?.to_list()?.to_string(), "[[3, 1], [6, 4]]");
 //! # Ok::<(), memview::Error>(())
 //! ```
+//!
+//! # Loading files: an owned, aligned array
+//!
+//! [`view`] borrows bytes you hold, so `npy::view(&std::fs::read(path)?)?` does not compile
+//! (E0716: the `Vec` is a temporary), and a `Vec<u8>` promises no alignment, so a zero-copy
+//! typed view ([`as_array`](MemoryView::as_array)) of its data may fail with "the first
+//! element's address is 1 mod 8". The loaders return an [`NpyArray`], which owns (or maps)
+//! the bytes with the data aligned for its format, and hands out views:
+//!
+//! ```
+//! use memview::npy;
+//!
+//! # let dir = std::env::temp_dir();
+//! # let path = dir.join(format!("memview-npy-module-doc-{}.npy", std::process::id()));
+//! # let data: Vec<u8> = (0..12).flat_map(|i| (i as f64).to_le_bytes()).collect();
+//! # npy::save(&memview::MemoryView::from_parts(&data, "<d", &[3, 4], None, 0)?, &path)?;
+//! let a = npy::load_mut(&path)?;                   // np.load(path)
+//! let v = a.view();
+//! assert_eq!(v.select("1, 1:3")?.to_list()?.to_string(), "[5.0, 6.0]");
+//! # #[cfg(target_endian = "little")]
+//! assert_eq!(v.as_array::<f64>()?.sum(), 66.0);    // zero-copy: the data is aligned
+//!
+//! // np.load(path, mmap_mode='r'): nothing is read until it is touched.
+//! // SAFETY: nothing modifies or truncates the file while `m` lives.
+//! let m = unsafe { npy::load(&path)? };
+//! assert!(m.is_mapped() && m.view() == v);
+//! # drop(m);
+//! # std::fs::remove_file(&path)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`load`] is `unsafe` because a memory map is only sound while no one changes the file
+//! (Rust assumes the bytes behind `&[u8]` do not change; truncation makes reading them crash
+//! with `SIGBUS`): memview cannot check that, so the caller promises it, as with
+//! `memmap2::Mmap::map`. [`load_mut`], [`read`] and [`from_bytes`] are safe: they read or take
+//! the bytes, and their arrays can be written ([`NpyArray::view_mut`]).
+//!
+//! # Writing
+//!
+//! [`write`](write()) and [`save`] write any view whose format has a NumPy dtype, as `np.save` writes
+//! the array `np.asarray` makes of the same buffer: the header text, its padding to a
+//! multiple of 64 bytes, the spare spaces for the growth axis and the version (1.0; 2.0 when
+//! the header exceeds 64 KiB; 3.0 when a field name is not Latin-1) are NumPy's, byte for
+//! byte (checked against files `np.save` wrote, `tests/fixtures/npy_write`). The data is
+//! written as it is when the view is C-contiguous, or Fortran-contiguous (then
+//! `'fortran_order': True`, as for a transposed array); other views (strided, reversed,
+//! broadcast, indirect) are copied in C order, a piece at a time.
+//!
+//! The dtype follows NumPy's importer (table below, [`format_to_descr`]): byte order is kept
+//! (`'>f8'`); a struct becomes a list of `(name, typestr[, shape])` fields with its padding
+//! as `('', '|V<n>')` entries (`dtype.descr`'s form, which `np.load` turns back into the
+//! same offsets and item size); unnamed fields are named `f0`, `f1`, ...; a top-level list
+//! of items (`<hd?`) is a struct too; a lone top-level sub-array (`(2,3)d`, `4c`) adds its
+//! axes to the shape. What NumPy has no dtype for is [`NpyError::DtypeUnrepresentable`],
+//! naming the field: pointers (`P`, `&i`, `X{}`), `O` (a `.npy` stores objects pickled),
+//! Pascal strings `p`, UCS-2 `u`, empty strings `0s`. Named padding (`x:pad:`, a `V1` field
+//! in NumPy) is written as padding, as memview reads it.
+//!
+//! ```
+//! use memview::{npy, MemoryView};
+//!
+//! let data: Vec<u8> = (0..24u8).collect();
+//! let records = MemoryView::from_parts(&data, "T{<h:id:x:pad:>f:x:b:flag:}", &[3], None, 0)?;
+//! assert_eq!(
+//!     npy::format_to_descr(records.format())?,
+//!     "[('id', '<i2'), ('', '|V1'), ('x', '>f4'), ('flag', '|i1')]"
+//! );
+//! let mut file = Vec::new();
+//! npy::write(&records.select("::-1")?, &mut file)?;
+//! let back = npy::view(&file)?;
+//! assert_eq!(back.format().as_str(), "T{<h:id:1x>f:x:b:flag:}");
+//! assert_eq!(back.to_list()?, records.select("::-1")?.to_list()?);
+//!
+//! let ptrs = MemoryView::from_parts(&data, "<i:n:P:next:", &[2], None, 0)?;
+//! let e = npy::write(&ptrs, &mut Vec::new()).unwrap_err();
+//! assert_eq!(e.to_string(), "format '<i:n:P:next:' has no NumPy dtype, so it cannot be \
+//!     written as .npy: field 'next' is 'P', a pointer: NumPy has no pointer dtype");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # `.npz` archives
+//!
+//! Module [`npz`]: [`npz::Writer`] writes stored (`np.savez`) or deflated
+//! (`np.savez_compressed`) archives, naming positional arrays `arr_0`, `arr_1`, ...;
+//! [`npz::Reader`] and [`npz::read`] read any of them into [`NpyArray`]s.
 //!
 //! # The file format
 //!
@@ -68,6 +169,25 @@
 //! padding entries. One-byte items need no prefix (their alignment is 1 in every mode). The
 //! format is read in NumPy's [dialect](crate::format::Dialect::NumPy) ([`Header::to_format`]).
 //!
+//! A sub-array dtype `('<f8', (2, 3))` (what [`format_to_descr`] gives for `(2,3)<d`) reads
+//! as `(2,3)<d`.
+//!
+//! # From a format to `descr`
+//!
+//! What [`write`](write()) puts in the header ([`format_to_descr`]; native order is spelled `<` or `>`
+//! as the host is, as NumPy spells it):
+//!
+//! | format | descr |
+//! |---|---|
+//! | `<d` `>i` `B` `?` `b` | `'<f8'` `'>i4'` `'\|u1'` `'\|b1'` `'\|i1'` |
+//! | `c` `5s` `<3w` | `'\|S1'` `'\|S5'` `'<U3'` |
+//! | `<e` `>Zd` `g` `Zg` (x86-64) | `'<f2'` `'>c16'` `'<f16'` `'<c32'` |
+//! | `<hd?` (a top-level list of items) | `[('f0', '<i2'), ('f1', '<f8'), ('f2', '\|b1')]` |
+//! | `T{b:a:i:b:}` (padding) | `[('a', '\|i1'), ('', '\|V3'), ('b', '<i4')]` |
+//! | `T{(2)T{<h:p:b:q:}:s:<d:t:}` | `[('s', [('p', '<i2'), ('q', '\|i1')], (2,)), ('t', '<f8')]` |
+//! | `(2,3)<d`, `4c` (a lone sub-array) | `'<f8'`, `'\|S1'`, the shape gains `(2, 3)`, `(4,)` |
+//! | `P` `&i` `X{}` `O` `p` `u` `0s` | refused ([`NpyError::DtypeUnrepresentable`]) |
+//!
 //! # Python literals
 //!
 //! The header is read by a small parser for Python literals, which is also available as
@@ -79,15 +199,21 @@
 
 mod descr;
 mod error;
+mod load;
+pub mod npz;
 #[cfg(test)]
 mod tests;
+mod write;
 
 use std::sync::Arc;
 
 use crate::format::{Dialect, Format};
 use crate::view::{MemoryView, ViewError};
 
+pub use crate::ffi::mmap::load;
 pub use error::NpyError;
+pub use load::{from_bytes, load_mut, read, NpyArray};
+pub use write::{format_to_descr, save, write};
 
 use crate::value::literal::{self as pylit, Lit};
 
@@ -315,11 +441,10 @@ impl Header {
 /// Read a `.npy` file held in memory: its data as a view, without copying (`np.load`, but
 /// borrowing `file`). The same as [`Header::parse`] then [`Header::view`].
 ///
-/// To read a file from disk without copying it, map it (for instance with the `memmap2`
-/// crate) and pass the mapping. For a zero-copy `ndarray` view of the data
-/// ([`MemoryView::as_array`]) the data must be aligned for its element type: NumPy aligns it
-/// to 64 bytes within the file, so the buffer holding the file must be aligned too (a mapping
-/// is page-aligned; a `Vec<u8>` promises nothing).
+/// To read a file from disk, use a loader instead: [`load_mut`] reads it into memory the
+/// returned [`NpyArray`] owns, [`load`] maps it. They also keep the data aligned, which a
+/// zero-copy `ndarray` view ([`MemoryView::as_array`]) needs: NumPy aligns the data to 64
+/// bytes within the file, but a `Vec<u8>` holding the file promises no alignment.
 pub fn view(file: &[u8]) -> Result<MemoryView<'_>, NpyError> {
     Header::parse(file)?.view(file)
 }

@@ -42,6 +42,7 @@ Examples:
   memview pack '<hd?' -2 1.5 True
   memview unpack '<hd?' feff000000000000f83f01
   memview view data.npy --select '1:, ::2'
+  memview view data.npy --select '::-1' --save flipped.npy
 
 Exit codes: 0 success; 1 the data is at fault (unreadable, empty or truncated file, a shape or
 offset that does not fit the bytes, a value out of range); 2 the command line is at fault
@@ -50,7 +51,9 @@ offset that does not fit the bytes, a value out of range); 2 the command line is
 const VIEW_AFTER_HELP: &str = "\
 Steps, in this order: open FILE (a .npy file supplies format, shape and order from its header;
 --format, --shape, --strides, --offset and --itemsize override them), make the view, apply
---cast, then --select, then print.
+--cast, then --select, then --field, then print, or with --save write the view as a .npy file
+(the bytes np.save writes for the same array: C order, or Fortran order when the view is
+Fortran-contiguous; big-endian and struct dtypes kept).
 
 Examples:
   memview view data.npy
@@ -59,6 +62,10 @@ Examples:
   memview view dump.bin --format '<d' --shape 3,4
   memview view dump.bin --format B --cast d:4,4 --select '::-1, 0'
   memview view dump.bin --format 'T{<H:id:<f:temp:}' --as table
+  memview view dump.bin --format '<d:x:<d:y:' --as table --limit 4
+  memview view records.npy --select ':1' --field pt.y
+  memview view data.npy --select '::-1, 1:' --save flipped.npy
+  memview view dump.bin --format '<d' --shape 4,4 --save - | memview view - --select 0
   printf 'QUANTRIMANG' | memview view - --format c
 
 Files are memory-mapped, not read, so a large file opens at once (do not modify a file while

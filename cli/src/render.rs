@@ -186,7 +186,7 @@ pub fn table(view: &MemoryView<'_>, summary: Summary, out: &mut dyn Write) -> Re
             }
             Value::Tuple(items) => {
                 if field_names.is_none() {
-                    field_names = Some((0..items.len()).map(|i| format!("#{i}")).collect());
+                    field_names = Some(tuple_labels(view, items.len()));
                 }
                 row.extend(items.iter().map(ToString::to_string));
             }
@@ -203,6 +203,27 @@ pub fn table(view: &MemoryView<'_>, summary: Summary, out: &mut dyn Write) -> Re
     headers.extend(names.iter().map(|n| (n.as_str(), Align::Right)));
     out.write_all(render(&headers, &rows).as_bytes())?;
     Ok(())
+}
+
+/// Column labels for the values of a top-level list of items (`<i:a:<d:b:?`): each item's
+/// name (`a`, `b`; `name[k]` for the copies of a counted item), `#k` for unnamed ones.
+fn tuple_labels(view: &MemoryView<'_>, count: usize) -> Vec<String> {
+    let fields = view.format().fields();
+    if view.format().layout().value_count() != count {
+        return (0..count).map(|i| format!("#{i}")).collect();
+    }
+    let mut labels = Vec::with_capacity(count);
+    for f in fields {
+        for copy in 0..f.repeat {
+            let k = labels.len();
+            labels.push(match &f.name {
+                Some(n) if f.repeat == 1 => n.clone(),
+                Some(n) => format!("{n}[{copy}]"),
+                None => format!("#{k}"),
+            });
+        }
+    }
+    labels
 }
 
 /// `[1, 2]` for a multi-index, `()` for a 0-dim view.

@@ -72,6 +72,14 @@ pub struct ViewArgs {
     /// A NumPy basic-indexing selection, e.g. '1:, ::2' or '..., 0' or '::-1, None'.
     #[arg(long, allow_hyphen_values = true)]
     pub select: Option<String>,
+    /// A named field of a struct format (after --select), e.g. 'pos'; 'a.b' for field b of
+    /// field a. A sub-array field adds its axes.
+    #[arg(long, value_name = "NAME")]
+    pub field: Option<String>,
+    /// Write the view (after --cast, --select and --field) to a .npy file instead of printing
+    /// it, as np.save writes it ('-' for stdout).
+    #[arg(long, value_name = "FILE.npy")]
+    pub save: Option<String>,
     /// Output style.
     #[arg(long = "as", value_enum, default_value_t = OutputKind::List)]
     pub output: OutputKind,
@@ -287,6 +295,12 @@ pub fn run(args: &ViewArgs, out: &mut dyn Write) -> Result<(), CliError> {
             .select(sel)
             .map_err(|e| view_error(&format!("cannot select {}", quote(sel)), e))?;
     }
+    if let Some(name) = &args.field {
+        view = field(&view, name)?;
+    }
+    if let Some(path) = &args.save {
+        return save(&view, path, args.no_header, out);
+    }
 
     if !args.no_header
         && matches!(
@@ -345,6 +359,59 @@ pub fn run(args: &ViewArgs, out: &mut dyn Write) -> Result<(), CliError> {
             render::json(&view, out)?;
             writeln!(out)?;
         }
+    }
+    Ok(())
+}
+
+/// The field `name` of `view`: a field of that exact name, else a dotted path (`a.b`).
+fn field<'a>(view: &MemoryView<'a>, name: &str) -> Result<MemoryView<'a>, CliError> {
+    let whole = view.field(name);
+    let err = match whole {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    if !name.contains('.') {
+        return Err(CliError::usage(format!("--field: {err}")));
+    }
+    let mut v = view.clone();
+    for part in name.split('.') {
+        v = v
+            .field(part)
+            .map_err(|e| CliError::usage(format!("--field {}: {e}", quote(name))))?;
+    }
+    Ok(v)
+}
+
+/// `--save`: write the view as a `.npy` file (to stdout for `-`), and say what was written.
+fn save(
+    view: &MemoryView<'_>,
+    path: &str,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let not_written = |e: NpyError| match e {
+        NpyError::Io { .. } => CliError::data(format!("cannot write {path}: {e}")),
+        e => CliError::usage(format!("cannot save the view: {e}")),
+    };
+    if path == "-" {
+        let mut bytes = Vec::new();
+        npy::write(view, &mut bytes).map_err(not_written)?;
+        out.write_all(&bytes)?;
+        return Ok(());
+    }
+    npy::save(view, path).map_err(not_written)?;
+    if !quiet {
+        let h = npy::Header::for_view(view).map_err(not_written)?;
+        writeln!(
+            out,
+            "saved {path}: .npy v{}.{}, dtype {}, shape {}, {} order, {} bytes of data",
+            h.version().0,
+            h.version().1,
+            h.descr(),
+            py_tuple(h.shape()),
+            if h.fortran_order() { "Fortran" } else { "C" },
+            view.nbytes()
+        )?;
     }
     Ok(())
 }

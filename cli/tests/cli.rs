@@ -741,6 +741,7 @@ fn example_dir() -> PathBuf {
         std::fs::copy(fixture_dir().join(from), dir.join(to)).expect("copy fixture");
     };
     copy("i4_2d.npy", "data.npy");
+    copy("records_nested.npy", "records.npy");
     copy("f8_16.bin", "dump.bin");
     std::fs::write(
         dir.join("record.bin"),
@@ -873,4 +874,243 @@ index   offset  bytes     value
 [1, 1]     172  0b000000     11
 "
     );
+}
+
+// ----- --field, --save, named table columns --------------------------------------------------
+
+/// A file of `tests/fixtures/npy_write/` (`scripts/gen_npy_write_fixtures.py`: `np.save`
+/// output).
+fn npy_fx(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/npy_write")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("memview-cli-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir.join(name)
+}
+
+#[test]
+fn view_field_picks_named_fields() {
+    // [('id', '<u4'), ('pt', [('x', '<f4'), ('y', '<f4')]), ('flags', 'u1', (3,))]
+    let rec = fx("records_nested.npy");
+    let values = |extra: &[&str]| {
+        let mut args = vec!["view", rec.as_str(), "--no-header"];
+        args.extend_from_slice(extra);
+        ok(&args)
+    };
+    // NumPy: a.tolist(), a['id'], a['pt'], a['pt']['y'], a['flags'][::-1].
+    assert_eq!(
+        values(&[]),
+        "[(1, (0.5, -0.5), [1, 2, 3]), (2, (1.5, 2.5), [4, 5, 6])]\n"
+    );
+    assert_eq!(values(&["--field", "id"]), "[1, 2]\n");
+    assert_eq!(values(&["--field", "pt"]), "[(0.5, -0.5), (1.5, 2.5)]\n");
+    assert_eq!(values(&["--field", "pt.y"]), "[-0.5, 2.5]\n");
+    assert_eq!(
+        values(&["--field", "flags", "--select", "::-1"]),
+        "[[4, 5, 6], [1, 2, 3]]\n"
+    );
+    // After --select, with the header line showing the field's own view.
+    let out = ok(&["view", &rec, "--select", "1", "--field", "pt.x"]);
+    assert!(out.lines().nth(1).unwrap().starts_with("format '"), "{out}");
+    fails(
+        &["view", &rec, "--field", "pos"],
+        2,
+        &[
+            "--field: ",
+            "has no field named 'pos'",
+            "'id', 'pt', 'flags'",
+        ],
+    );
+    fails(
+        &["view", &rec, "--field", "pt.z"],
+        2,
+        &["--field 'pt.z'", "'z'"],
+    );
+    fails(
+        &["view", &fx("i4_2d.npy"), "--field", "x"],
+        2,
+        &["has no field named 'x'"],
+    );
+}
+
+#[test]
+fn view_table_labels_named_items() {
+    // A top-level list of named items (not a T{...} record): columns by name, counted items
+    // numbered, unnamed ones by position.
+    let out = ok(&[
+        "view",
+        &fx("quantrimang.bin"),
+        "--format",
+        "<h:a:c:b:2B:c:",
+        "--as",
+        "table",
+        "--no-header",
+    ]);
+    assert_eq!(
+        out,
+        "\
+index  offset  bytes           a     b  c[0]  c[1]
+[0]         0  5155414e54  21841  b'A'    78    84
+[1]         5  52494d414e  18770  b'M'    65    78
+"
+    );
+    assert_eq!(
+        ok(&[
+            "view",
+            &fx("quantrimang.bin"),
+            "--format",
+            "<h:a:cc",
+            "--as",
+            "table",
+            "--no-header"
+        ]),
+        "\
+index  offset  bytes         a    #1    #2
+[0]         0  5155414e  21841  b'A'  b'N'
+[1]         4  5452494d  21076  b'I'  b'M'
+"
+    );
+}
+
+#[test]
+fn view_save_writes_what_np_save_writes() {
+    // base_i4.npy is np.arange(20, dtype='<i4').reshape(4, 5); sel_01.npy is np.save of
+    // base[::-1], sel_03.npy of base[::2, ::-3] (scripts/gen_npy_write_fixtures.py).
+    for (sel, expected) in [("::-1", "sel_01.npy"), ("::2, ::-3", "sel_03.npy")] {
+        let path = scratch(expected);
+        let p = path.to_string_lossy().into_owned();
+        let out = ok(&[
+            "view",
+            &npy_fx("base_i4.npy"),
+            "--select",
+            sel,
+            "--save",
+            &p,
+        ]);
+        assert!(
+            out.starts_with(&format!("saved {p}: .npy v1.0, dtype '<i4', shape (")),
+            "{out}"
+        );
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            std::fs::read(npy_fx(expected)).unwrap(),
+            "--select {sel:?}"
+        );
+    }
+    // Fortran order stays Fortran order, without a copy; a 0-d selection; quiet with --no-header.
+    let path = scratch("fortran.npy");
+    let p = path.to_string_lossy().into_owned();
+    let out = ok(&["view", &npy_fx("fortran_2d.npy"), "--save", &p]);
+    assert!(out.contains("Fortran order, 96 bytes of data"), "{out}");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        std::fs::read(npy_fx("fortran_2d.npy")).unwrap()
+    );
+    assert_eq!(
+        ok(&[
+            "view",
+            &npy_fx("base_i4.npy"),
+            "--select",
+            "1, 2",
+            "--save",
+            &p,
+            "--no-header"
+        ]),
+        ""
+    );
+    assert_eq!(ok(&["view", &p, "--no-header"]), "7\n");
+    // To stdout, for a pipe.
+    let o = run(&["view", &npy_fx("big_endian_fields.npy"), "--save", "-"]);
+    assert!(o.status.success());
+    assert_eq!(
+        o.stdout,
+        std::fs::read(npy_fx("big_endian_fields.npy")).unwrap()
+    );
+    let back = run_with(&["view", "-", "--field", "b", "--no-header"], &o.stdout);
+    assert_eq!(
+        stdout(&back),
+        ok(&[
+            "view",
+            &npy_fx("big_endian_fields.npy"),
+            "--field",
+            "b",
+            "--no-header"
+        ])
+    );
+    // Cast and field views: what memview reads back is what it printed.
+    let path = scratch("cast.npy");
+    let p = path.to_string_lossy().into_owned();
+    ok(&[
+        "view",
+        &fx("f8_16.bin"),
+        "--format",
+        "T{<d:x:<d:y:}",
+        "--select",
+        "::-2",
+        "--save",
+        &p,
+    ]);
+    assert_eq!(
+        ok(&["view", &p, "--no-header"]),
+        ok(&[
+            "view",
+            &fx("f8_16.bin"),
+            "--format",
+            "T{<d:x:<d:y:}",
+            "--select",
+            "::-2",
+            "--no-header"
+        ])
+    );
+    ok(&[
+        "view",
+        &fx("records_nested.npy"),
+        "--field",
+        "pt.y",
+        "--save",
+        &p,
+    ]);
+    assert_eq!(
+        ok(&["view", &p, "--no-header"]),
+        ok(&[
+            "view",
+            &fx("records_nested.npy"),
+            "--field",
+            "pt.y",
+            "--no-header"
+        ])
+    );
+    // What NumPy cannot hold, and a file that cannot be written.
+    fails(
+        &[
+            "view",
+            &fx("quantrimang.bin"),
+            "--format",
+            "P",
+            "--save",
+            &p,
+        ],
+        2,
+        &[
+            "cannot save the view: format 'P' has no NumPy dtype",
+            "a pointer",
+        ],
+    );
+    fails(
+        &[
+            "view",
+            &fx("quantrimang.bin"),
+            "--save",
+            "/nonexistent/dir/x.npy",
+        ],
+        1,
+        &["cannot write /nonexistent/dir/x.npy: /nonexistent/dir/x.npy: "],
+    );
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
 }

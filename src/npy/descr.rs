@@ -17,6 +17,13 @@ pub(crate) fn descr_to_format(descr: &Lit, note: &mut Option<String>) -> Result<
             out.push('}');
             Ok(out)
         }
+        // A sub-array dtype, `('<f8', (2, 3))`: what `format_to_descr` gives for `(2,3)<d`.
+        Lit::Tuple(parts) if parts.len() == 2 && !matches!(parts[0], Lit::Tuple(_)) => {
+            let mut out = String::new();
+            write_shape(&parts[1], &mut out)?;
+            out.push_str(&descr_to_format(&parts[0], note)?);
+            Ok(out)
+        }
         other => Err(NpyError::DescrNotUnderstood {
             descr: other.to_string(),
         }),
@@ -66,27 +73,7 @@ fn fields_to_format(
             return Err(NpyError::FieldNameInexpressible { name });
         }
         if let Some(shape) = shape {
-            let dims = match shape {
-                Lit::Tuple(d) => d.as_slice(),
-                Lit::Int(_) => std::slice::from_ref(shape),
-                other => {
-                    return Err(NpyError::SubarrayShapeInvalid {
-                        shape: other.to_string(),
-                    })
-                }
-            };
-            let dims: Vec<String> = dims
-                .iter()
-                .map(|d| match d {
-                    Lit::Int(n) if *n >= 0 => Ok(n.to_string()),
-                    other => Err(NpyError::SubarrayDimensionInvalid {
-                        dim: other.to_string(),
-                    }),
-                })
-                .collect::<Result<_, _>>()?;
-            if !dims.is_empty() {
-                let _ = write!(out, "({})", dims.join(","));
-            }
+            write_shape(shape, out)?;
         }
         match ty {
             Lit::Str(t) => {
@@ -116,6 +103,33 @@ fn fields_to_format(
         if !name.is_empty() {
             let _ = write!(out, ":{name}:");
         }
+    }
+    Ok(())
+}
+
+/// Append the PEP 3118 shape `(2,3)` of a sub-array shape literal (`(2, 3)`, `(2,)`, `2`);
+/// nothing for `()`.
+fn write_shape(shape: &Lit, out: &mut String) -> Result<(), NpyError> {
+    let dims = match shape {
+        Lit::Tuple(d) => d.as_slice(),
+        Lit::Int(_) => std::slice::from_ref(shape),
+        other => {
+            return Err(NpyError::SubarrayShapeInvalid {
+                shape: other.to_string(),
+            })
+        }
+    };
+    let dims: Vec<String> = dims
+        .iter()
+        .map(|d| match d {
+            Lit::Int(n) if *n >= 0 => Ok(n.to_string()),
+            other => Err(NpyError::SubarrayDimensionInvalid {
+                dim: other.to_string(),
+            }),
+        })
+        .collect::<Result<_, _>>()?;
+    if !dims.is_empty() {
+        let _ = write!(out, "({})", dims.join(","));
     }
     Ok(())
 }
@@ -192,7 +206,8 @@ pub(crate) fn typestr_to_format(t: &str, note: &mut Option<String>) -> Result<St
         }
         _ => return Err(unsupported()),
     };
-    let one_byte = matches!(kind, 'b' | 'S' | 'a' | 'V') || size == Some(1);
+    // `U`'s size counts characters of 4 bytes: `'>U1'` keeps its byte order.
+    let one_byte = matches!(kind, 'b' | 'S' | 'a' | 'V') || (size == Some(1) && kind != 'U');
     let prefix = match order {
         '<' if !one_byte => "<",
         '>' if !one_byte => ">",

@@ -1,6 +1,7 @@
 //! [`NpyError`]: why a `.npy` file could not be read, naming the bytes, keys and dtypes involved.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 use crate::format::FormatError;
 use crate::value::LiteralError;
@@ -196,6 +197,89 @@ pub enum NpyError {
     /// The data's view could not be made (an item size of 0 as for `'|S0'`, a shape whose
     /// strides overflow `isize`, more than 64 dimensions).
     View(ViewError),
+    /// Writing: the view's format has no NumPy dtype (`P`, `&i`, `X{}`, `O`, `p`, `u`, `0s`),
+    /// so it cannot be written as `.npy`.
+    DtypeUnrepresentable {
+        /// The view's format text.
+        format: String,
+        /// The field holding the item, as a dotted path of NumPy field names (`inner.p`,
+        /// `f1`), or `None` when the whole format is that item.
+        field: Option<String>,
+        /// Its type code (`"P"`, `"&"`, `"X{}"`, `"O"`, `"p"`, `"u"`, `"s"`, `"w"`).
+        code: String,
+        /// Why NumPy has no dtype for it.
+        reason: &'static str,
+    },
+    /// Writing: the header would be longer than the 4 GiB a `.npy` header length can say
+    /// (a struct with hundreds of millions of fields).
+    HeaderTooLong {
+        /// The header's length in bytes, before padding.
+        len: usize,
+    },
+    /// Reading or writing a file or stream failed.
+    Io {
+        /// The file, when there is one.
+        path: Option<PathBuf>,
+        /// What kind of failure (`NotFound`, `UnexpectedEof`, ...).
+        kind: std::io::ErrorKind,
+        /// The operating system's message.
+        message: String,
+    },
+    /// [`NpyArray::view_mut`](super::NpyArray::view_mut) of an array that is memory-mapped
+    /// read-only ([`load`](super::load)).
+    ReadOnly,
+    /// A `.npz` archive could not be read or written as a zip file.
+    Zip {
+        /// The zip library's message.
+        message: String,
+    },
+    /// A `.npz` archive has no array of this name.
+    NpzNameMissing {
+        /// The name asked for (without `.npy`).
+        name: String,
+        /// The names the archive has.
+        available: Vec<String>,
+    },
+    /// Writing a `.npz`: this name was given to an array already (`np.savez` refuses
+    /// `savez(f, a, arr_0=b)` the same way).
+    NpzNameDuplicate {
+        /// The name (without `.npy`).
+        name: String,
+    },
+    /// A member of a `.npz` archive is not a readable `.npy` file.
+    NpzMember {
+        /// The member's array name (without `.npy`).
+        name: String,
+        /// Why it could not be read.
+        error: Box<NpyError>,
+    },
+}
+
+impl NpyError {
+    /// An I/O error, with the path of the file when there is one.
+    pub(crate) fn io(path: Option<&Path>, e: &std::io::Error) -> NpyError {
+        NpyError::Io {
+            path: path.map(Path::to_path_buf),
+            kind: e.kind(),
+            message: e.to_string(),
+        }
+    }
+
+    /// The same error, naming `path` if it is an I/O error that names no file yet.
+    pub(crate) fn with_path(self, path: &Path) -> NpyError {
+        match self {
+            NpyError::Io {
+                path: None,
+                kind,
+                message,
+            } => NpyError::Io {
+                path: Some(path.to_path_buf()),
+                kind,
+                message,
+            },
+            other => other,
+        }
+    }
 }
 
 /// Python's repr of a shape: `()`, `(3,)`, `(3, 4)`.
@@ -335,6 +419,61 @@ impl fmt::Display for NpyError {
                 )
             }
             NpyError::View(e) => write!(f, "cannot view the .npy data: {e}"),
+            NpyError::DtypeUnrepresentable {
+                format,
+                field,
+                code,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "format {} has no NumPy dtype, so it cannot be written as .npy: ",
+                    crate::Value::Str(format.clone())
+                )?;
+                if let Some(field) = field {
+                    write!(f, "field {} is ", crate::Value::Str(field.clone()))?;
+                }
+                write!(f, "{}, {reason}", crate::Value::Str(code.clone()))
+            }
+            NpyError::HeaderTooLong { len } => write!(
+                f,
+                "the .npy header would be {len} bytes, more than a header length can say (4 GiB)"
+            ),
+            NpyError::Io {
+                path,
+                kind: _,
+                message,
+            } => match path {
+                Some(p) => write!(f, "{}: {message}", p.display()),
+                None => write!(f, "I/O error: {message}"),
+            },
+            NpyError::ReadOnly => f.write_str(
+                "the array is memory-mapped read-only (npy::load); \
+                 npy::load_mut or npy::from_bytes give a writable copy",
+            ),
+            NpyError::Zip { message } => write!(f, "not a readable .npz (zip) archive: {message}"),
+            NpyError::NpzNameMissing { name, available } => {
+                let names: Vec<String> = available
+                    .iter()
+                    .map(|n| crate::Value::Str(n.clone()).to_string())
+                    .collect();
+                write!(
+                    f,
+                    "the .npz archive has no array {}; it has [{}]",
+                    crate::Value::Str(name.clone()),
+                    names.join(", ")
+                )
+            }
+            NpyError::NpzNameDuplicate { name } => write!(
+                f,
+                "the .npz archive already has an array {}",
+                crate::Value::Str(name.clone())
+            ),
+            NpyError::NpzMember { name, error } => write!(
+                f,
+                "array {} of the .npz archive: {error}",
+                crate::Value::Str(name.clone())
+            ),
         }
     }
 }
@@ -347,6 +486,7 @@ impl std::error::Error for NpyError {
             NpyError::HeaderNotLiteral { error, .. } => std::error::Error::source(error),
             NpyError::FormatUnreadable { error, .. } => std::error::Error::source(error.as_ref()),
             NpyError::View(e) => std::error::Error::source(e),
+            NpyError::NpzMember { error, .. } => std::error::Error::source(error.as_ref()),
             _ => None,
         }
     }

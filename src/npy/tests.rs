@@ -210,6 +210,9 @@ fn simple_dtypes() {
         ("'|a2'", "2s"),
         ("'|V4'", "4s"),
         ("'<U3'", "<3w"),
+        // One character is 4 bytes: the byte order stays.
+        ("'>U1'", ">1w"),
+        ("'<U1'", "<1w"),
         ("'=i4'", "=i"),
         ("'i4'", "=i"),
     ] {
