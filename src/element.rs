@@ -716,7 +716,11 @@ impl fmt::Display for ElementError {
                 align,
             } => write!(
                 f,
-                "the first element's address is {remainder} mod {align}; {element} needs alignment {align}"
+                "the first element's address is {remainder} mod {align}, and {element} needs \
+                 alignment {align}: typed::<{element}>() reads the data in place at any \
+                 alignment, to_array::<{element}>() copies it into an aligned array, and for a \
+                 .npy file npy::load_mut, npy::from_bytes or unsafe npy::load keep the data \
+                 aligned (a Vec<u8> from std::fs::read promises none)"
             ),
             ElementError::StrideNotMultiple {
                 axis,

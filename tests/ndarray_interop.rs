@@ -284,7 +284,10 @@ fn misaligned_base_refused_with_address_mod_align() {
     );
     assert_eq!(
         err.to_string(),
-        "the first element's address is 1 mod 8; f64 needs alignment 8"
+        "the first element's address is 1 mod 8, and f64 needs alignment 8: typed::<f64>() \
+         reads the data in place at any alignment, to_array::<f64>() copies it into an aligned \
+         array, and for a .npy file npy::load_mut, npy::from_bytes or unsafe npy::load keep \
+         the data aligned (a Vec<u8> from std::fs::read promises none)"
     );
     // The copying path.
     assert_eq!(view.to_array::<f64>().unwrap(), c.expected_f64());
