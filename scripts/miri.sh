@@ -59,12 +59,21 @@ lib_filters_ci=(ffi:: view::api_tests::oracle view::api_tests::writing
 # casts, writes); the stride walks are byte-order-free and covered on the host.
 lib_filters_ci_be=(ffi:: view::api_tests::oracle view::api_tests::writing
                    view::flags ndarray::tests)
-# Integration tests (each a separate binary).
+# Integration tests (each a separate binary), as `binary` or `binary:name-filter`.
 # (suboffsets: PIL views, which follow pointers: the one place raw addresses are read.)
-tests_full=(hostile properties fuzz_regressions suboffsets ndarray_interop view_examples)
+tests_full=(hostile properties fuzz_regressions suboffsets ndarray_interop view_examples convert
+            npy_write)
 # suboffsets' fixture sweep takes over 10 minutes under Miri, so CI runs only the lib's
-# ffi::indirect_tests for the pointer-following code.
-tests_ci=(hostile properties)
+# ffi::indirect_tests for the pointer-following code. The ndarray_interop samples are the
+# spans of borrowed views with gaps (two interleaved ArrayViewMuts written at once) and the
+# zero-copy refusals; convert exercises the raw zip walker.
+tests_ci=(hostile properties ndarray_interop:interleaved ndarray_interop:from_array
+          convert:broadcast_strided)
+# A second pass under tree borrows (host only, CI and full mode): the spans of borrowed views,
+# whose gaps other views may be writing, are where the two aliasing models could disagree.
+lib_filters_tree=(ndarray::tests view::copy ffi::tests)
+tests_tree=(ndarray_interop:interleaved ndarray_interop:from_array properties:borrowed
+            properties:owned)
 
 if [ "$mode" = ci ]; then
   lib_filters=("${lib_filters_ci[@]}")
@@ -77,6 +86,27 @@ fi
 run() {
   echo "+ $*"
   "$@"
+}
+
+# run_tests [cargo args] -- entry...: each entry `binary` or `binary:filter`, one cargo call per
+# entry that has a filter and one for all plain binaries.
+run_tests() {
+  local cargo_args=() plain=() rc=0 entry
+  while [ "$#" -gt 0 ] && [ "$1" != -- ]; do cargo_args+=("$1"); shift; done
+  shift
+  for entry in "$@"; do
+    local bin="${entry%%:*}"
+    [ -f "tests/$bin.rs" ] || continue
+    if [ "$entry" = "$bin" ]; then
+      plain+=(--test "$bin")
+    else
+      run cargo +nightly miri test -p memview "${cargo_args[@]}" --test "$bin" -- "${entry#*:}" || rc=1
+    fi
+  done
+  if [ "${#plain[@]}" -gt 0 ]; then
+    run cargo +nightly miri test -p memview "${cargo_args[@]}" "${plain[@]}" || rc=1
+  fi
+  return "$rc"
 }
 
 status=0
@@ -101,22 +131,17 @@ for target in "${targets[@]}"; do
   fi
   echo "=== miri on $label, $mode mode"
   start=$SECONDS
-  test_args=()
-  for t in "${tests[@]}"; do
-    if [ -f "tests/$t.rs" ]; then
-      test_args+=(--test "$t")
-    fi
-  done
   # The library package only: the CLI (its own package) has no unsafe of ours worth Miri's time.
   if ! run cargo +nightly miri test -p memview "${target_args[@]}" --lib -- \
       "${filters[@]}"; then
     status=1
   fi
-  if [ "${#test_args[@]}" -gt 0 ]; then
-    if ! run cargo +nightly miri test -p memview "${target_args[@]}" \
-        "${test_args[@]}"; then
-      status=1
-    fi
+  run_tests "${target_args[@]}" -- "${tests[@]}" || status=1
+  if [ "$target" = host ]; then
+    echo "=== tree borrows on $label"
+    MIRIFLAGS="$MIRIFLAGS -Zmiri-tree-borrows" run cargo +nightly miri test -p memview --lib \
+      -- "${lib_filters_tree[@]}" || status=1
+    MIRIFLAGS="$MIRIFLAGS -Zmiri-tree-borrows" run_tests -- "${tests_tree[@]}" || status=1
   fi
   echo "=== $label: $((SECONDS - start)) s"
 done
