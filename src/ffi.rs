@@ -453,8 +453,8 @@ impl Described {
         Geometry {
             offset: 0,
             itemsize,
-            shape: self.shape[..axes].to_vec(),
-            strides: self.strides[..axes].to_vec(),
+            shape: self.shape[..axes].into(),
+            strides: self.strides[..axes].into(),
             indirect: None,
         }
     }

@@ -305,8 +305,8 @@ impl<S: Storage> ViewBase<S> {
             format.layout().single_scalar(),
             self.itemsize(),
         )?;
-        let raw: RawView<Shared<'l>> = self.raw().lend();
-        raw.array_view::<T>()
+        self.raw()
+            .array_view::<T>()
             .map_err(|r| refusal::<T>(r, self.itemsize(), self.shape()))
     }
 

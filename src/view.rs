@@ -146,7 +146,7 @@ pub use flags::{BufferFlags, BufferInfo};
 pub use raw::{Exclusive, Lend, Shared, Storage, MAX_NDIM};
 pub use select::{adjust_slice, parse_subscript, SliceArg};
 
-pub(crate) use raw::{Geometry, Indirect, RawView};
+pub(crate) use raw::{Derivation, Geometry, Indirect, RawView};
 
 /// The order in which `to_bytes` lays out the elements (CPython's `tobytes(order)`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -210,7 +210,7 @@ pub(crate) fn geometry_for(
         return Err(ViewError::TooManyDimensions { ndim: shape.len() });
     }
     let strides = match strides {
-        Some(strides) => strides.to_vec(),
+        Some(strides) => strides.into(),
         None => Geometry::c_strides(shape, itemsize).ok_or_else(|| ViewError::SizeOverflow {
             shape: shape.to_vec(),
             itemsize,
@@ -219,7 +219,7 @@ pub(crate) fn geometry_for(
     Ok(Geometry {
         offset,
         itemsize,
-        shape: shape.to_vec(),
+        shape: shape.into(),
         strides,
         indirect: None,
     })
@@ -312,8 +312,8 @@ impl<S: Storage> ViewBase<S> {
         let geom = Geometry {
             offset: 0,
             itemsize: 1,
-            shape: vec![len],
-            strides: vec![1],
+            shape: [len].into(),
+            strides: [1].into(),
             indirect: None,
         };
         match RawView::new(store, geom) {
@@ -567,7 +567,7 @@ impl<S: Storage> ViewBase<S> {
         S: Lend<'s, 'l>,
     {
         let plan = select::plan(self.raw.geom(), args)?;
-        Ok(self.shared_with(self.raw.lend().select(&plan)?))
+        Ok(self.shared_with(self.raw.lend_derived(Derivation::Select(&plan))?))
     }
 
     /// The view with its axes reversed (NumPy's `.T`).
@@ -575,7 +575,11 @@ impl<S: Storage> ViewBase<S> {
     where
         S: Lend<'s, 'l>,
     {
-        self.shared_with(self.raw.lend().transposed())
+        match self.raw.lend_derived(Derivation::Transpose) {
+            Ok(raw) => self.shared_with(raw),
+            // Reversing the axes of a valid view always gives a valid view.
+            Err(e) => unreachable!("transpose of a valid view: {e}"),
+        }
     }
 
     /// The view with axis `k` of the result taken from axis `axes[k]` (NumPy's `transpose(axes)`).
@@ -583,7 +587,7 @@ impl<S: Storage> ViewBase<S> {
     where
         S: Lend<'s, 'l>,
     {
-        Ok(self.shared_with(self.raw.lend().permute(axes)?))
+        Ok(self.shared_with(self.raw.lend_derived(Derivation::Permute(axes))?))
     }
 
     /// The same elements in a new shape; the view must be C-contiguous.
@@ -592,7 +596,7 @@ impl<S: Storage> ViewBase<S> {
         S: Lend<'s, 'l>,
     {
         let geom = select::reshape(self.raw.geom(), shape)?;
-        Ok(self.shared_with(self.raw.lend().regeometry(geom)?))
+        Ok(self.shared_with(self.raw.lend_derived(Derivation::Regeometry(&geom))?))
     }
 
     /// NumPy's `np.broadcast_to(view, shape)`: the same elements repeated to `shape` with
@@ -611,7 +615,7 @@ impl<S: Storage> ViewBase<S> {
     where
         S: Lend<'s, 'l>,
     {
-        Ok(self.shared_with(self.raw.lend().broadcast_to(shape)?))
+        Ok(self.shared_with(self.raw.lend_derived(Derivation::Broadcast(shape))?))
     }
 
     /// `memoryview.cast(format, shape)`: reinterpret the bytes of a C-contiguous view as items
@@ -639,7 +643,7 @@ impl<S: Storage> ViewBase<S> {
         let format = format.into();
         let geom = select::cast(self.raw.geom(), format.itemsize(), shape)?;
         Ok(ViewBase {
-            raw: self.raw.lend().regeometry(geom)?,
+            raw: self.raw.lend_derived(Derivation::Regeometry(&geom))?,
             format,
         })
     }
@@ -774,7 +778,7 @@ impl<'a> ViewBase<Exclusive<'a>> {
         let plan = select::plan(self.raw.geom(), args)?;
         let format = self.format.clone();
         Ok(ViewBase {
-            raw: self.raw.reborrow().select(&plan)?,
+            raw: self.raw.reborrow_derived(Derivation::Select(&plan))?,
             format,
         })
     }
@@ -783,7 +787,7 @@ impl<'a> ViewBase<Exclusive<'a>> {
     pub fn permute_axes_mut(&mut self, axes: &[usize]) -> Result<MemoryViewMut<'_>, ViewError> {
         let format = self.format.clone();
         Ok(ViewBase {
-            raw: self.raw.reborrow().permute(axes)?,
+            raw: self.raw.reborrow_derived(Derivation::Permute(axes))?,
             format,
         })
     }
@@ -791,9 +795,10 @@ impl<'a> ViewBase<Exclusive<'a>> {
     /// [`transpose`](ViewBase::transpose), writable.
     pub fn transpose_mut(&mut self) -> MemoryViewMut<'_> {
         let format = self.format.clone();
-        ViewBase {
-            raw: self.raw.reborrow().transposed(),
-            format,
+        match self.raw.reborrow_derived(Derivation::Transpose) {
+            Ok(raw) => ViewBase { raw, format },
+            // Reversing the axes of a valid view always gives a valid view.
+            Err(e) => unreachable!("transpose of a valid view: {e}"),
         }
     }
 
@@ -802,7 +807,7 @@ impl<'a> ViewBase<Exclusive<'a>> {
         let geom = select::reshape(self.raw.geom(), shape)?;
         let format = self.format.clone();
         Ok(ViewBase {
-            raw: self.raw.reborrow().regeometry(geom)?,
+            raw: self.raw.reborrow_derived(Derivation::Regeometry(&geom))?,
             format,
         })
     }
@@ -816,7 +821,7 @@ impl<'a> ViewBase<Exclusive<'a>> {
         let format = Arc::new(Format::parse(format)?);
         let geom = select::cast(self.raw.geom(), format.itemsize(), shape)?;
         Ok(ViewBase {
-            raw: self.raw.reborrow().regeometry(geom)?,
+            raw: self.raw.reborrow_derived(Derivation::Regeometry(&geom))?,
             format,
         })
     }

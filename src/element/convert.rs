@@ -4,7 +4,7 @@
 use crate::codec::{self, LongParts};
 use crate::format::{Format, Scalar, ScalarKind};
 use crate::value::Value;
-use crate::view::raw::{Exclusive, RawView, Shared, Storage};
+use crate::view::raw::{Derivation, Exclusive, RawView, Shared, Storage};
 use crate::view::{MemoryViewMut, Order, ViewBase, ViewError};
 
 use super::sealed::Sealed;
@@ -472,7 +472,7 @@ impl<S: Storage> ViewBase<S> {
         if fortran {
             // The F-order bytes of this view are the C-order bytes of its transpose.
             shape.reverse();
-            src = self.raw().shared().transposed();
+            src = self.raw().shared().lend_derived(Derivation::Transpose)?;
             dst = MemoryViewMut::from_format(&mut out, format, None, &shape, None, 0)?;
         } else {
             src = self.raw().shared();
@@ -523,7 +523,10 @@ impl<'a> ViewBase<Exclusive<'a>> {
         src: &ViewBase<S>,
     ) -> Result<(), ElementError> {
         let shape = self.shape().to_vec();
-        let src_raw = src.raw().shared().broadcast_to(&shape)?;
+        let src_raw = src
+            .raw()
+            .shared()
+            .lend_derived(Derivation::Broadcast(&shape))?;
         convert_into(self, &src_raw, src.format())
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::format::{Field, FieldType, Format};
 
 use super::error::ViewError;
-use super::raw::{Exclusive, Lend, Storage};
+use super::raw::{Derivation, Exclusive, Lend, Storage};
 use super::{MemoryView, MemoryViewMut, ViewBase};
 
 /// The record's fields and the offset they are relative to: the fields of a single top-level
@@ -31,6 +31,18 @@ struct FieldPart {
     itemsize: usize,
     shape: Vec<usize>,
     strides: Vec<isize>,
+}
+
+impl FieldPart {
+    /// The raw derivation that views this part of each element.
+    fn derivation(&self) -> Derivation<'_> {
+        Derivation::Project {
+            offset: self.offset,
+            itemsize: self.itemsize,
+            shape: &self.shape,
+            strides: &self.strides,
+        }
+    }
 }
 
 fn field_part(format: &Format, name: &str) -> Result<FieldPart, ViewError> {
@@ -99,10 +111,7 @@ impl<S: Storage> ViewBase<S> {
         S: Lend<'s, 'l>,
     {
         let part = field_part(self.format(), name)?;
-        let raw =
-            self.raw()
-                .lend()
-                .project(part.offset, part.itemsize, &part.shape, &part.strides)?;
+        let raw = self.raw().lend_derived(part.derivation())?;
         Ok(ViewBase::from_raw(raw, part.format))
     }
 }
@@ -114,12 +123,7 @@ impl<'a> ViewBase<Exclusive<'a>> {
     /// As [`field`](ViewBase::field).
     pub fn field_mut(&mut self, name: &str) -> Result<MemoryViewMut<'_>, ViewError> {
         let part = field_part(self.format(), name)?;
-        let raw = self.raw_mut().reborrow().project(
-            part.offset,
-            part.itemsize,
-            &part.shape,
-            &part.strides,
-        )?;
+        let raw = self.raw_mut().reborrow_derived(part.derivation())?;
         Ok(ViewBase::from_raw(raw, part.format))
     }
 }

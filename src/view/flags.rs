@@ -174,8 +174,8 @@ pub(crate) fn request(
         readonly,
         ndim,
         format,
-        shape,
-        strides,
+        shape: shape.map(|s| s.to_vec()),
+        strides: strides.map(|s| s.to_vec()),
         suboffsets,
     })
 }
@@ -220,8 +220,8 @@ mod tests {
         Geometry {
             offset: 0,
             itemsize,
-            shape: shape.to_vec(),
-            strides: strides.to_vec(),
+            shape: shape.into(),
+            strides: strides.into(),
             indirect: None,
         }
     }

@@ -103,6 +103,7 @@
 //! [`array`](self::array).
 
 pub(crate) mod array;
+mod axes;
 pub(crate) mod copy;
 mod geometry;
 
@@ -113,6 +114,7 @@ use std::ptr::{self, NonNull};
 use super::error::ViewError;
 use sealed::Sealed as _;
 
+pub(crate) use axes::Axes;
 pub use geometry::MAX_NDIM;
 pub(crate) use geometry::{reversed, AxisOp, Geometry, Indirect};
 
@@ -379,6 +381,33 @@ pub(crate) struct RawView<S> {
     geom: Geometry,
 }
 
+/// A view derived from another over the same bytes ([`RawView::lend_derived`],
+/// [`RawView::reborrow_derived`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Derivation<'p> {
+    /// A selection plan ([`Geometry::select`]).
+    Select(&'p [AxisOp]),
+    /// An axis permutation ([`Geometry::permuted`]).
+    Permute(&'p [usize]),
+    /// The axes reversed.
+    Transpose,
+    /// NumPy's `broadcast_to` ([`Geometry::broadcast_to`]).
+    Broadcast(&'p [usize]),
+    /// A part of each element ([`Geometry::project`]).
+    Project {
+        /// Offset of the part inside the item.
+        offset: usize,
+        /// Size of one element of the part.
+        itemsize: usize,
+        /// A sub-array's shape.
+        shape: &'p [usize],
+        /// A sub-array's strides.
+        strides: &'p [isize],
+    },
+    /// A new direct geometry of the same bytes (reshape, cast).
+    Regeometry(&'p Geometry),
+}
+
 impl<S: Storage> RawView<S> {
     /// Validate a direct `geom` against the storage (invariants 1–6), then wrap them. An
     /// indirect geometry is refused: only [`Self::new_indirect`] and selections make those.
@@ -420,25 +449,6 @@ impl<S: Storage> RawView<S> {
     unsafe fn new_unchecked(store: S, geom: Geometry) -> Self {
         debug_assert_eq!(geom.validate(store.parts().1), Ok(()));
         RawView { store, geom }
-    }
-
-    /// A view with a geometry derived from this one's: validated, and for elements-only
-    /// storage also required to reach a subset of this view's reached bytes (`subset`).
-    ///
-    /// # Safety
-    ///
-    /// `geom` comes from this view's geometry by [`Geometry::select`] or
-    /// [`Geometry::permuted`] (so it reaches a subset of its addresses and 7c carries over),
-    /// or it is direct and `subset` is true.
-    unsafe fn derive(self, geom: Geometry, subset: bool) -> Result<Self, ViewError> {
-        let (_, len, whole) = self.store.parts();
-        if !whole && !subset {
-            return Err(ViewError::BufferNotBorrowed { span: len });
-        }
-        geom.validate(len)?;
-        // SAFETY: 1–6, 7a, 7b were just checked; 7c holds by this function's contract, and so
-        // does 8b (a subset of the reached bytes) when the storage is elements-only.
-        Ok(unsafe { Self::new_unchecked(self.store, geom) })
     }
 
     /// The geometry (proven valid for the storage).
@@ -490,67 +500,89 @@ impl<S: Storage> RawView<S> {
         unsafe { RawView::new_unchecked(self.store.lend(), self.geom.clone()) }
     }
 
-    /// A selection of this view (see [`Geometry::select`]).
-    pub(crate) fn select(self, plan: &[AxisOp]) -> Result<Self, ViewError> {
-        let geom = self.geom.select(plan)?;
-        // SAFETY: `geom` comes from `Geometry::select` of this view's geometry.
-        unsafe { self.derive(geom, true) }
+    /// The geometry a derivation gives, whether it reaches a subset of this view's reached
+    /// bytes (so that elements-only storage may take it), and whether it is valid by
+    /// construction (so that it need not be validated again).
+    fn derived_geometry(&self, d: Derivation<'_>) -> Result<(Geometry, bool, bool), ViewError> {
+        let g = &self.geom;
+        Ok(match d {
+            // A selection or permutation reaches a subset of the addresses (point 7's
+            // argument, and 8b). Valid by construction: a kept axis of extent >= 2 steps
+            // `stride * step` with `|step| * (len - 1) <= n - 1`, which cannot overflow; and
+            // every partial sum of the new geometry, added to its offset, is a full position
+            // of this view (the axes left out sit at their slice's start), so inside
+            // `lo ..= hi` (5); the element count does not grow (3); `select` checks the
+            // dimension count (1) and the offset (4).
+            Derivation::Select(plan) => (g.select(plan)?, true, true),
+            Derivation::Permute(axes) => (g.permuted(axes)?, true, true),
+            // Reversing shape, strides and levels together permutes the terms of the sums in
+            // 3, 5 and 7 and keeps 1, 2, 4 and 6: the same addresses.
+            Derivation::Transpose => (reversed(g), true, true),
+            // Every position of a broadcast is a position of this (direct) view, but the
+            // element count may grow past `isize` (3): validated.
+            Derivation::Broadcast(shape) => (g.broadcast_to(shape)?, true, false),
+            // Each new element lies inside an old one (checked by `project`), so the corner
+            // sums stay in `lo ..= hi` and `hi' + itemsize' <= hi + itemsize` (5), and the new
+            // byte count is at most the old one (3).
+            Derivation::Project {
+                offset,
+                itemsize,
+                shape,
+                strides,
+            } => (g.project(offset, itemsize, shape, strides)?, true, true),
+            // A reshape or cast: the same bytes when `same_bytes` says so; any other direct
+            // geometry is taken only by whole-buffer storage.
+            Derivation::Regeometry(geom) => {
+                let geom = geom.clone();
+                if let Some(ind) = &geom.indirect {
+                    return Err(ViewError::SuboffsetsInvalid {
+                        suboffsets: ind.suboffsets.clone(),
+                    });
+                }
+                let same = g.same_bytes(&geom);
+                (geom, same, false)
+            }
+        })
     }
 
-    /// This view with its axes permuted (see [`Geometry::permuted`]).
-    pub(crate) fn permute(self, axes: &[usize]) -> Result<Self, ViewError> {
-        let geom = self.geom.permuted(axes)?;
-        // SAFETY: `geom` comes from `Geometry::permuted` of this view's geometry.
-        unsafe { self.derive(geom, true) }
-    }
-
-    /// The same bytes with the axes in reverse order (NumPy's `.T`).
-    pub(crate) fn transposed(self) -> Self {
-        let geom = reversed(&self.geom);
-        // SAFETY: reversing shape, strides and levels together permutes the terms of the sums
-        // in 3, 5 and 7 and keeps 1, 2, 4 and 6, so the same addresses are reached (8 too).
-        unsafe { Self::new_unchecked(self.store, geom) }
-    }
-
-    /// This view repeated to `shape` (NumPy's `broadcast_to`, see
-    /// [`Geometry::broadcast_to`]): the same elements, some visited more than once.
-    pub(crate) fn broadcast_to(self, shape: &[usize]) -> Result<Self, ViewError> {
-        let geom = self.geom.broadcast_to(shape)?;
-        // SAFETY: `geom` is direct and every position it reaches is a position of this
-        // (direct) view's, so it reaches a subset of its reached bytes.
-        unsafe { self.derive(geom, true) }
-    }
-
-    /// The same bytes under a new geometry that reaches exactly them (reshape and cast of a
-    /// C-contiguous view; see [`Geometry::same_bytes`]), or any valid direct geometry when the
-    /// whole buffer is borrowed.
-    pub(crate) fn regeometry(self, geom: Geometry) -> Result<Self, ViewError> {
-        if geom.indirect.is_some() {
-            return Err(ViewError::SuboffsetsInvalid {
-                suboffsets: geom.indirect.map(|i| i.suboffsets).unwrap_or_default(),
-            });
+    /// Wrap `store` (the same bytes as this view's, lent or reborrowed) and a derived `geom`:
+    /// validated unless `valid` (valid by construction), and for elements-only storage only
+    /// when `subset` holds.
+    ///
+    /// # Safety
+    ///
+    /// `store` borrows the same bytes as `self.store`, as `lend` or `reborrow` give them, and
+    /// `(geom, subset, valid)` came from [`Self::derived_geometry`] of this view.
+    unsafe fn wrap_derived<T: Storage>(
+        store: T,
+        (geom, subset, valid): (Geometry, bool, bool),
+    ) -> Result<RawView<T>, ViewError> {
+        let (_, len, whole) = store.parts();
+        if !whole && !subset {
+            return Err(ViewError::BufferNotBorrowed { span: len });
         }
-        let same = self.geom.same_bytes(&geom);
-        // SAFETY: `geom` is direct; for elements-only storage it is taken only when it reaches
-        // the same bytes as this view.
-        unsafe { self.derive(geom, same) }
+        if !valid {
+            geom.validate(len)?;
+        }
+        // SAFETY: 1–6, 7a, 7b were just checked, or hold by construction (`valid`, argued in
+        // `derived_geometry`, and re-checked in debug builds by `new_unchecked`); 7c carries
+        // over from this view (every derivation but `Regeometry` reaches a subset of its
+        // addresses, and `Regeometry` is direct); 8b holds when the storage is elements-only
+        // because then `subset` holds.
+        Ok(unsafe { RawView::new_unchecked(store, geom) })
     }
 
-    /// A part of every element as the elements of a new view (see [`Geometry::project`]):
-    /// each new element lies inside an old one.
-    pub(crate) fn project(
-        self,
-        field_offset: usize,
-        itemsize: usize,
-        sub_shape: &[usize],
-        sub_strides: &[isize],
-    ) -> Result<Self, ViewError> {
-        let geom = self
-            .geom
-            .project(field_offset, itemsize, sub_shape, sub_strides)?;
-        // SAFETY: `geom` is direct and every element it reaches lies inside an element of this
-        // (direct) view, checked by `project`: a subset of the reached bytes.
-        unsafe { self.derive(geom, true) }
+    /// A shared view derived from this one (a selection, transpose, cast, field...), for `'l`.
+    pub(crate) fn lend_derived<'s, 'l>(
+        &'s self,
+        d: Derivation<'_>,
+    ) -> Result<RawView<Shared<'l>>, ViewError>
+    where
+        S: Lend<'s, 'l>,
+    {
+        let derived = self.derived_geometry(d)?;
+        // SAFETY: `lend` gives the same bytes, shared for `'l`; the geometry is derived here.
+        unsafe { Self::wrap_derived(self.store.lend(), derived) }
     }
 
     /// For a non-empty indirect view whose first dereferences come before any axis's stride
@@ -581,9 +613,11 @@ impl<S: Storage> RawView<S> {
             p = q.wrapping_offset(ind.suboffsets[done]);
             done += 1;
         }
-        let indirect = (done < ind.suboffsets.len()).then(|| Indirect {
-            level: ind.level.iter().map(|&l| l.saturating_sub(done)).collect(),
-            suboffsets: ind.suboffsets[done..].to_vec(),
+        let indirect = (done < ind.suboffsets.len()).then(|| {
+            Box::new(Indirect {
+                level: ind.level.iter().map(|&l| l.saturating_sub(done)).collect(),
+                suboffsets: ind.suboffsets[done..].to_vec(),
+            })
         });
         let geom = Geometry {
             offset: 0,
@@ -704,6 +738,18 @@ impl<'a> RawView<Exclusive<'a>> {
         let RawView { store, geom } = self;
         // SAFETY: same bytes, now only shared, for the same lifetime, and the same geometry.
         unsafe { RawView::new_unchecked(store.into_shared(), geom) }
+    }
+
+    /// A writable view derived from this one (a selection, transpose, cast, field...),
+    /// borrowing `self`.
+    pub(crate) fn reborrow_derived(
+        &mut self,
+        d: Derivation<'_>,
+    ) -> Result<RawView<Exclusive<'_>>, ViewError> {
+        let derived = self.derived_geometry(d)?;
+        // SAFETY: `reborrow` gives the same bytes, exclusive for the borrow of `self`; the
+        // geometry is derived here.
+        unsafe { Self::wrap_derived(self.store.reborrow(), derived) }
     }
 
     /// A writable view of the same bytes and geometry, borrowing `self`.
@@ -1021,8 +1067,8 @@ impl Odometer {
 #[derive(Clone, Debug)]
 struct Cursor {
     /// `(extent, stride)` of the walked axes, outermost first.
-    axes: Vec<(usize, isize)>,
-    index: Vec<usize>,
+    axes: Axes<(usize, isize)>,
+    index: Axes<usize>,
     /// The position of the current row's start.
     row: isize,
     /// The next position in the current row and the elements left in it.
@@ -1034,7 +1080,7 @@ struct Cursor {
 
 impl Cursor {
     fn new(g: &Geometry, fortran: bool) -> Cursor {
-        let mut axes: Vec<(usize, isize)> = g
+        let mut axes: Axes<(usize, isize)> = g
             .shape
             .iter()
             .copied()
@@ -1054,7 +1100,7 @@ impl Cursor {
             None => total,
         };
         Cursor {
-            index: vec![0; axes.len()],
+            index: Axes::repeat(0, axes.len()),
             axes,
             row: g.offset as isize,
             pos: g.offset as isize,
@@ -1130,8 +1176,8 @@ impl Cursor {
 #[derive(Clone, Debug)]
 struct Offsets {
     /// `(extent, stride)` of the walked axes, innermost first.
-    axes: Vec<(usize, isize)>,
-    counters: Vec<usize>,
+    axes: Axes<(usize, isize)>,
+    counters: Axes<usize>,
     pos: isize,
     remaining: usize,
 }
@@ -1141,7 +1187,7 @@ impl Offsets {
     fn new(g: &Geometry, fortran: bool) -> Offsets {
         let ndim = g.ndim();
         let axis = |k: usize| if fortran { k } else { ndim - 1 - k };
-        let axes: Vec<(usize, isize)> = (0..ndim)
+        let axes: Axes<(usize, isize)> = (0..ndim)
             .map(axis)
             .map(|a| (g.shape[a], g.strides[a]))
             .collect();
@@ -1151,7 +1197,7 @@ impl Offsets {
             axes.iter().map(|&(n, _)| n).product()
         };
         Offsets {
-            counters: vec![0; axes.len()],
+            counters: Axes::repeat(0, axes.len()),
             axes,
             pos: g.offset as isize,
             remaining,

@@ -9,7 +9,7 @@
 use std::ops::{Range, RangeFrom, RangeFull, RangeTo};
 
 use super::error::ViewError;
-use super::raw::{AxisOp, Geometry, MAX_NDIM};
+use super::raw::{Axes, AxisOp, Geometry, MAX_NDIM};
 
 /// One item of a selection, as in a Python subscript `view[a, b:c, ..., None]`.
 ///
@@ -123,15 +123,19 @@ pub fn adjust_slice(
     clamp(&mut start);
     clamp(&mut stop);
     let n = if step < 0 {
-        if stop < start {
-            (start - stop - 1) / (-step) + 1
-        } else {
+        if stop >= start {
             0
+        } else if step == -1 {
+            start - stop
+        } else {
+            (start - stop - 1) / (-step) + 1
         }
-    } else if start < stop {
-        (stop - start - 1) / step + 1
-    } else {
+    } else if start >= stop {
         0
+    } else if step == 1 {
+        stop - start
+    } else {
+        (stop - start - 1) / step + 1
     };
     Ok((start, step, n as usize))
 }
@@ -149,7 +153,7 @@ pub(crate) fn apply(g: &Geometry, args: &[SliceArg]) -> Result<Geometry, ViewErr
 
 /// Resolve a selection against the shape: one [`AxisOp`] per item (Python's slice rules,
 /// negative indices, `...` expanded); the raw module applies it to the strides and offsets.
-pub(crate) fn plan(g: &Geometry, args: &[SliceArg]) -> Result<Vec<AxisOp>, ViewError> {
+pub(crate) fn plan(g: &Geometry, args: &[SliceArg]) -> Result<Axes<AxisOp>, ViewError> {
     let ndim = g.ndim();
     let ellipses = args.iter().filter(|a| **a == SliceArg::Ellipsis).count();
     if ellipses > 1 {
@@ -162,7 +166,7 @@ pub(crate) fn plan(g: &Geometry, args: &[SliceArg]) -> Result<Vec<AxisOp>, ViewE
             given: consumed,
         });
     }
-    let mut plan = Vec::with_capacity(ndim + args.len());
+    let mut plan = Axes::new();
     let mut axis = 0;
     for &arg in args {
         match arg {
@@ -236,7 +240,7 @@ pub(crate) fn reshape(g: &Geometry, shape: &[usize]) -> Result<Geometry, ViewErr
     Ok(Geometry {
         offset: g.offset,
         itemsize: g.itemsize,
-        shape: shape.to_vec(),
+        shape: shape.into(),
         strides,
         indirect: None,
     })
@@ -265,8 +269,8 @@ pub(crate) fn cast(
     if !nbytes.is_multiple_of(itemsize) {
         return Err(ViewError::CastLengthNotMultiple { nbytes, itemsize });
     }
-    let shape = match shape {
-        None => vec![nbytes / itemsize],
+    let shape: Axes<usize> = match shape {
+        None => [nbytes / itemsize].into(),
         Some(shape) => {
             let product = shape
                 .iter()
@@ -279,11 +283,11 @@ pub(crate) fn cast(
                     nbytes,
                 });
             }
-            shape.to_vec()
+            shape.into()
         }
     };
     let strides = Geometry::c_strides(&shape, itemsize).ok_or_else(|| ViewError::SizeOverflow {
-        shape: shape.clone(),
+        shape: shape.to_vec(),
         itemsize,
     })?;
     Ok(Geometry {

@@ -92,8 +92,8 @@ fn any_geometry() -> impl Strategy<Value = (Geometry, usize)> {
                 Geometry {
                     offset,
                     itemsize,
-                    shape,
-                    strides,
+                    shape: shape.into(),
+                    strides: strides.into(),
                     indirect: None,
                 },
                 len,
@@ -130,8 +130,8 @@ pub(super) fn valid_geometry() -> impl Strategy<Value = (Geometry, usize)> {
                 Geometry {
                     offset,
                     itemsize,
-                    shape,
-                    strides,
+                    shape: shape.into(),
+                    strides: strides.into(),
                     indirect: None,
                 },
                 len,
@@ -417,8 +417,8 @@ fn geom(offset: usize, itemsize: usize, shape: &[usize], strides: &[isize]) -> G
     Geometry {
         offset,
         itemsize,
-        shape: shape.to_vec(),
-        strides: strides.to_vec(),
+        shape: shape.into(),
+        strides: strides.into(),
         indirect: None,
     }
 }
@@ -617,26 +617,26 @@ fn slicing_keeps_cpython_strides_and_offsets() {
     // b'abc'[1:1:-1]: empty, stride -1 (CPython), offset unchanged.
     let g = geom(0, 1, &[3], &[1]);
     let s = select::apply(&g, &[SliceArg::slice(Some(1), Some(1), Some(-1))]).unwrap();
-    assert_eq!((s.shape.clone(), s.strides.clone()), (vec![0], vec![-1]));
+    assert_eq!((s.shape.to_vec(), s.strides.to_vec()), (vec![0], vec![-1]));
     // m[100:] clamps.
     let s = select::apply(&g, &[SliceArg::slice(Some(100), None, None)]).unwrap();
     assert_eq!(s.shape, vec![0]);
     // [::-1] starts at the last element.
     let s = select::apply(&g, &[SliceArg::slice(None, None, Some(-1))]).unwrap();
-    assert_eq!((s.offset, s.strides.clone()), (2, vec![-1]));
+    assert_eq!((s.offset, s.strides.to_vec()), (2, vec![-1]));
     // Huge steps on a valid view cannot overflow the stride.
     let g = geom(0, 8, &[4], &[8]);
     let s = select::apply(&g, &[SliceArg::slice(None, None, Some(isize::MAX))]).unwrap();
     assert_eq!(
-        (s.shape.clone(), s.strides.clone()),
+        (s.shape.to_vec(), s.strides.to_vec()),
         (vec![1], vec![isize::MAX])
     );
     let s = select::apply(&g, &[SliceArg::slice(None, None, Some(isize::MIN))]).unwrap();
-    assert_eq!((s.offset, s.shape.clone()), (24, vec![1]));
+    assert_eq!((s.offset, s.shape.to_vec()), (24, vec![1]));
     // Integer indexing on an empty view still checks bounds but never moves the offset.
     let g = geom(0, 1, &[0, 3], &[isize::MAX, isize::MAX]);
     let s = select::apply(&g, &[SliceArg::FULL, SliceArg::Index(2)]).unwrap();
-    assert_eq!((s.offset, s.shape.clone()), (0, vec![0]));
+    assert_eq!((s.offset, s.shape.to_vec()), (0, vec![0]));
     assert!(select::apply(&g, &[SliceArg::FULL, SliceArg::Index(3)]).is_err());
 }
 
@@ -677,11 +677,11 @@ fn cast_errors_name_their_numbers() {
     );
     // 0-dim results, and casts of empty views.
     let c = select::cast(&g, 4, Some(&[])).unwrap();
-    assert_eq!((c.shape.clone(), c.strides.clone()), (vec![], vec![]));
+    assert_eq!((c.shape.to_vec(), c.strides.to_vec()), (vec![], vec![]));
     let empty = geom(0, 4, &[2, 0], &[-100, 3]);
     let c = select::cast(&empty, 8, Some(&[0, 5])).unwrap();
     assert_eq!(
-        (c.shape.clone(), c.strides.clone()),
+        (c.shape.to_vec(), c.strides.to_vec()),
         (vec![0, 5], vec![40, 8])
     );
     let c = select::cast(&empty, 2, None).unwrap();

@@ -47,6 +47,7 @@
 //!   *after* that call (unsharing may change them). With `A: Pod` any bytes written through
 //!   the span form valid values of `A`.
 
+use std::any::TypeId;
 use std::ptr::NonNull;
 
 use bytemuck::{CheckedBitPattern, NoUninit, Pod};
@@ -55,7 +56,7 @@ use ndarray::{
     ShapeBuilder,
 };
 
-use super::{Exclusive, Geometry, RawView, Shared};
+use super::{Axes, Exclusive, Geometry, RawView, Shared};
 
 /// An array's memory as view parts: the storage of its span, the byte offset of element
 /// `[0, …, 0]` in it, the shape, and the byte strides.
@@ -86,8 +87,8 @@ fn span_parts<A>(
     let geom = Geometry {
         offset: 0,
         itemsize: size.max(1),
-        shape: shape.to_vec(),
-        strides: bytes.clone(),
+        shape: shape.into(),
+        strides: bytes.as_slice().into(),
         indirect: None,
     };
     match geom.extent().ok()? {
@@ -302,21 +303,18 @@ pub(crate) enum Refusal {
 
 /// Element strides for `T`-sized items: every axis of length > 1 must step a multiple of the
 /// size; shorter axes get their stride divided when it divides, else 0 (never used).
-fn element_strides(g: &Geometry, size: usize) -> Result<Vec<isize>, Refusal> {
-    g.shape
-        .iter()
-        .zip(&g.strides)
-        .enumerate()
-        .map(|(axis, (&n, &s))| {
-            if s.unsigned_abs().is_multiple_of(size) {
-                Ok(s / size as isize)
-            } else if n <= 1 {
-                Ok(0)
-            } else {
-                Err(Refusal::Stride { axis, stride: s })
-            }
-        })
-        .collect()
+fn element_strides(g: &Geometry, size: usize) -> Result<Axes<isize>, Refusal> {
+    let mut out = Axes::new();
+    for (axis, (&n, &s)) in g.shape.iter().zip(g.strides.iter()).enumerate() {
+        out.push(if s.unsigned_abs().is_multiple_of(size) {
+            s / size as isize
+        } else if n <= 1 {
+            0
+        } else {
+            return Err(Refusal::Stride { axis, stride: s });
+        });
+    }
+    Ok(out)
 }
 
 /// Refuses layouts in which two elements could share a byte (ndarray's rule for mutable
@@ -360,14 +358,14 @@ fn unravel(shape: &[usize], mut flat: usize) -> Vec<usize> {
 /// non-negative strides only).
 struct Plan {
     low: *const u8,
-    strides: Vec<usize>,
-    invert: Vec<usize>,
+    strides: Axes<usize>,
+    invert: Axes<usize>,
 }
 
 impl<S: super::Storage> RawView<S> {
     /// Check that this view's elements can be `T` without copying, and how to build the
     /// array (`None`: it is empty). Every check that the array's soundness needs is made here.
-    fn zero_copy_plan<T: CheckedBitPattern>(&self) -> Result<Option<Plan>, Refusal> {
+    fn zero_copy_plan<T: CheckedBitPattern + 'static>(&self) -> Result<Option<Plan>, Refusal> {
         let g = &self.geom;
         if g.indirect.is_some() {
             return Err(Refusal::Indirect);
@@ -388,19 +386,24 @@ impl<S: super::Storage> RawView<S> {
         if remainder != 0 {
             return Err(Refusal::Misaligned { remainder });
         }
-        // Every element's bytes must be a valid `T` (a no-op loop for types without invalid
-        // bit patterns, which the optimiser removes).
-        let shared = self.shared();
-        for (flat, item) in shared.items(false).enumerate() {
-            // SAFETY: `item` is a reached element of `size_of::<T>()` bytes (itemsize checked
-            // above), borrowed for reads; `read_unaligned` of the plain bits needs no alignment.
-            let bits = unsafe { std::ptr::read_unaligned(item.as_ptr().cast::<T::Bits>()) };
-            if !T::is_valid_bit_pattern(&bits) {
-                return Err(Refusal::Invalid {
-                    byte: item[0],
-                    offset: item.as_ptr() as usize - base as usize,
-                    index: unravel(&g.shape, flat),
-                });
+        // Every element's bytes must be a valid `T`. When `T::Bits` is `T` itself, `T` is
+        // `AnyBitPattern` (bytemuck requires `Bits: AnyBitPattern`, and a type with its own
+        // `CheckedBitPattern` impl cannot also have the blanket one), so every pattern is
+        // valid and nothing needs reading.
+        if TypeId::of::<T::Bits>() != TypeId::of::<T>() {
+            let shared = self.shared();
+            for (flat, item) in shared.items(false).enumerate() {
+                // SAFETY: `item` is a reached element of `size_of::<T>()` bytes (itemsize
+                // checked above), borrowed for reads; `read_unaligned` of the plain bits needs
+                // no alignment.
+                let bits = unsafe { std::ptr::read_unaligned(item.as_ptr().cast::<T::Bits>()) };
+                if !T::is_valid_bit_pattern(&bits) {
+                    return Err(Refusal::Invalid {
+                        byte: item[0],
+                        offset: item.as_ptr() as usize - base as usize,
+                        index: unravel(&g.shape, flat),
+                    });
+                }
             }
         }
         let (lo, _) = g
@@ -429,22 +432,36 @@ impl<S: super::Storage> RawView<S> {
 }
 
 fn plan_of(low: *const u8, es: &[isize]) -> Plan {
+    let mut strides = Axes::new();
+    let mut invert = Axes::new();
+    for (k, &s) in es.iter().enumerate() {
+        strides.push(s.unsigned_abs());
+        if s < 0 {
+            invert.push(k);
+        }
+    }
     Plan {
         low,
-        strides: es.iter().map(|s| s.unsigned_abs()).collect(),
-        invert: (0..es.len()).filter(|&k| es[k] < 0).collect(),
+        strides,
+        invert,
     }
 }
 
-impl<'a> RawView<Shared<'a>> {
-    /// The elements as an `ndarray` view of `T` sharing this view's memory. The caller has
-    /// checked that the format is `T` in native byte order; the layout is checked here.
-    pub(crate) fn array_view<T: CheckedBitPattern>(&self) -> Result<ArrayViewD<'a, T>, Refusal> {
+impl<S: super::Storage> RawView<S> {
+    /// The elements as an `ndarray` view of `T` sharing this view's memory, for `'l` (see
+    /// [`Lend`](super::Lend)). The caller has checked that the format is `T` in native byte
+    /// order; the layout is checked here.
+    pub(crate) fn array_view<'s, 'l, T: CheckedBitPattern + 'static>(
+        &'s self,
+    ) -> Result<ArrayViewD<'l, T>, Refusal>
+    where
+        S: super::Lend<'s, 'l>,
+    {
         let Some(plan) = self.zero_copy_plan::<T>()? else {
             let at = self.empty_at::<T>();
             // SAFETY: a zero-length slice at `at`, which is non-null and aligned for `T`
             // (`empty_at`): it covers no byte.
-            let empty: &'a [T] = unsafe { std::slice::from_raw_parts(at, 0) };
+            let empty: &'l [T] = unsafe { std::slice::from_raw_parts(at, 0) };
             return ArrayView::from_shape(IxDyn(&self.geom.shape), empty)
                 .map_err(|_| Refusal::Extents);
         };
@@ -452,7 +469,7 @@ impl<'a> RawView<Shared<'a>> {
         // SAFETY: `from_shape_ptr`'s contract: the elements seen from `low` along the
         // non-negative strides are exactly this view's reached elements (the strides are
         // theirs divided by `size_of::<T>()`, taken absolute from the lowest corner), which
-        // live for `'a` and are not mutated (invariant 8), and each is a valid `T` (checked in
+        // are shared for `'l` (`S: Lend<'s, 'l>`) and not mutated meanwhile (invariant 8), and each is a valid `T` (checked in
         // `zero_copy_plan`); `low` is aligned and non-null, and every pointer moved along the
         // axes stays inside the storage's one allocation (5, 8) whose span fits `isize`; the
         // element count fits `isize` (3).
@@ -468,7 +485,7 @@ impl<'a> RawView<Exclusive<'a>> {
     /// The elements as a mutable `ndarray` view of `T` sharing this view's memory; besides
     /// [`array_view`](RawView::array_view)'s checks, elements must not overlap. `T: NoUninit`:
     /// values written through the array leave only initialised bytes behind.
-    pub(crate) fn array_view_mut<T: CheckedBitPattern + NoUninit>(
+    pub(crate) fn array_view_mut<T: CheckedBitPattern + NoUninit + 'static>(
         &mut self,
     ) -> Result<ArrayViewMutD<'_, T>, Refusal> {
         check_no_overlap(&self.geom)?;

@@ -11,7 +11,7 @@
 
 use std::ptr;
 
-use super::{Exclusive, Geometry, RawView, Storage};
+use super::{Axes, Exclusive, Geometry, RawView, Storage};
 use crate::view::error::ViewError;
 
 /// Below this many bytes of inner-axis stride an item-by-item copy walks memory forwards well
@@ -57,7 +57,7 @@ pub(crate) unsafe fn copy_strided(
     if shape.contains(&0) || size == 0 {
         return;
     }
-    let mut axes: Vec<Axis> = shape
+    let mut axes: Axes<Axis> = shape
         .iter()
         .zip(dst_strides.iter().zip(src_strides))
         .filter(|&(&n, _)| n != 1)
@@ -147,7 +147,7 @@ unsafe fn each_block(
 ) {
     let nd = axes.len();
     let blocks: usize = axes.iter().map(|&(n, _, _)| n).product();
-    let mut index = vec![0usize; nd];
+    let mut index = Axes::repeat(0usize, nd);
     let (mut d, mut s) = (dst, src);
     for _ in 0..blocks {
         f(d, s);
@@ -264,7 +264,7 @@ unsafe fn zip_strided(
     if shape.contains(&0) {
         return;
     }
-    let axes: Vec<Axis> = shape
+    let axes: Axes<Axis> = shape
         .iter()
         .zip(dst_strides.iter().zip(src_strides))
         .map(|(&n, (&d, &s))| (n, d, s))
@@ -293,7 +293,7 @@ unsafe fn zip_strided(
 }
 
 /// Shape and strides of `g` in walk order (reversed for F order).
-fn walk_axes(g: &Geometry, fortran: bool) -> (Vec<usize>, Vec<isize>) {
+fn walk_axes(g: &Geometry, fortran: bool) -> (Axes<usize>, Axes<isize>) {
     let (mut shape, mut strides) = (g.shape.clone(), g.strides.clone());
     if fortran {
         shape.reverse();
@@ -319,7 +319,7 @@ impl<S: Storage> RawView<S> {
         let len = out.len();
         let (shape, strides) = walk_axes(g, fortran);
         let dst_strides =
-            Geometry::c_strides(&shape, g.itemsize).unwrap_or_else(|| vec![0; shape.len()]);
+            Geometry::c_strides(&shape, g.itemsize).unwrap_or_else(|| Axes::repeat(0, shape.len()));
         // SAFETY: the source items are the reached elements of this validated direct view (5,
         // 8: borrowed for reads); the destination is the C-contiguous layout of `nbytes`
         // bytes at the end of `out`, inside its reserved capacity (`c_strides` cannot fail
@@ -370,7 +370,7 @@ impl RawView<Exclusive<'_>> {
         }
         let (shape, strides) = walk_axes(g, fortran);
         let src_strides =
-            Geometry::c_strides(&shape, g.itemsize).unwrap_or_else(|| vec![0; shape.len()]);
+            Geometry::c_strides(&shape, g.itemsize).unwrap_or_else(|| Axes::repeat(0, shape.len()));
         let (offset, itemsize) = (g.offset as isize, g.itemsize);
         // SAFETY: the destination items are the reached elements of this validated direct
         // view, exclusively borrowed (5, 8); the source is the C-contiguous layout of `nbytes`
@@ -401,8 +401,8 @@ impl RawView<Exclusive<'_>> {
         let (g, h) = (&self.geom, &src.geom);
         if g.shape != h.shape {
             return Err(ViewError::AssignShapeMismatch {
-                dst: g.shape.clone(),
-                src: h.shape.clone(),
+                dst: g.shape.to_vec(),
+                src: h.shape.to_vec(),
             });
         }
         if g.itemsize != h.itemsize {
@@ -451,8 +451,8 @@ impl RawView<Exclusive<'_>> {
         let (g, h) = (&self.geom, &src.geom);
         if g.shape != h.shape {
             return Err(ViewError::AssignShapeMismatch {
-                dst: g.shape.clone(),
-                src: h.shape.clone(),
+                dst: g.shape.to_vec(),
+                src: h.shape.to_vec(),
             });
         }
         if g.indirect.is_some() || h.indirect.is_some() {
@@ -508,7 +508,7 @@ impl RawView<Exclusive<'_>> {
             return Ok(());
         }
         let (shape, strides, offset) = (g.shape.clone(), g.strides.clone(), g.offset as isize);
-        let zeros = vec![0isize; shape.len()];
+        let zeros = Axes::repeat(0isize, shape.len());
         // SAFETY: the destination items are the first `item.len() <= itemsize` bytes of each
         // reached element of this validated direct view, exclusively borrowed (5, 8); the
         // source, read again for every item (stride 0), is `item`, a shared borrow that
@@ -544,8 +544,8 @@ impl RawView<Exclusive<'_>> {
         let to = self.geom.select(dst)?;
         if from.shape != to.shape {
             return Err(ViewError::AssignShapeMismatch {
-                dst: to.shape,
-                src: from.shape,
+                dst: to.shape.to_vec(),
+                src: from.shape.to_vec(),
             });
         }
         let n = from.nbytes();
@@ -564,7 +564,9 @@ impl RawView<Exclusive<'_>> {
         bytes
             .try_reserve_exact(n)
             .map_err(|_| ViewError::AllocationFailed { bytes: n as u128 })?;
-        self.shared().select(src)?.gather_into(false, &mut bytes);
-        self.reborrow().select(dst)?.scatter_from(false, &bytes)
+        self.lend_derived(super::Derivation::Select(src))?
+            .gather_into(false, &mut bytes);
+        self.reborrow_derived(super::Derivation::Select(dst))?
+            .scatter_from(false, &bytes)
     }
 }

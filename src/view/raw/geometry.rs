@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 use super::super::error::ViewError;
+use super::axes::Axes;
 
 /// The maximum number of dimensions (CPython's `PyBUF_MAX_NDIM`).
 pub const MAX_NDIM: usize = 64;
@@ -24,18 +25,19 @@ pub(crate) struct Geometry {
     /// Bytes per element.
     pub(crate) itemsize: usize,
     /// Extent of each axis.
-    pub(crate) shape: Vec<usize>,
+    pub(crate) shape: Axes<usize>,
     /// Byte step of each axis.
-    pub(crate) strides: Vec<isize>,
+    pub(crate) strides: Axes<isize>,
     /// Pointer dereferences (suboffsets), for indirect views only (invariant 7).
-    pub(crate) indirect: Option<Indirect>,
+    /// (Boxed: rare, and it keeps a direct geometry small to move.)
+    pub(crate) indirect: Option<Box<Indirect>>,
 }
 
 /// Where an indirect view dereferences pointers (invariant 7).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Indirect {
     /// For each axis, the level its stride is applied in (`0..=suboffsets.len()`).
-    pub(crate) level: Vec<usize>,
+    pub(crate) level: Axes<usize>,
     /// For each dereference, the byte offset added to the loaded pointer.
     pub(crate) suboffsets: Vec<isize>,
 }
@@ -43,7 +45,7 @@ pub(crate) struct Indirect {
 impl Indirect {
     /// From PEP 3118 suboffsets (one per axis; a value `>= 0` dereferences after that axis's
     /// stride), or `None` when none is `>= 0` (a direct layout).
-    pub(crate) fn from_pep3118(suboffsets: &[isize]) -> Option<Indirect> {
+    pub(crate) fn from_pep3118(suboffsets: &[isize]) -> Option<Box<Indirect>> {
         let mut level = Vec::with_capacity(suboffsets.len());
         let mut subs = Vec::new();
         for &s in suboffsets {
@@ -52,9 +54,11 @@ impl Indirect {
                 subs.push(s);
             }
         }
-        (!subs.is_empty()).then_some(Indirect {
-            level,
-            suboffsets: subs,
+        (!subs.is_empty()).then(|| {
+            Box::new(Indirect {
+                level: level.into(),
+                suboffsets: subs,
+            })
         })
     }
 
@@ -111,24 +115,27 @@ impl Geometry {
         if self.indirect.is_some() {
             return false;
         }
-        if self.shape.contains(&0) {
+        let (shape, strides) = (&self.shape[..], &self.strides[..]);
+        if shape.contains(&0) {
             return true;
         }
-        let mut expected = self.itemsize as u128;
+        // `expected` stays below the byte count of a valid view's elements, which fits isize;
+        // for other geometries it may saturate, and then no (non-negative) stride matches it.
+        let mut expected = self.itemsize;
         for k in 0..ndim {
             let a = axis(k, ndim);
-            let n = self.shape[a];
-            if n > 1 && self.strides[a] as i128 != expected as i128 {
+            let n = shape[a];
+            if n > 1 && (strides[a] < 0 || strides[a] as usize != expected) {
                 return false;
             }
-            expected = expected.saturating_mul(n as u128);
+            expected = expected.saturating_mul(n);
         }
         true
     }
 
     /// C-contiguous strides for `shape` and `itemsize`, or `None` on overflow.
-    pub(crate) fn c_strides(shape: &[usize], itemsize: usize) -> Option<Vec<isize>> {
-        let mut strides = vec![0isize; shape.len()];
+    pub(crate) fn c_strides(shape: &[usize], itemsize: usize) -> Option<Axes<isize>> {
+        let mut strides = Axes::repeat(0isize, shape.len());
         let mut step = isize::try_from(itemsize).ok()?;
         for (s, &n) in strides.iter_mut().zip(shape).rev() {
             *s = step;
@@ -198,7 +205,7 @@ impl Geometry {
         }
         // 3. element count and nbytes fit isize.
         let size_overflow = || ViewError::SizeOverflow {
-            shape: self.shape.clone(),
+            shape: self.shape.to_vec(),
             itemsize: self.itemsize,
         };
         // The product is 0 when some extent is, whatever the others: checking the running
@@ -253,7 +260,7 @@ impl Geometry {
         }
         let (lo, hi) = corner_sums(&self.shape, &self.strides, 0)?;
         let too_big = || ViewError::SizeOverflow {
-            shape: self.shape.clone(),
+            shape: self.shape.to_vec(),
             itemsize: self.itemsize,
         };
         let end = isize::try_from(self.itemsize)
@@ -271,7 +278,7 @@ impl Geometry {
         if self.indirect.is_some() || self.shape.contains(&0) {
             return None;
         }
-        let mut axes: Vec<usize> = (0..self.ndim()).filter(|&k| self.shape[k] != 1).collect();
+        let mut axes: Axes<usize> = (0..self.ndim()).filter(|&k| self.shape[k] != 1).collect();
         axes.sort_by_key(|&k| self.strides[k].unsigned_abs());
         let mut expect = self.itemsize;
         let mut lo = self.offset as isize;
@@ -383,11 +390,11 @@ impl Geometry {
             return Err(ViewError::TooManyDimensions { ndim: shape.len() });
         }
         let refuse = || ViewError::BroadcastShape {
-            from: self.shape.clone(),
+            from: self.shape.to_vec(),
             to: shape.to_vec(),
         };
         let extra = shape.len().checked_sub(self.ndim()).ok_or_else(refuse)?;
-        let mut strides = vec![0isize; shape.len()];
+        let mut strides = Axes::repeat(0isize, shape.len());
         for (k, (&n, &s)) in self.shape.iter().zip(&self.strides).enumerate() {
             let want = shape[extra + k];
             strides[extra + k] = match (n, want) {
@@ -399,7 +406,7 @@ impl Geometry {
         Ok(Geometry {
             offset: self.offset,
             itemsize: self.itemsize,
-            shape: shape.to_vec(),
+            shape: shape.into(),
             strides,
             indirect: None,
         })
@@ -440,9 +447,11 @@ pub(crate) fn reversed(g: &Geometry) -> Geometry {
         itemsize: g.itemsize,
         shape: g.shape.iter().rev().copied().collect(),
         strides: g.strides.iter().rev().copied().collect(),
-        indirect: g.indirect.as_ref().map(|ind| Indirect {
-            level: ind.level.iter().rev().copied().collect(),
-            suboffsets: ind.suboffsets.clone(),
+        indirect: g.indirect.as_ref().map(|ind| {
+            Box::new(Indirect {
+                level: ind.level.iter().rev().copied().collect(),
+                suboffsets: ind.suboffsets.clone(),
+            })
         }),
     }
 }
@@ -450,7 +459,7 @@ pub(crate) fn reversed(g: &Geometry) -> Geometry {
 /// One step of a selection, resolved against the shape by the caller (the `select` module)
 /// and checked again by [`Geometry::select`]. `Index` and `Slice` use up the next axis of the
 /// source; axes left over at the end are kept as they are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub(crate) enum AxisOp {
     /// Fix the axis at `index` (`< extent`) and drop it.
     Index {
@@ -468,6 +477,7 @@ pub(crate) enum AxisOp {
         len: usize,
     },
     /// Insert an axis of extent 1 and stride 0.
+    #[default]
     NewAxis,
 }
 
@@ -482,13 +492,16 @@ impl Geometry {
     /// arithmetic is checked (and the caller re-validates), for deeper levels it is wrapping
     /// arithmetic, the same the address computation uses, so the subset is exact.
     pub(crate) fn select(&self, plan: &[AxisOp]) -> Result<Geometry, ViewError> {
+        if self.indirect.is_none() {
+            return self.select_direct(plan);
+        }
         let ndim = self.ndim();
         let source_empty = self.shape.contains(&0);
-        let mut shape = Vec::with_capacity(ndim + plan.len());
-        let mut strides = Vec::with_capacity(ndim + plan.len());
-        let mut levels = Vec::with_capacity(ndim + plan.len());
+        let mut shape = Axes::new();
+        let mut strides = Axes::new();
+        let mut levels = Axes::new();
         // (level, shift) of each fixed or sliced axis.
-        let mut shifts: Vec<(usize, isize)> = Vec::new();
+        let mut shifts: Axes<(usize, isize)> = Axes::new();
         let mut axis = 0;
         for &op in plan {
             if op == AxisOp::NewAxis {
@@ -559,7 +572,7 @@ impl Geometry {
         // suboffsets always move, as CPython's `init_slice` moves them (nothing is reachable
         // through them in an empty view, so any value is harmless).
         let has_elements = !(source_empty || shape.contains(&0));
-        for (level, shift) in shifts {
+        for &(level, shift) in shifts.iter() {
             match (level, indirect.as_mut()) {
                 (0, _) | (_, None) => {
                     if has_elements {
@@ -586,6 +599,91 @@ impl Geometry {
         })
     }
 
+    /// [`Geometry::select`] for a direct view, in one pass: every kept position is a position
+    /// of `self`, the offset is moved (checked) only when the result has elements.
+    fn select_direct(&self, plan: &[AxisOp]) -> Result<Geometry, ViewError> {
+        let ndim = self.ndim();
+        let mut shape = Axes::new();
+        let mut strides = Axes::new();
+        let mut shift: i128 = 0;
+        let mut empty = self.shape.contains(&0);
+        let mut axis = 0;
+        for &op in plan {
+            let (n, stride) = match op {
+                AxisOp::NewAxis => {
+                    shape.push(1);
+                    strides.push(0);
+                    continue;
+                }
+                _ => match self.shape.get(axis) {
+                    Some(&n) => (n, self.strides[axis]),
+                    None => {
+                        return Err(ViewError::TooManyIndices {
+                            ndim,
+                            given: axis + 1,
+                        })
+                    }
+                },
+            };
+            match op {
+                AxisOp::Index { index } => {
+                    if index >= n {
+                        return Err(ViewError::IndexOutOfBounds {
+                            axis,
+                            index: index as isize,
+                            size: n,
+                        });
+                    }
+                    shift += index as i128 * stride as i128;
+                }
+                AxisOp::Slice { start, step, len } => {
+                    if step == 0 {
+                        return Err(ViewError::SliceStepZero);
+                    }
+                    if len > 0 {
+                        let last = start as i128 + (len as i128 - 1) * step as i128;
+                        if start < 0 || start as usize >= n || last < 0 || last >= n as i128 {
+                            return Err(ViewError::IndexOutOfBounds {
+                                axis,
+                                index: start,
+                                size: n,
+                            });
+                        }
+                        shift += start as i128 * stride as i128;
+                    }
+                    empty |= len == 0;
+                    shape.push(len);
+                    strides.push(stride.saturating_mul(step));
+                }
+                AxisOp::NewAxis => {}
+            }
+            axis += 1;
+        }
+        shape.extend_from_slice(&self.shape[axis.min(ndim)..]);
+        strides.extend_from_slice(&self.strides[axis.min(ndim)..]);
+        if shape.len() > MAX_NDIM {
+            return Err(ViewError::TooManyDimensions { ndim: shape.len() });
+        }
+        // The offset only moves when the result has elements (it must stay inside the buffer).
+        let offset = if empty {
+            self.offset as i128
+        } else {
+            self.offset as i128 + shift
+        };
+        let offset = usize::try_from(offset).map_err(|_| ViewError::OutOfBounds {
+            start: offset,
+            end: offset + self.itemsize as i128,
+            len: 0,
+        })?;
+        Ok(Geometry {
+            offset,
+            itemsize: self.itemsize,
+            shape,
+            strides,
+            indirect: None,
+        })
+    }
+
     /// Reorder the axes: axis `k` of the result is axis `axes[k]` of `self`; `axes` must be a
     /// permutation (checked).
     pub(crate) fn permuted(&self, axes: &[usize]) -> Result<Geometry, ViewError> {
@@ -608,9 +706,11 @@ impl Geometry {
             itemsize: self.itemsize,
             shape: axes.iter().map(|&a| self.shape[a]).collect(),
             strides: axes.iter().map(|&a| self.strides[a]).collect(),
-            indirect: self.indirect.as_ref().map(|ind| Indirect {
-                level: axes.iter().map(|&a| ind.level[a]).collect(),
-                suboffsets: ind.suboffsets.clone(),
+            indirect: self.indirect.as_ref().map(|ind| {
+                Box::new(Indirect {
+                    level: axes.iter().map(|&a| ind.level[a]).collect(),
+                    suboffsets: ind.suboffsets.clone(),
+                })
             }),
         })
     }
