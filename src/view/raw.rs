@@ -820,7 +820,8 @@ impl<'a> RawView<Exclusive<'a>> {
             return;
         }
         let buf = self.base_mut();
-        for p in Offsets::new(&self.geom, fortran) {
+        let mut cursor = Cursor::new(&self.geom, fortran);
+        while let Some(p) = cursor.next() {
             // SAFETY: `p` is a reachable element start, in bounds by invariant 5 and
             // exclusively borrowed by 8; the borrow ends before the next element is handed out.
             f(unsafe { std::slice::from_raw_parts_mut(buf.wrapping_add(p), n) });
@@ -1168,70 +1169,5 @@ impl Cursor {
         let row = (self.pos as usize, self.inner_stride(), self.left);
         self.left = 0;
         Some(row)
-    }
-}
-
-/// Odometer over the start positions of the elements of a validated geometry. Private to this
-/// module: only built from the geometry of a `RawView`.
-#[derive(Clone, Debug)]
-struct Offsets {
-    /// `(extent, stride)` of the walked axes, innermost first.
-    axes: Axes<(usize, isize)>,
-    counters: Axes<usize>,
-    pos: isize,
-    remaining: usize,
-}
-
-impl Offsets {
-    /// Walk `g` in C order (or F order with `fortran`).
-    fn new(g: &Geometry, fortran: bool) -> Offsets {
-        let ndim = g.ndim();
-        let axis = |k: usize| if fortran { k } else { ndim - 1 - k };
-        let axes: Axes<(usize, isize)> = (0..ndim)
-            .map(axis)
-            .map(|a| (g.shape[a], g.strides[a]))
-            .collect();
-        let remaining = if g.shape.contains(&0) {
-            0
-        } else {
-            axes.iter().map(|&(n, _)| n).product()
-        };
-        Offsets {
-            counters: Axes::repeat(0, axes.len()),
-            axes,
-            pos: g.offset as isize,
-            remaining,
-        }
-    }
-}
-
-impl Iterator for Offsets {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        if self.remaining == 0 {
-            return None;
-        }
-        self.remaining -= 1;
-        let current = self.pos as usize;
-        if self.remaining > 0 {
-            // Advance the odometer. Every intermediate `pos` is a partial sum of the kind
-            // invariant 5 bounds, so plain arithmetic cannot overflow.
-            for k in 0..self.axes.len() {
-                let (n, s) = self.axes[k];
-                if self.counters[k] + 1 < n {
-                    self.counters[k] += 1;
-                    self.pos += s;
-                    break;
-                }
-                self.pos -= (n - 1) as isize * s;
-                self.counters[k] = 0;
-            }
-        }
-        Some(current)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.remaining, Some(self.remaining))
     }
 }

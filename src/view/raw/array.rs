@@ -56,6 +56,7 @@ use ndarray::{
     ShapeBuilder,
 };
 
+use super::geometry::unravel;
 use super::{Axes, Exclusive, Geometry, RawView, Shared};
 
 /// An array's memory as view parts: the storage of its span, the byte offset of element
@@ -339,18 +340,6 @@ fn check_no_overlap(g: &Geometry) -> Result<(), Refusal> {
         span = span.saturating_add((g.shape[k] - 1).saturating_mul(s.unsigned_abs()));
     }
     Ok(())
-}
-
-/// The `index` of the `flat`-th element in C order of `shape`.
-fn unravel(shape: &[usize], mut flat: usize) -> Vec<usize> {
-    let mut index = vec![0; shape.len()];
-    for (k, &n) in shape.iter().enumerate().rev() {
-        if n > 0 {
-            index[k] = flat % n;
-            flat /= n;
-        }
-    }
-    index
 }
 
 /// How to build the array: the pointer to its lowest-address corner, the absolute element

@@ -101,7 +101,10 @@ pub(crate) unsafe fn copy_strided(
             unsafe {
                 each_block(dst, src, &axes[..outer], 0, |d, s| {
                     if tiled {
-                        copy_tiles::<$n>(d, s, axes[nd - 2], (n1, d1, s1));
+                        // SAFETY: items `(i, j0..j0 + cols)` of the block.
+                        copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), |dr, sr, cols| {
+                            copy_row::<$n>(dr, d1, sr, s1, cols)
+                        });
                     } else {
                         copy_row::<$n>(d, d1, s, s1, n1);
                     }
@@ -120,7 +123,10 @@ pub(crate) unsafe fn copy_strided(
             unsafe {
                 each_block(dst, src, &axes[..outer], 0, |d, s| {
                     if tiled {
-                        copy_tiles_dyn(d, s, axes[nd - 2], (n1, d1, s1), size);
+                        // SAFETY: items `(i, j0..j0 + cols)` of the block.
+                        copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), |dr, sr, cols| {
+                            copy_row_dyn(dr, d1, sr, s1, cols, size)
+                        });
                     } else {
                         copy_row_dyn(d, d1, s, s1, n1, size);
                     }
@@ -200,12 +206,19 @@ unsafe fn copy_row_dyn(d: *mut u8, ds: isize, s: *const u8, ss: isize, n: usize,
 }
 
 /// A 2-D block (`outer` rows of `inner` items) in [`TILE`]×[`TILE`] tiles, so that the lines
-/// one side reads or writes across stay in cache.
+/// one side reads or writes across stay in cache: `row(dst, src, count)` copies one row piece
+/// (the inner stride is `inner`'s).
 ///
 /// # Safety
-/// As for [`copy_row`], over the whole block.
+/// As for [`copy_row`], over the whole block, for `row`.
 #[inline(always)]
-unsafe fn copy_tiles<const N: usize>(d: *mut u8, s: *const u8, outer: Axis, inner: Axis) {
+unsafe fn copy_tiles(
+    d: *mut u8,
+    s: *const u8,
+    outer: Axis,
+    inner: Axis,
+    mut row: impl FnMut(*mut u8, *const u8, usize),
+) {
     let ((n0, d0, s0), (n1, d1, s1)) = (outer, inner);
     for i0 in (0..n0).step_by(TILE) {
         let rows = (n0 - i0).min(TILE);
@@ -215,30 +228,7 @@ unsafe fn copy_tiles<const N: usize>(d: *mut u8, s: *const u8, outer: Axis, inne
                 let (i, j) = (i as isize, j0 as isize);
                 let dr = d.wrapping_offset(d0.wrapping_mul(i).wrapping_add(d1.wrapping_mul(j)));
                 let sr = s.wrapping_offset(s0.wrapping_mul(i).wrapping_add(s1.wrapping_mul(j)));
-                // SAFETY: items `(i, j0..j0 + cols)` of the block.
-                unsafe { copy_row::<N>(dr, d1, sr, s1, cols) };
-            }
-        }
-    }
-}
-
-/// [`copy_tiles`] for items of any size.
-///
-/// # Safety
-/// As for [`copy_tiles`].
-#[inline(always)]
-unsafe fn copy_tiles_dyn(d: *mut u8, s: *const u8, outer: Axis, inner: Axis, size: usize) {
-    let ((n0, d0, s0), (n1, d1, s1)) = (outer, inner);
-    for i0 in (0..n0).step_by(TILE) {
-        let rows = (n0 - i0).min(TILE);
-        for j0 in (0..n1).step_by(TILE) {
-            let cols = (n1 - j0).min(TILE);
-            for i in i0..i0 + rows {
-                let (i, j) = (i as isize, j0 as isize);
-                let dr = d.wrapping_offset(d0.wrapping_mul(i).wrapping_add(d1.wrapping_mul(j)));
-                let sr = s.wrapping_offset(s0.wrapping_mul(i).wrapping_add(s1.wrapping_mul(j)));
-                // SAFETY: items `(i, j0..j0 + cols)` of the block.
-                unsafe { copy_row_dyn(dr, d1, sr, s1, cols, size) };
+                row(dr, sr, cols);
             }
         }
     }

@@ -413,6 +413,19 @@ impl Geometry {
     }
 }
 
+/// The multi-index of the `flat`-th element in C order of `shape` (for messages naming an
+/// element).
+pub(crate) fn unravel(shape: &[usize], mut flat: usize) -> Vec<usize> {
+    let mut index = vec![0; shape.len()];
+    for (k, &n) in shape.iter().enumerate().rev() {
+        if n > 0 {
+            index[k] = flat % n;
+            flat /= n;
+        }
+    }
+    index
+}
+
 /// The corner sums of invariant 5 from `start`: `(start + Σ_{s < 0} (n-1)·s, start +
 /// Σ_{s > 0} (n-1)·s)` for extents `n >= 1`, with every partial sum checked.
 fn corner_sums(
@@ -481,6 +494,34 @@ pub(crate) enum AxisOp {
     NewAxis,
 }
 
+impl AxisOp {
+    /// Check that the step consumes an axis of extent `n` sensibly: an index below `n`; a
+    /// slice with a non-zero step whose positions all lie in `0..n`.
+    fn check(self, axis: usize, n: usize) -> Result<(), ViewError> {
+        match self {
+            AxisOp::Index { index } if index >= n => Err(ViewError::IndexOutOfBounds {
+                axis,
+                index: index as isize,
+                size: n,
+            }),
+            AxisOp::Slice { step: 0, .. } => Err(ViewError::SliceStepZero),
+            AxisOp::Slice { start, step, len } if len > 0 => {
+                let last = start as i128 + (len as i128 - 1) * step as i128;
+                if start < 0 || start as usize >= n || last < 0 || last >= n as i128 {
+                    Err(ViewError::IndexOutOfBounds {
+                        axis,
+                        index: start,
+                        size: n,
+                    })
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 impl Geometry {
     /// The level of `axis` (0 for a direct view).
     fn level(&self, axis: usize) -> usize {
@@ -522,29 +563,11 @@ impl Geometry {
             let wrap = |i: usize| (i as isize).wrapping_mul(stride);
             match op {
                 AxisOp::Index { index } => {
-                    if index >= n {
-                        return Err(ViewError::IndexOutOfBounds {
-                            axis,
-                            index: index as isize,
-                            size: n,
-                        });
-                    }
+                    op.check(axis, n)?;
                     shifts.push((level, wrap(index)));
                 }
                 AxisOp::Slice { start, step, len } => {
-                    if step == 0 {
-                        return Err(ViewError::SliceStepZero);
-                    }
-                    if len > 0 {
-                        let last = start as i128 + (len as i128 - 1) * step as i128;
-                        if start < 0 || start as usize >= n || last < 0 || last >= n as i128 {
-                            return Err(ViewError::IndexOutOfBounds {
-                                axis,
-                                index: start,
-                                size: n,
-                            });
-                        }
-                    }
+                    op.check(axis, n)?;
                     shifts.push((level, start.wrapping_mul(stride)));
                     shape.push(len);
                     strides.push(if level == 0 {
@@ -627,28 +650,12 @@ impl Geometry {
             };
             match op {
                 AxisOp::Index { index } => {
-                    if index >= n {
-                        return Err(ViewError::IndexOutOfBounds {
-                            axis,
-                            index: index as isize,
-                            size: n,
-                        });
-                    }
+                    op.check(axis, n)?;
                     shift += index as i128 * stride as i128;
                 }
                 AxisOp::Slice { start, step, len } => {
-                    if step == 0 {
-                        return Err(ViewError::SliceStepZero);
-                    }
+                    op.check(axis, n)?;
                     if len > 0 {
-                        let last = start as i128 + (len as i128 - 1) * step as i128;
-                        if start < 0 || start as usize >= n || last < 0 || last >= n as i128 {
-                            return Err(ViewError::IndexOutOfBounds {
-                                axis,
-                                index: start,
-                                size: n,
-                            });
-                        }
                         shift += start as i128 * stride as i128;
                     }
                     empty |= len == 0;
