@@ -6,7 +6,8 @@
 //! * [`Format`](format::Format): a parsed PEP 3118 format string (`"<hT{i:x:d:y:}:pt:"`),
 //!   with its item size, alignment and field offsets, in `struct`'s or NumPy's dialect.
 //! * [`MemoryView`] / [`MemoryViewMut`]: a buffer seen as items of a format, with a shape and
-//!   byte strides — Python's `memoryview`, generalised to N dimensions and every format.
+//!   byte strides — Python's `memoryview`, generalised to N dimensions and every format. Both
+//!   are one type, [`ViewBase`](view::ViewBase), over a shared or an exclusive storage.
 //! * [`Value`]: one decoded element, printed exactly as Python's `repr` prints it.
 //!
 //! ```
@@ -41,10 +42,11 @@
 //! | `struct.calcsize/pack/unpack/pack_into/unpack_from/iter_unpack`, `struct.Struct` | [`calcsize`], [`pack()`], [`unpack`], [`pack_into`], [`unpack_from`], [`iter_unpack`], [`Struct`] | [`pack`](mod@pack) |
 //! | PEP 3118 format strings, `np.dtype` from a buffer format | [`Format::parse`](format::Format::parse), [`Format::parse_with`](format::Format::parse_with) | [`format`](mod@format) |
 //! | `memoryview`: `m[i]`, `m[a:b:c]`, `cast`, `tobytes`, `hex`, `tolist`, `==`, `m[i] = v`, `PyObject_GetBuffer` flags | [`MemoryView`], [`MemoryViewMut`], [`BufferFlags`] | [`view`](mod@view) |
-//! | NumPy basic indexing `a[1:, ::-2, ..., None]` | [`MemoryView::select`] | [`view`](mod@view) |
-//! | `np.asarray(buf)` / `np.frombuffer` → `ArrayViewD`, and back | [`MemoryView::as_array`], [`MemoryView::to_array`], [`MemoryView::from_array`], [`MemoryView::from_owned_array`] | [`ndarray`](mod@ndarray) ("From NumPy / to ndarray") |
+//! | NumPy basic indexing `a[1:, ::-2, ..., None]`, `np.broadcast_to` | [`MemoryView::select`], [`MemoryView::broadcast_to`] | [`view`](mod@view) |
+//! | `dst[...] = src` across dtypes, `a.astype(dt).tobytes()` | [`MemoryViewMut::copy_from_converted`], [`MemoryView::to_bytes_as`] | [`element`](mod@element) |
+//! | `np.asarray(buf)` / `np.frombuffer` → `ArrayViewD`, and back (any strides, gaps included) | [`MemoryView::as_array`], [`MemoryView::to_array`], [`MemoryView::from_array`], [`MemoryViewMut::from_array_mut`] | [`ndarray`](mod@ndarray) ("From NumPy / to ndarray") |
 //! | typed element access with any byte order and alignment | [`MemoryView::typed`], [`Element`] | [`element`](mod@element) |
-//! | `np.load` of a `.npy` file (header, dtype → format, zero-copy view) | [`npy::view`], [`npy::Header`] | [`npy`](mod@npy) |
+//! | `np.load` / `np.save` / `np.savez` (header, dtype ⇄ format, aligned zero-copy views) | [`npy::load_mut`], [`npy::save`], [`npy::npz`], [`npy::view`] | [`npy`](mod@npy) |
 //! | `struct.unpack`/`iter_unpack` straight into Rust numbers (`(i32, u64)`), no `Value`s | [`unpack_as`], [`iter_unpack_as`], [`FromRecord`] | [`pack`](mod@pack) |
 //!
 //! # Crate features
