@@ -99,3 +99,47 @@ fn harness_smoke() {
     harness::view_ops(&view);
     harness::view_mut_ops(&view);
 }
+
+/// Not the fuzzer, but a cheap stand-in where `cargo fuzz` is not installed: every target over
+/// pseudo-random inputs (xorshift; the seed and a reproduction are printed on failure) for
+/// `MEMVIEW_FUZZ_SECONDS` seconds each (default 5).
+/// `MEMVIEW_FUZZ_SECONDS=60 cargo test --release --test fuzz_regressions -- --ignored`.
+#[test]
+#[ignore = "minutes of random inputs; run by hand"]
+fn random_inputs() {
+    let secs: u64 = std::env::var("MEMVIEW_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let targets: [(&str, fn(&[u8])); 4] = [
+        ("view_ops", harness::view_ops),
+        ("view_mut_ops", harness::view_mut_ops),
+        ("format_roundtrip", harness::format_roundtrip),
+        ("npy_header", harness::npy_header),
+    ];
+    for (name, f) in targets {
+        let start = std::time::Instant::now();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ name.len() as u64;
+        let mut runs = 0u64;
+        while start.elapsed().as_secs() < secs {
+            let mut next = || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state
+            };
+            let len = (next() % 512) as usize;
+            let data: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            if std::panic::catch_unwind(|| f(&data)).is_err() {
+                let path = std::env::temp_dir().join(format!("memview-random-{name}.bin"));
+                let _ = std::fs::write(&path, &data);
+                panic!(
+                    "{name}: input written to {} (copy it into tests/fuzz_regressions/{name}/)",
+                    path.display()
+                );
+            }
+            runs += 1;
+        }
+        eprintln!("{name}: {runs} random inputs");
+    }
+}

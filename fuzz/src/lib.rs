@@ -1125,7 +1125,8 @@ pub fn view_mut_ops(data: &[u8]) {
         if r.is_empty() {
             break;
         }
-        match r.byte() % 5 {
+        match r.byte() % 6 {
+            5 if v.num_elements() <= MAX_ELEMENTS => check_converted(&mut v, &mut r),
             0 if decodable(v.format()) => {
                 let index = index(&mut r, v.ndim());
                 let x = value(&mut r);
@@ -1221,6 +1222,79 @@ pub fn view_mut_ops(data: &[u8]) {
         }
     }
     check_view(&v.as_view());
+}
+
+/// The numeric formats a converting copy reads from.
+const NUMERIC: [&str; 16] = [
+    "?", "b", "B", "<h", ">H", "<i", ">I", "<q", ">Q", "<e", ">e", "<f", ">f", "<d", ">d", "<Zd",
+];
+
+/// `copy_from_converted` from a random numeric source broadcast to the view's shape (its
+/// trailing axes, or a single value): a refusal writes nothing; a success writes only element
+/// bytes, and, when no two elements overlap, exactly what `to_bytes_as` says the source's
+/// values are in the view's format.
+fn check_converted(v: &mut MemoryViewMut<'_>, r: &mut Reader<'_>) {
+    let format = NUMERIC[usize::from(r.byte()) % NUMERIC.len()];
+    let Ok(src_format) = memview::format::Format::parse(format) else {
+        return;
+    };
+    let keep = usize::from(r.byte()) % (v.ndim() + 1);
+    let shape = v.shape()[v.ndim() - keep..].to_vec();
+    let Some(n) = capped_elements(&shape, MAX_ELEMENTS) else {
+        return;
+    };
+    let data = r.bytes(n * src_format.itemsize()).to_vec();
+    if data.len() < n * src_format.itemsize() {
+        return;
+    }
+    let Ok(src) = MemoryView::from_parts(&data, format, &shape, None, 0) else {
+        return;
+    };
+    let before = v.buffer().unwrap().to_vec();
+    let positions = model_positions(v.offset(), v.shape(), v.strides(), false);
+    match v.copy_from_converted(&src) {
+        Err(e) => {
+            let _ = e.to_string();
+            assert_eq!(
+                v.buffer().unwrap(),
+                &before[..],
+                "a refused conversion wrote bytes"
+            );
+        }
+        Ok(()) => {
+            let Some(positions) = positions else {
+                return;
+            };
+            let size = v.format().itemsize();
+            let mut touched = vec![false; before.len()];
+            for &p in &positions {
+                for t in &mut touched[p as usize..p as usize + size] {
+                    *t = true;
+                }
+            }
+            let after = v.buffer().unwrap();
+            for (k, (a, b)) in after.iter().zip(&before).enumerate() {
+                assert!(
+                    touched[k] || a == b,
+                    "byte {k} outside the elements was written"
+                );
+            }
+            let mut sorted = positions.clone();
+            sorted.sort_unstable();
+            let distinct = sorted.windows(2).all(|w| w[1] - w[0] >= size as i128);
+            let dst_format = v.format().as_str().to_string();
+            if distinct && v.itemsize() == size {
+                let broadcast = src.broadcast_to(v.shape()).unwrap();
+                let want = broadcast
+                    .to_bytes_as(&dst_format, Order::C)
+                    .expect("what copy_from_converted accepted converts");
+                let got = v.to_bytes(Order::C);
+                // NaN payloads may differ between the two paths only if they were computed
+                // differently; both go through the same conversion, so compare bytes.
+                assert_eq!(got, want, "{format} -> {dst_format}");
+            }
+        }
+    }
 }
 
 /// `as_array_mut` succeeds only when no two elements share a byte; writing through it changes

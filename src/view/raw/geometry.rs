@@ -134,13 +134,20 @@ impl Geometry {
     }
 
     /// C-contiguous strides for `shape` and `itemsize`, or `None` on overflow.
+    /// For an empty shape (some extent 0) the strides are never used (invariant 6): they
+    /// saturate instead of overflowing, so `[66, 0, 2^62]` has strides too.
     pub(crate) fn c_strides(shape: &[usize], itemsize: usize) -> Option<Axes<isize>> {
+        let empty = shape.contains(&0);
         let mut strides = Axes::repeat(0isize, shape.len());
         let mut step = isize::try_from(itemsize).ok()?;
         for (s, &n) in strides.iter_mut().zip(shape).rev() {
             *s = step;
-            // An axis of extent 0 makes the view empty; keep the strides finite anyway.
-            step = step.checked_mul(isize::try_from(n.max(1)).ok()?)?;
+            let n = isize::try_from(n.max(1)).unwrap_or(isize::MAX);
+            step = if empty {
+                step.saturating_mul(n)
+            } else {
+                step.checked_mul(n)?
+            };
         }
         Some(strides)
     }
@@ -362,9 +369,16 @@ impl Geometry {
         shape.extend_from_slice(sub_shape);
         let mut strides = self.strides.clone();
         strides.extend_from_slice(sub_strides);
+        // The offset moves only when the result has elements (then `offset + itemsize <= len`
+        // and the field lies inside the item); an empty view keeps its offset, which may be
+        // anywhere up to the buffer's end (4).
+        let empty = self.shape.contains(&0) || sub_shape.contains(&0);
         Ok(Geometry {
-            // Inside the buffer when the view has elements (`offset + itemsize <= len`).
-            offset: self.offset + field_offset,
+            offset: if empty {
+                self.offset
+            } else {
+                self.offset + field_offset
+            },
             itemsize,
             shape,
             strides,
