@@ -111,7 +111,8 @@ fn random_inputs() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(5);
-    let targets: [(&str, fn(&[u8])); 4] = [
+    type Target = (&'static str, fn(&[u8]));
+    let targets: [Target; 4] = [
         ("view_ops", harness::view_ops),
         ("view_mut_ops", harness::view_mut_ops),
         ("format_roundtrip", harness::format_roundtrip),
