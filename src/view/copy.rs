@@ -123,41 +123,6 @@ mod tests {
         }
     }
 
-    /// Outputs of 8 MiB and more are gathered through a staging buffer and streamed (x86-64):
-    /// the same bytes as the item walk, for every item size and a 1-D and 3-D layout.
-    #[test]
-    #[cfg_attr(miri, ignore = "17 MiB of bytes")]
-    fn streamed_gathers_match_item_order() {
-        let buf: Vec<u8> = (0..(17usize << 20))
-            .map(|i| (i * 131 % 251) as u8)
-            .collect();
-        for (fmt, size) in [("B", 1usize), ("<H", 2), ("<Q", 8), ("3s", 3)] {
-            let rows = (17 << 20) / 1024 / size;
-            let v = MemoryView::from_parts(&buf, fmt, &[rows, 1024], None, 0).unwrap();
-            for sel in ["::2, ::2", ":, 1::2", "::-1, :1000"] {
-                let c = v.select(sel).unwrap();
-                let expected: Vec<u8> = c.raw().shared().items(false).flatten().copied().collect();
-                assert_eq!(c.to_bytes(Order::C), expected, "{fmt} {sel}");
-            }
-            let flat = MemoryView::from_parts(
-                &buf,
-                fmt,
-                &[(17 << 20) / size / 2],
-                Some(&[2 * size as isize]),
-                0,
-            )
-            .unwrap();
-            let expected: Vec<u8> = flat
-                .raw()
-                .shared()
-                .items(false)
-                .flatten()
-                .copied()
-                .collect();
-            assert_eq!(flat.to_bytes(Order::C), expected, "{fmt} 1-D");
-        }
-    }
-
     #[test]
     fn hex_groups_like_cpython() {
         // Outputs from CPython 3.11 `bytes.hex`.

@@ -308,10 +308,6 @@ impl<S: Storage> RawView<S> {
         out.reserve(n);
         let len = out.len();
         let (shape, strides) = walk_axes(g, fortran);
-        #[cfg(all(target_arch = "x86_64", not(miri)))]
-        if n >= STREAM_BYTES && self.gather_streamed(&shape, &strides, out) {
-            return;
-        }
         let dst_strides =
             Geometry::c_strides(&shape, g.itemsize).unwrap_or_else(|| Axes::repeat(0, shape.len()));
         // SAFETY: the source items are the reached elements of this validated direct view (5,
@@ -335,110 +331,6 @@ impl<S: Storage> RawView<S> {
             out.set_len(len + n);
         }
     }
-}
-
-/// Outputs at least this large are written with non-temporal (streaming) stores on x86-64:
-/// they will not stay in cache anyway, and a streaming store does not first read the output
-/// line it writes (a quarter of the memory traffic of `[::2, ::2]`).
-#[cfg(all(target_arch = "x86_64", not(miri)))]
-const STREAM_BYTES: usize = 8 << 20;
-/// Bytes gathered into a staging buffer (that stays in L2) before they are streamed out.
-#[cfg(all(target_arch = "x86_64", not(miri)))]
-const STAGE: usize = 64 << 10;
-
-#[cfg(all(target_arch = "x86_64", not(miri)))]
-impl<S: Storage> RawView<S> {
-    /// [`gather_into`](RawView::gather_into) for large strided outputs: chunks of whole
-    /// indices of the outermost walked axis are gathered into a staging buffer and streamed
-    /// to `out` (which has `nbytes` of spare capacity). Returns `false`, having written
-    /// nothing, when the layout does not suit (one index of the outermost axis exceeds the
-    /// stage, or the elements are one contiguous run, which `memcpy` streams by itself).
-    fn gather_streamed(&self, shape: &[usize], strides: &[isize], out: &mut Vec<u8>) -> bool {
-        let g = &self.geom;
-        let (Some(&n0), Some(&s0)) = (shape.first(), strides.first()) else {
-            return false;
-        };
-        let n = g.nbytes();
-        let row = n / n0.max(1);
-        if n0 == 0 || row > STAGE || g.is_c_contiguous() {
-            return false;
-        }
-        let rows_per_chunk = (STAGE / row.max(1)).max(1);
-        let inner_strides = &strides[1..];
-        let mut stage: Vec<u8> = Vec::with_capacity(rows_per_chunk * row);
-        let mut chunk_shape: Axes<usize> = Axes::from(shape);
-        let len = out.len();
-        let mut written = 0usize;
-        let mut i0 = 0usize;
-        while i0 < n0 {
-            let rows = rows_per_chunk.min(n0 - i0);
-            chunk_shape[0] = rows;
-            let bytes = rows * row;
-            let dst_strides = Geometry::c_strides(&chunk_shape, g.itemsize)
-                .unwrap_or_else(|| Axes::repeat(0, shape.len()));
-            let mut chunk_strides: Axes<isize> = Axes::from([s0]);
-            chunk_strides.extend_from_slice(inner_strides);
-            // Rows `i0 .. i0 + rows` of the outermost axis start at `offset + i0 * s0`, a
-            // partial sum of invariant 5.
-            let start = g.offset as isize + i0 as isize * s0;
-            stage.clear();
-            // SAFETY: the source items are reached elements of this validated direct view
-            // (rows `i0 .. i0 + rows` of its walk, 5 and 8, borrowed for reads); the
-            // destination is the C-contiguous layout of `bytes <= capacity` bytes of
-            // `stage`, a separate allocation.
-            unsafe {
-                copy_strided(
-                    stage.as_mut_ptr(),
-                    0,
-                    &dst_strides,
-                    self.base(),
-                    start,
-                    &chunk_strides,
-                    &chunk_shape,
-                    g.itemsize,
-                );
-                // SAFETY: `bytes` of `stage`'s spare capacity were just written (the items
-                // tile the C-contiguous layout), and `out` has `n - written >= bytes` bytes of
-                // spare capacity after `len + written`; the two allocations are distinct.
-                stage.set_len(bytes);
-                stream_copy(out.as_mut_ptr().add(len + written), stage.as_ptr(), bytes);
-            }
-            written += bytes;
-            i0 += rows;
-        }
-        // SAFETY: `sfence` orders the streaming stores before anything that follows.
-        unsafe { std::arch::x86_64::_mm_sfence() };
-        debug_assert_eq!(written, n);
-        // SAFETY: all `n` bytes after `len` were written by the streaming copies above.
-        unsafe { out.set_len(len + n) };
-        true
-    }
-}
-
-/// Copy `n` bytes from `src` to `dst` (not overlapping) with 16-byte non-temporal stores
-/// where `dst` is aligned for them, plain copies for the unaligned head and the tail.
-///
-/// # Safety
-/// `src` valid for reads and `dst` for writes of `n` bytes, not overlapping; the caller issues
-/// an `sfence` before the bytes are read again.
-#[cfg(all(target_arch = "x86_64", not(miri)))]
-unsafe fn stream_copy(dst: *mut u8, src: *const u8, n: usize) {
-    use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_stream_si128};
-    let head = dst.align_offset(16).min(n);
-    // SAFETY: the first `head <= n` bytes of both ranges.
-    unsafe { ptr::copy_nonoverlapping(src, dst, head) };
-    let mut i = head;
-    while i + 16 <= n {
-        // SAFETY: bytes `i .. i + 16 <= n` of both ranges; `dst + i` is 16-byte aligned
-        // (`head` aligned it, and `i` advances by 16); SSE2 is part of x86-64.
-        unsafe {
-            let v = _mm_loadu_si128(src.add(i) as *const __m128i);
-            _mm_stream_si128(dst.add(i) as *mut __m128i, v);
-        }
-        i += 16;
-    }
-    // SAFETY: the last `n - i < 16` bytes of both ranges.
-    unsafe { ptr::copy_nonoverlapping(src.add(i), dst.add(i), n - i) };
 }
 
 impl RawView<Exclusive<'_>> {
