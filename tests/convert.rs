@@ -22,6 +22,14 @@ fn is_nan(v: &Value) -> bool {
     }
 }
 
+fn little(format: &str) -> String {
+    if format.starts_with(['<', '>']) {
+        format.to_string()
+    } else {
+        format!("<{format}")
+    }
+}
+
 #[test]
 fn numpy_assignment_conformance() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/convert.tsv");
@@ -33,7 +41,10 @@ fn numpy_assignment_conformance() {
             continue;
         }
         let f: Vec<&str> = line.split('\t').collect();
-        let (kind, sf, df, src) = (f[0], f[1], f[2], hex(f[3]));
+        let (kind, src) = (f[0], hex(f[3]));
+        // The fixture was written on a little-endian machine: its native codes are '<' ones
+        // (none of them is `l`, `n`, `g` or `P`, whose sizes would differ).
+        let (sf, df) = (&*little(f[1]), &*little(f[2]));
         let loc = format!("convert.tsv:{}: {sf} -> {df} from {}", n + 1, f[3]);
         let src_view = MemoryView::from_parts(&src, sf, &[1], None, 0).unwrap();
         let size = Format::parse(df).unwrap().itemsize();
