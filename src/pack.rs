@@ -116,6 +116,27 @@ pub struct Struct {
     plan: Plan,
 }
 
+/// Every value's offset and fast decoder, when each is a plain scalar inside the record.
+fn fast_plan(format: &Format, size: usize) -> Option<Vec<(usize, FastScalar)>> {
+    let mut plan = Vec::with_capacity(format.layout().value_count());
+    for f in format.fields() {
+        let FieldType::Scalar(s) = &f.ty else {
+            return None;
+        };
+        if !f.shape.is_empty() {
+            return None;
+        }
+        let fast = FastScalar::of(s)?;
+        for offset in f.copy_offsets() {
+            if offset.checked_add(s.size)? > size {
+                return None;
+            }
+            plan.push((offset, fast));
+        }
+    }
+    Some(plan)
+}
+
 impl Struct {
     /// Compile `fmt` (in the `struct` dialect).
     pub fn new(fmt: &str) -> Result<Struct, FormatError> {
@@ -127,23 +148,8 @@ impl Struct {
         let size = format.itemsize();
         // The fast plan lists every value; a huge top-level count (`'100000000i'`) stays on
         // the general path rather than allocating a plan as long as the record.
-        let fast: Option<Vec<(usize, FastScalar)>> = (format.layout().value_count()
-            <= FAST_PLAN_MAX)
-            .then(|| {
-                format
-                    .fields()
-                    .iter()
-                    .flat_map(|f| f.copy_offsets().map(move |offset| (f, offset)))
-                    .map(|(f, offset)| match &f.ty {
-                        FieldType::Scalar(s)
-                            if f.shape.is_empty() && offset.checked_add(s.size)? <= size =>
-                        {
-                            Some((offset, FastScalar::of(s)?))
-                        }
-                        _ => None,
-                    })
-                    .collect()
-            })
+        let fast = (format.layout().value_count() <= FAST_PLAN_MAX)
+            .then(|| fast_plan(&format, size))
             .flatten();
         let plan = fast.map_or(Plan::General, Plan::Fast);
         Struct { format, plan }

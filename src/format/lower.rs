@@ -183,9 +183,10 @@ impl Lowerer<'_> {
     ) -> Result<(StructLayout, bool), FormatError> {
         let mut offset: usize = 0;
         let mut common: usize = 1;
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(items.len());
         let mut split_any = false;
-        let mut names: HashSet<&str> = HashSet::new();
+        // Made on the first name only: most formats have none.
+        let mut names: Option<HashSet<&str>> = None;
         for item in items {
             if let Some(mark) = item.byte_order {
                 self.mode = mark.order;
@@ -231,7 +232,10 @@ impl Lowerer<'_> {
             if let Some(ty) = elem_ty.filter(|_| copies > 0) {
                 let name = item.name.as_ref().map(|n| n.text.clone());
                 if let Some(n) = &item.name {
-                    if !names.insert(n.text.as_str()) {
+                    if !names
+                        .get_or_insert_with(HashSet::new)
+                        .insert(n.text.as_str())
+                    {
                         return Err(FormatError::new(
                             FormatErrorKind::FieldNameDuplicate {
                                 name: n.text.clone(),

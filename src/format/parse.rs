@@ -52,8 +52,14 @@ impl<'s> Parser<'s> {
     // ----- cursor -----
 
     /// The character at the cursor, `None` at the end.
+    #[inline]
     fn char(&self) -> Option<char> {
-        self.input.get(self.pos..).and_then(|s| s.chars().next())
+        // Format text is almost always ASCII: one byte, no UTF-8 decoding.
+        match self.input.as_bytes().get(self.pos) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => self.input.get(self.pos..).and_then(|s| s.chars().next()),
+            None => None,
+        }
     }
 
     /// The character after the one at the cursor.
@@ -64,6 +70,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Move past the character at the cursor (no-op at the end).
+    #[inline]
     fn bump(&mut self) {
         if let Some(c) = self.char() {
             self.pos += c.len_utf8();
@@ -150,7 +157,8 @@ impl<'s> Parser<'s> {
     /// Before: at the first item or whitespace. After: at the end of the input, at a `}`, or
     /// (when `in_function`) at a `->`; none of these is consumed.
     fn parse_item_list(&mut self, in_function: bool) -> Result<Vec<Item>, FormatError> {
-        let mut items = Vec::new();
+        // At most one item per remaining character; the common formats are short.
+        let mut items = Vec::with_capacity((self.input.len() - self.pos).min(32));
         loop {
             self.skip_space();
             match self.char() {
