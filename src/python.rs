@@ -77,6 +77,22 @@ use crate::ffi::{AlignedBuffer, BufferError, Export, OwnedRegion, RawBuffer};
 use crate::format::Format;
 use crate::view::{request_for_layout, BufferFlags, MemoryView, MemoryViewMut, ViewError};
 
+mod convert;
+mod memoryview;
+
+pub use memoryview::{PyMemoryView, PyMemoryViewIter};
+
+/// The Python module `memview` (classes [`MemoryView`](PyMemoryView) and [`RustBuffer`]),
+/// for a program that embeds CPython to put in `sys.modules` (see the module docs).
+pub fn module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    let m = PyModule::new(py, "memview")?;
+    m.add_class::<PyMemoryView>()?;
+    m.add_class::<PyMemoryViewIter>()?;
+    m.add_class::<RustBuffer>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(m)
+}
+
 // The two structs must be interchangeable (checked field by field in the tests).
 const _: () = assert!(std::mem::size_of::<RawBuffer>() == std::mem::size_of::<ffi::Py_buffer>());
 const _: () = assert!(std::mem::align_of::<RawBuffer>() == std::mem::align_of::<ffi::Py_buffer>());
@@ -91,9 +107,11 @@ impl From<BufferError> for PyErr {
     }
 }
 
+/// The exception class CPython's `memoryview` raises for the same failure (`IndexError`,
+/// `TypeError`, `BufferError`, `MemoryError`, otherwise `ValueError`), with memview's message.
 impl From<ViewError> for PyErr {
     fn from(e: ViewError) -> PyErr {
-        PyValueError::new_err(e.to_string())
+        convert::view_error(e)
     }
 }
 
@@ -112,12 +130,39 @@ pub struct PyBufferGuard {
 // releasing it attaches to the interpreter from whichever thread drops it, which is how
 // CPython allows buffers to be released.
 unsafe impl Send for PyBufferGuard {}
+// SAFETY: every `&self` method only reads the header, which never changes while the guard
+// lives; the exported memory is reached only through the `unsafe` view constructors, whose
+// callers promise that nothing writes to it meanwhile.
+unsafe impl Sync for PyBufferGuard {}
 
 impl PyBufferGuard {
     /// `PyObject_GetBuffer(obj, flags)`, then check the answer: a header that cannot describe
     /// a valid view (ndim 65, negative `len`, NULL shape with ndim 2, a format that disagrees
     /// with the itemsize, ...) is a `BufferError`, and the buffer is released at once.
     pub fn get(obj: &Bound<'_, PyAny>, flags: BufferFlags) -> PyResult<PyBufferGuard> {
+        Ok(Self::get_validated(obj, flags)??)
+    }
+
+    /// [`get`](Self::get) as `memoryview()` reports it: more than 64 dimensions is CPython's
+    /// `ValueError` ("memoryview: number of dimensions must not exceed 64").
+    pub(crate) fn get_checked(
+        obj: &Bound<'_, PyAny>,
+        flags: BufferFlags,
+    ) -> PyResult<PyBufferGuard> {
+        match Self::get_validated(obj, flags)? {
+            Ok(guard) => Ok(guard),
+            Err(BufferError::NdimOutOfRange { ndim }) if ndim > 0 => Err(PyValueError::new_err(
+                format!("memoryview: number of dimensions must not exceed 64, got {ndim}"),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `PyObject_GetBuffer`, then the header check (the inner error).
+    fn get_validated(
+        obj: &Bound<'_, PyAny>,
+        flags: BufferFlags,
+    ) -> PyResult<Result<PyBufferGuard, BufferError>> {
         let mut raw = Box::new(ffi::Py_buffer::new());
         let bits = c_int::try_from(flags.bits()).map_err(buffer_error)?;
         // SAFETY: `obj` is a live object (we hold the GIL through `Bound`), `raw` a writable
@@ -132,8 +177,7 @@ impl PyBufferGuard {
         // follows no data pointer.
         // SAFETY: a successful `PyObject_GetBuffer` fills the header per the buffer protocol:
         // `format` NULL or a C string, the arrays NULL or `ndim` long.
-        unsafe { crate::ffi::describe(guard.raw_buffer()) }?;
-        Ok(guard)
+        Ok(unsafe { crate::ffi::describe(guard.raw_buffer()) }.map(|_| guard))
     }
 
     /// The buffer as [`RawBuffer`].
@@ -271,9 +315,9 @@ unsafe impl Sync for RustBuffer {}
 impl RustBuffer {
     /// Export an [`AlignedBuffer`] (writable unless `readonly`).
     pub fn from_aligned(buf: AlignedBuffer, readonly: bool) -> RustBuffer {
+        // The C strides of the layout `AlignedBuffer` validated, as its view has them.
+        let strides = buf.view().strides().to_vec();
         let (region, format, itemsize, shape) = buf.into_region();
-        // C strides of a layout `AlignedBuffer` validated.
-        let strides = c_strides(&shape, itemsize);
         RustBuffer {
             region,
             portable: format.portable_with_itemsize(itemsize).into_string(),
@@ -353,16 +397,6 @@ impl RustBuffer {
     pub fn exports(&self) -> usize {
         self.exports.load(Ordering::SeqCst)
     }
-}
-
-fn c_strides(shape: &[usize], itemsize: usize) -> Vec<isize> {
-    let mut strides = vec![0isize; shape.len()];
-    let mut step = itemsize as isize;
-    for (s, &n) in strides.iter_mut().zip(shape).rev() {
-        *s = step;
-        step = step.saturating_mul(n.max(1) as isize);
-    }
-    strides
 }
 
 #[pymethods]
