@@ -68,7 +68,7 @@ use std::ffi::{c_int, c_void};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use pyo3::exceptions::{PyBufferError, PyValueError};
+use pyo3::exceptions::PyBufferError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 
@@ -140,29 +140,18 @@ impl PyBufferGuard {
     /// a valid view (ndim 65, negative `len`, NULL shape with ndim 2, a format that disagrees
     /// with the itemsize, ...) is a `BufferError`, and the buffer is released at once.
     pub fn get(obj: &Bound<'_, PyAny>, flags: BufferFlags) -> PyResult<PyBufferGuard> {
-        Ok(Self::get_validated(obj, flags)??)
+        let guard = Self::acquire(obj, flags)?;
+        // Validate now (the guard releases on error). Only the header is read: `describe`
+        // follows no data pointer.
+        // SAFETY: a successful `PyObject_GetBuffer` fills the header per the buffer protocol:
+        // `format` NULL or a C string, the arrays NULL or `ndim` long.
+        unsafe { crate::ffi::describe(guard.raw_buffer()) }?;
+        Ok(guard)
     }
 
-    /// [`get`](Self::get) as `memoryview()` reports it: more than 64 dimensions is CPython's
-    /// `ValueError` ("memoryview: number of dimensions must not exceed 64").
-    pub(crate) fn get_checked(
-        obj: &Bound<'_, PyAny>,
-        flags: BufferFlags,
-    ) -> PyResult<PyBufferGuard> {
-        match Self::get_validated(obj, flags)? {
-            Ok(guard) => Ok(guard),
-            Err(BufferError::NdimOutOfRange { ndim }) if ndim > 0 => Err(PyValueError::new_err(
-                format!("memoryview: number of dimensions must not exceed 64, got {ndim}"),
-            )),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// `PyObject_GetBuffer`, then the header check (the inner error).
-    fn get_validated(
-        obj: &Bound<'_, PyAny>,
-        flags: BufferFlags,
-    ) -> PyResult<Result<PyBufferGuard, BufferError>> {
+    /// `PyObject_GetBuffer` without [`get`](Self::get)'s check of the header, for callers
+    /// that make a view at once ([`as_view`](Self::as_view) checks everything `get` does).
+    pub(crate) fn acquire(obj: &Bound<'_, PyAny>, flags: BufferFlags) -> PyResult<PyBufferGuard> {
         let mut raw = Box::new(ffi::Py_buffer::new());
         let bits = c_int::try_from(flags.bits()).map_err(buffer_error)?;
         // SAFETY: `obj` is a live object (we hold the GIL through `Bound`), `raw` a writable
@@ -172,12 +161,7 @@ impl PyBufferGuard {
             return Err(PyErr::fetch(obj.py()));
         }
         let immutable = obj.is_exact_instance_of::<pyo3::types::PyBytes>();
-        let guard = PyBufferGuard { raw, immutable };
-        // Validate now (the guard releases on error). Only the header is read: `describe`
-        // follows no data pointer.
-        // SAFETY: a successful `PyObject_GetBuffer` fills the header per the buffer protocol:
-        // `format` NULL or a C string, the arrays NULL or `ndim` long.
-        Ok(unsafe { crate::ffi::describe(guard.raw_buffer()) }.map(|_| guard))
+        Ok(PyBufferGuard { raw, immutable })
     }
 
     /// The buffer as [`RawBuffer`].

@@ -53,6 +53,9 @@ pub(crate) fn value_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py
         Value::Bytes(b) => PyBytes::new(py, b).into_any(),
         Value::Str(s) => PyString::new(py, s).into_any(),
         Value::Complex(c) => PyComplex::from_doubles(py, c.re, c.im).into_any(),
+        // `struct.unpack`'s 1-tuple stands for its item, as in CPython's `memoryview` and
+        // `_testbuffer` ('h 0c' reads as an int).
+        Value::Tuple(items) if items.len() == 1 => value_to_py(py, &items[0])?,
         Value::Tuple(items) => {
             let items = items
                 .iter()
@@ -179,7 +182,18 @@ pub(crate) fn py_to_value(obj: &Bound<'_, PyAny>, format: &str) -> PyResult<Valu
             Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Complex(_) => Ok(v),
             _ => Err(invalid_type(shown)),
         }),
-        _ => generic_value(obj, shown),
+        _ => {
+            let value = generic_value(obj, shown)?;
+            // A format of one value in tuple form ('h 0c') takes the value itself, as
+            // `struct.pack` does.
+            let one = crate::format::Format::parse(format)
+                .is_ok_and(|f| f.layout().tuple && f.layout().value_count() == 1);
+            Ok(match value {
+                Value::Tuple(_) => value,
+                v if one => Value::Tuple(vec![v]),
+                v => v,
+            })
+        }
     }
 }
 

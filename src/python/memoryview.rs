@@ -31,6 +31,7 @@
 //! shows it and buffer exports carry it unchanged; memview parses it for decoding.
 
 use std::ffi::{c_int, c_void, CStr, CString};
+use std::ptr::NonNull;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
@@ -41,30 +42,43 @@ use pyo3::types::{PyBytes, PyInt, PyList, PyString, PyTuple};
 
 use super::convert::{py_to_value, subscript, value_to_py, view_error};
 use super::PyBufferGuard;
-use crate::ffi::{AlignedBuffer, Export, RawBuffer};
+use crate::ffi::{AlignedBuffer, BufferError, Export, RawBuffer};
 use crate::format::Format;
-use crate::view::{BufferFlags, MemoryView, MemoryViewMut, Order, SliceArg, MAX_NDIM};
+use crate::value::Value;
+use crate::view::raw::{Exclusive, Shared, Storage};
+use crate::view::{BufferFlags, MemoryView, MemoryViewMut, Order, SliceArg, ViewBase, MAX_NDIM};
 
-/// CPython's `Py_buffer` fields of one view (what `memory_getbuf` copies into an export).
+/// One view of a Python buffer: where its bytes are (the storage of the memview view it was
+/// read from) and its geometry, plus CPython's `Py_buffer` fields that are not memview's
+/// (the format text, `readonly`).
 #[derive(Clone)]
 struct Header {
-    /// Element `[0, ..., 0]` (for an indirect view, its first pointer slot).
-    buf: *mut c_void,
-    /// The format text shown and exported.
+    /// The storage every view of this header is built on: the storage of a memview view made
+    /// from the exporter's buffer (`start .. start + span`), and whether all of those bytes
+    /// belong to it or only its elements' bytes (its `borrows_buffer`). The pointer carries
+    /// the exporter's provenance (it is computed from the exporter's own `buf` pointer).
+    start: *mut u8,
+    span: usize,
+    whole: bool,
+    /// Byte offset of element `[0, ..., 0]` (of the first pointer slot, if indirect) in the
+    /// storage.
+    offset: usize,
+    /// The format, parsed once.
+    parsed: Arc<Format>,
+    /// The format text shown and exported (CPython's: the exporter's text, `'B'` for a NULL
+    /// format, or what `cast` was given).
     format: CString,
-    /// The text memview parses, when it differs from `format` (an exporter that left the
-    /// format NULL for items wider than a byte: shown as `'B'`, as CPython does, decoded as
-    /// opaque `'<itemsize>s'`).
-    parse: Option<CString>,
     itemsize: usize,
-    shape: Vec<isize>,
+    shape: Vec<usize>,
     strides: Vec<isize>,
     suboffsets: Option<Vec<isize>>,
     readonly: bool,
+    c_contiguous: bool,
+    f_contiguous: bool,
 }
 
-// SAFETY: the header is plain data; `buf` is only dereferenced through views made under the
-// rules of the module docs (GIL held, no Python code running).
+// SAFETY: the header is plain data; its pointer is only dereferenced through views made
+// under the rules of the module docs (GIL held, no Python code running).
 unsafe impl Send for Header {}
 // SAFETY: as for `Send`; nothing mutates a header after it is made.
 unsafe impl Sync for Header {}
@@ -74,29 +88,9 @@ impl Header {
         self.shape.len()
     }
 
-    /// The header as a `Py_buffer` whose pointers point into `self`.
-    fn raw(&self) -> RawBuffer {
-        let format = self.parse.as_ref().unwrap_or(&self.format);
-        let nbytes = self
-            .shape
-            .iter()
-            .fold(self.itemsize as isize, |a, &n| a.saturating_mul(n));
-        RawBuffer {
-            buf: self.buf,
-            obj: std::ptr::null_mut(),
-            len: nbytes,
-            itemsize: self.itemsize as isize,
-            readonly: c_int::from(self.readonly),
-            ndim: self.shape.len() as c_int,
-            format: format.as_ptr() as *mut _,
-            shape: self.shape.as_ptr() as *mut isize,
-            strides: self.strides.as_ptr() as *mut isize,
-            suboffsets: self
-                .suboffsets
-                .as_ref()
-                .map_or(std::ptr::null_mut(), |s| s.as_ptr() as *mut isize),
-            internal: std::ptr::null_mut(),
-        }
+    /// Element `[0, ..., 0]` (CPython's `view.buf`).
+    fn buf(&self) -> *mut c_void {
+        self.start.wrapping_add(self.offset) as *mut c_void
     }
 
     /// The format text as a Rust string (exporters' formats are checked to be UTF-8).
@@ -105,7 +99,7 @@ impl Header {
     }
 
     fn nbytes(&self) -> usize {
-        self.shape.iter().product::<isize>() as usize * self.itemsize
+        self.shape.iter().product::<usize>() * self.itemsize
     }
 }
 
@@ -120,21 +114,21 @@ impl Live {
     /// The exporter's buffer as the first view's header.
     fn from_guard(guard: PyBufferGuard) -> PyResult<Live> {
         let raw = guard.raw_buffer();
-        let (format, parse) = if raw.format.is_null() {
-            let parse = (raw.itemsize != 1).then(|| format!("{}s", raw.itemsize));
-            (c"B".to_owned(), parse.and_then(|p| CString::new(p).ok()))
+        let anchor = raw.buf as *mut u8;
+        let text = if raw.format.is_null() {
+            c"B".to_owned()
         } else {
             // SAFETY: a successful `PyObject_GetBuffer` leaves `format` NULL or a C string
-            // that lives until release; `get` checked it is UTF-8.
-            (unsafe { CStr::from_ptr(raw.format) }.to_owned(), None)
+            // that lives until release; `get` checked it.
+            unsafe { CStr::from_ptr(raw.format) }.to_owned()
         };
         let readonly = guard.readonly();
         let base = Arc::new(guard);
         let header = {
             // SAFETY: the guard holds the buffer until it is dropped, which `base` prevents
             // while `view` lives; no Python code runs until `view` is dropped (rule 2).
-            let view = unsafe { base.as_view() }?;
-            header_of(&view, format, parse, readonly)?
+            let view = unsafe { base.as_view() }.map_err(import_error)?;
+            header_of(&view, anchor, text, readonly, None)?
         };
         Ok(Live {
             base,
@@ -148,14 +142,23 @@ impl Live {
     ///
     /// No Python code may run while the view lives (rule 2 of the module docs).
     unsafe fn view(&self) -> PyResult<MemoryView<'_>> {
-        let raw = self.header.raw();
-        // SAFETY: `raw` points into `self.header` for this call (1). The header describes
-        // memory inside the exporter's buffer — the exporter's own header, or one read back
-        // from a memview view derived from it, whose elements (or first pointer slots) memview
-        // proved to lie in that view's storage, and whose later pointer slots are the
-        // exporter's (2, 3). The base keeps the buffer alive as long as `self` is borrowed,
-        // and the caller promises that nothing writes to it meanwhile (4).
-        Ok(unsafe { raw.as_view() }?)
+        let h = &*self.header;
+        let store = if h.whole {
+            // SAFETY: `start .. start + span` is the whole storage of a memview view of the
+            // exporter's buffer, all of whose bytes that view borrowed (8a); the base keeps the
+            // buffer alive while `self` is borrowed, and the caller promises no writes
+            // meanwhile.
+            Shared::from_slice(unsafe { std::slice::from_raw_parts(h.start, h.span) })
+        } else {
+            let start =
+                NonNull::new(h.start).ok_or_else(|| PyBufferError::new_err("NULL buffer"))?;
+            // SAFETY: the storage of a memview view of the exporter's buffer (8b): the span
+            // lies in one allocation and the reached bytes of this header's geometry — the
+            // same geometry, validated again below — are valid for reads while the base
+            // lives; the caller promises no writes meanwhile.
+            unsafe { Shared::from_span(start, h.span) }
+        };
+        build(store, h)
     }
 
     /// A writable view of this header; the header must be writable.
@@ -164,22 +167,34 @@ impl Live {
     ///
     /// As for [`view`](Self::view), and no other view of the same memory may be alive.
     unsafe fn view_mut(&self) -> PyResult<MemoryViewMut<'_>> {
-        let raw = self.header.raw();
-        // SAFETY: as in `view`. The header is writable only if the exporter gave a writable
-        // buffer (`readonly` 0 for our PyBUF_FULL_RO request), so its elements are valid for
-        // writes; a correct exporter of a writable indirect buffer keeps its elements apart
-        // from its pointer slots. The caller promises exclusive access for the view's life.
-        Ok(unsafe { raw.as_view_mut() }?)
+        let h = &*self.header;
+        if h.readonly {
+            return Err(PyTypeError::new_err("cannot modify read-only memory"));
+        }
+        let store = if h.whole {
+            // SAFETY: as in `view`; a writable header comes from a buffer the exporter gave
+            // writable (`readonly` 0), `start` carries the exporter's pointer's provenance, and
+            // the caller promises exclusive access while the view lives.
+            Exclusive::from_slice(unsafe { std::slice::from_raw_parts_mut(h.start, h.span) })
+        } else {
+            let start =
+                NonNull::new(h.start).ok_or_else(|| PyBufferError::new_err("NULL buffer"))?;
+            // SAFETY: as in `view`, writable and exclusive as above. A correct exporter of a
+            // writable indirect buffer keeps its elements apart from its pointer slots.
+            unsafe { Exclusive::from_span(start, h.span) }
+        };
+        build(store, h)
     }
 
-    /// A view of the same base with the header read back from `view` (derived from this one).
+    /// A view of the same base whose header is read back from `view`, a view derived from this
+    /// one (a selection or cast of `self.view()`), with the format text `text`.
     fn derive(
         &self,
         view: &MemoryView<'_>,
-        format: CString,
-        parse: Option<CString>,
+        text: CString,
+        parsed: Option<Arc<Format>>,
     ) -> PyResult<Live> {
-        let header = header_of(view, format, parse, self.header.readonly)?;
+        let header = header_of(view, self.header.start, text, self.header.readonly, parsed)?;
         Ok(Live {
             base: self.base.clone(),
             header: Arc::new(header),
@@ -187,38 +202,121 @@ impl Live {
     }
 }
 
-/// The PEP 3118 header of `view` (an indirect view whose first dereferences precede every
-/// axis has them followed, as its export does).
+/// A view of `h`'s geometry on `store`.
+fn build<S: Storage>(store: S, h: &Header) -> PyResult<ViewBase<S>> {
+    let view = match &h.suboffsets {
+        None => ViewBase::from_format(
+            store,
+            h.parsed.clone(),
+            Some(h.itemsize),
+            &h.shape,
+            Some(&h.strides),
+            h.offset,
+        ),
+        // SAFETY: the geometry is that of a memview view of the exporter's buffer, whose
+        // pointer slots and elements the exporter keeps valid while the base lives (the
+        // contract `RawBuffer::as_view` was called under when the first view was made).
+        Some(subs) => unsafe {
+            ViewBase::from_format_indirect(
+                store,
+                h.parsed.clone(),
+                Some(h.itemsize),
+                &h.shape,
+                &h.strides,
+                subs,
+                h.offset,
+            )
+        },
+    };
+    view.map_err(view_error)
+}
+
+/// The header of `view`, a view of the exporter's buffer whose storage starts at the same
+/// address as the pointer `anchor` has or at another one in the same allocation (`anchor`
+/// gives the provenance).
+///
+/// An indirect view whose first dereferences precede every axis (a row of a PIL image) is
+/// stored with them followed, as its buffer export describes it: PEP 3118 cannot describe it
+/// otherwise.
 fn header_of(
     view: &MemoryView<'_>,
-    format: CString,
-    parse: Option<CString>,
+    anchor: *mut u8,
+    text: CString,
     readonly: bool,
+    parsed: Option<Arc<Format>>,
 ) -> PyResult<Header> {
-    let isize_shape = |s: &[usize]| s.iter().map(|&n| n as isize).collect::<Vec<_>>();
-    match view.export_request(BufferFlags::FULL_RO) {
-        Ok((ptr, info)) => Ok(Header {
+    if !view.is_empty() && view.raw().resolve_leading().is_some() {
+        let (ptr, info) = view
+            .export_request(BufferFlags::FULL_RO)
+            .map_err(view_error)?;
+        let shape: Vec<isize> = info.shape.iter().flatten().map(|&n| n as isize).collect();
+        let strides = info.strides.unwrap_or_default();
+        let raw = RawBuffer {
             buf: ptr as *mut c_void,
-            format,
-            parse,
-            itemsize: info.itemsize,
-            shape: isize_shape(info.shape.as_deref().unwrap_or(view.shape())),
-            strides: info.strides.unwrap_or_else(|| view.strides().to_vec()),
-            suboffsets: info.suboffsets,
-            readonly,
-        }),
-        // An empty view reaches no byte: any direct geometry describes it.
-        Err(_) if view.is_empty() => Ok(Header {
-            buf: view.as_ptr() as *mut c_void,
-            format,
-            parse,
-            itemsize: view.itemsize(),
-            shape: isize_shape(view.shape()),
-            strides: view.strides().to_vec(),
-            suboffsets: None,
-            readonly,
-        }),
-        Err(e) => Err(view_error(e)),
+            obj: std::ptr::null_mut(),
+            len: info.len as isize,
+            itemsize: info.itemsize as isize,
+            readonly: 1,
+            ndim: shape.len() as c_int,
+            format: text.as_ptr() as *mut _,
+            shape: shape.as_ptr() as *mut isize,
+            strides: strides.as_ptr() as *mut isize,
+            suboffsets: info
+                .suboffsets
+                .as_ref()
+                .map_or(std::ptr::null_mut(), |s| s.as_ptr() as *mut isize),
+            internal: std::ptr::null_mut(),
+        };
+        // SAFETY: `raw` points into locals for this call (1); it describes the elements `view`
+        // reaches, after the leading dereferences memview just followed, so the exporter's
+        // guarantees for `view` (2, 3) carry over; nothing runs Python code meanwhile (4).
+        let resolved = unsafe { raw.as_view() }?;
+        return header_of(&resolved, ptr as *mut u8, text, readonly, parsed);
+    }
+    let base = view.raw().base();
+    let start = anchor.wrapping_byte_offset((base as isize).wrapping_sub(anchor as isize));
+    // An empty view reaches no byte: its storage is not needed, and its geometry need not
+    // be expressible as PEP 3118 suboffsets.
+    let suboffsets = if view.is_empty() {
+        None
+    } else {
+        view.suboffsets().map_err(view_error)?
+    };
+    let (start, span, whole, offset) = if view.is_empty() {
+        (NonNull::<u8>::dangling().as_ptr(), 0, true, 0)
+    } else {
+        (
+            start,
+            view.raw().span_len(),
+            view.borrows_buffer(),
+            view.offset(),
+        )
+    };
+    Ok(Header {
+        start,
+        span,
+        whole,
+        offset,
+        parsed: parsed.unwrap_or_else(|| Arc::new(view.format().clone())),
+        format: text,
+        itemsize: view.itemsize(),
+        shape: view.shape().to_vec(),
+        strides: view.strides().to_vec(),
+        suboffsets,
+        readonly,
+        c_contiguous: view.is_c_contiguous(),
+        f_contiguous: view.is_f_contiguous(),
+    })
+}
+
+/// A buffer that cannot be imported: CPython's `ValueError` for more than 64 dimensions,
+/// `BufferError` for everything else that makes the header invalid.
+fn import_error(e: BufferError) -> PyErr {
+    match e {
+        BufferError::NdimOutOfRange { ndim } if ndim > 0 => PyValueError::new_err(format!(
+            "memoryview: number of dimensions must not exceed 64, got {ndim}"
+        )),
+        e => e.into(),
     }
 }
 
@@ -293,7 +391,7 @@ impl PyMemoryView {
                 obj.get_type().name()?
             )));
         }
-        let guard = PyBufferGuard::get_checked(obj, BufferFlags::FULL_RO)?;
+        let guard = PyBufferGuard::acquire(obj, BufferFlags::FULL_RO)?;
         Ok(PyMemoryView::with_live(Live::from_guard(guard)?))
     }
 
@@ -322,7 +420,11 @@ impl PyMemoryView {
         // SAFETY: no Python code runs while `view` lives (rule 2).
         let view = unsafe { live.view() }?;
         let sub = view.select_with(args).map_err(view_error)?;
-        live.derive(&sub, live.header.format.clone(), live.header.parse.clone())
+        live.derive(
+            &sub,
+            live.header.format.clone(),
+            Some(live.header.parsed.clone()),
+        )
     }
 
     /// `m[key]` for a key already split into `args`.
@@ -383,7 +485,7 @@ fn check_key(header: &Header, args: &[SliceArg], tuple: bool) -> PyResult<()> {
     for arg in args {
         match arg {
             SliceArg::Index(i) => {
-                let n = header.shape[axis];
+                let n = header.shape[axis] as isize;
                 if *i < -n || *i >= n {
                     let msg = if tuple {
                         format!("index out of bounds on dimension {}", axis + 1)
@@ -431,7 +533,7 @@ impl Operand {
         if let Ok(m) = obj.cast::<PyMemoryView>() {
             return m.get().live().map(Operand::Ours);
         }
-        PyBufferGuard::get(obj, BufferFlags::FULL_RO).map(Operand::Foreign)
+        PyBufferGuard::acquire(obj, BufferFlags::FULL_RO).map(Operand::Foreign)
     }
 
     /// The format text (CPython's: `'B'` for a NULL format).
@@ -463,8 +565,23 @@ impl Operand {
             Operand::Ours(live) => unsafe { live.view() },
             // SAFETY: the guard holds the buffer while borrowed; the caller promises that no
             // Python code (the only writer) runs while the view lives.
-            Operand::Foreign(guard) => Ok(unsafe { guard.as_view() }?),
+            Operand::Foreign(guard) => unsafe { guard.as_view() }.map_err(import_error),
         }
+    }
+}
+
+/// Whether items of `format` decode to a 1-tuple (`'h 0c'`, `'i x'`: one value in
+/// `struct.unpack`'s tuple form).
+fn one_tuple(format: &Format) -> bool {
+    format.layout().tuple && format.layout().value_count() == 1
+}
+
+/// `value` with every 1-tuple replaced by its item (tuples only arise at item level).
+fn unwrap_one_tuples(value: Value) -> Value {
+    match value {
+        Value::Tuple(mut items) if items.len() == 1 => unwrap_one_tuples(items.remove(0)),
+        Value::List(items) => Value::List(items.into_iter().map(unwrap_one_tuples).collect()),
+        other => other,
     }
 }
 
@@ -608,25 +725,20 @@ impl PyMemoryView {
     /// C-contiguous (`PyBuffer_IsContiguous(view, 'C')`).
     #[getter]
     fn c_contiguous(&self) -> PyResult<bool> {
-        let live = self.live()?;
-        // SAFETY: no Python code runs while the view lives (rule 2).
-        Ok(unsafe { live.view() }?.is_c_contiguous())
+        Ok(self.live()?.header.c_contiguous)
     }
 
     /// Fortran-contiguous.
     #[getter]
     fn f_contiguous(&self) -> PyResult<bool> {
-        let live = self.live()?;
-        // SAFETY: no Python code runs while the view lives (rule 2).
-        Ok(unsafe { live.view() }?.is_f_contiguous())
+        Ok(self.live()?.header.f_contiguous)
     }
 
     /// C- or Fortran-contiguous.
     #[getter]
     fn contiguous(&self) -> PyResult<bool> {
         let live = self.live()?;
-        // SAFETY: no Python code runs while the view lives (rule 2).
-        Ok(unsafe { live.view() }?.is_contiguous())
+        Ok(live.header.c_contiguous || live.header.f_contiguous)
     }
 
     /// Release the buffer (this view's share of it); `BufferError` while the view itself is
@@ -722,8 +834,10 @@ impl PyMemoryView {
         )
     }
 
-    /// The bytes of a C-contiguous view as items of `format` (any format memview parses), 1-D
-    /// or with `shape` (a list or tuple).
+    /// The bytes of a C-contiguous view as items of `format`, 1-D or with `shape` (a list or
+    /// tuple). CPython's rules (one side a byte format `B`/`b`/`c`, 1-D → N-D or N-D → 1-D, no
+    /// zeros in the shape), except that the format may be any that memview parses (`'<i'`,
+    /// `'ii'`, `'T{h:a:d:b:}'`), not only a native single character.
     #[pyo3(signature = (format, shape=None))]
     fn cast(
         &self,
@@ -732,31 +846,46 @@ impl PyMemoryView {
         shape: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyMemoryView>> {
         let live = self.live()?;
-        // SAFETY: no Python code runs while the view lives (rule 2).
-        if !unsafe { live.view() }?.is_c_contiguous() {
+        let header = &live.header;
+        if !header.c_contiguous {
             return Err(PyTypeError::new_err(
                 "memoryview: casts are restricted to C-contiguous views",
+            ));
+        }
+        if (shape.is_some() || header.ndim() != 1) && header.shape.contains(&0) {
+            return Err(PyTypeError::new_err(
+                "memoryview: cannot cast view with zeros in shape or strides",
             ));
         }
         if let Some(shape) = shape {
             if !(shape.is_instance_of::<PyList>() || shape.is_instance_of::<PyTuple>()) {
                 return Err(PyTypeError::new_err("shape must be a list or a tuple"));
             }
-            if shape.len()? > MAX_NDIM {
+            let n = shape.len()?;
+            if n > MAX_NDIM {
                 return Err(PyValueError::new_err(
                     "memoryview: number of dimensions must not exceed 64",
+                ));
+            }
+            if header.ndim() != 1 && n != 1 {
+                return Err(PyTypeError::new_err(
+                    "memoryview: cast must be 1D -> ND or ND -> 1D",
                 ));
             }
         }
         let text = CString::new(format).map_err(|_| {
             PyValueError::new_err("memoryview: destination format must not contain NUL")
         })?;
-        let parsed = Format::parse(format).map_err(|e| {
+        let parsed = Arc::new(Format::parse(format).map_err(|e| {
             PyValueError::new_err(format!("memoryview: invalid destination format: {e}"))
-        })?;
+        })?);
+        if !is_byte_format(header.format_str()) && !is_byte_format(format) {
+            return Err(PyTypeError::new_err(
+                "memoryview: cannot cast between two non-byte formats",
+            ));
+        }
         let itemsize = parsed.itemsize();
-        let nbytes = live.header.nbytes();
-        if itemsize == 0 || nbytes % itemsize != 0 {
+        if itemsize == 0 || header.nbytes() % itemsize != 0 {
             return Err(PyTypeError::new_err(
                 "memoryview: length is not a multiple of itemsize",
             ));
@@ -766,9 +895,9 @@ impl PyMemoryView {
             // SAFETY: no Python code runs while the view lives (rule 2).
             let view = unsafe { live.view() }?;
             let cast = view
-                .cast_format(parsed, shape.as_deref())
+                .cast_format(parsed.clone(), shape.as_deref())
                 .map_err(view_error)?;
-            live.derive(&cast, text, None)?
+            live.derive(&cast, text, Some(parsed))?
         };
         Self::wrap(py, cast)
     }
@@ -896,10 +1025,17 @@ impl PyMemoryView {
                     let equal = {
                         // SAFETY: no Python code runs while the views live (rule 2).
                         let (a, b) = unsafe { (live.view()?, operand.view()?) };
-                        if a.shape() == b.shape() {
-                            a == b
-                        } else {
+                        if a.shape() != b.shape() {
                             equiv_shape(a.shape(), b.shape())
+                        } else if one_tuple(a.format()) || one_tuple(b.format()) {
+                            // CPython compares what `struct.unpack` gives, with a 1-tuple
+                            // standing for its item ('h 0c' equals 'h').
+                            match (a.to_list(), b.to_list()) {
+                                (Ok(x), Ok(y)) => unwrap_one_tuples(x) == unwrap_one_tuples(y),
+                                _ => false,
+                            }
+                        } else {
+                            a == b
                         }
                     };
                     drop(operand);
@@ -981,7 +1117,7 @@ impl PyMemoryView {
                 .format
                 .as_ref()
                 .map(|_| header.format_str().to_string());
-            let export = Export::with_format(header.buf, info, text);
+            let export = Export::with_format(header.buf(), info, text);
             Ok(ExportState {
                 export,
                 _live: live.clone(),
@@ -994,6 +1130,12 @@ impl PyMemoryView {
                 state
                     .export
                     .fill(out, slf.clone().into_ptr() as *mut c_void);
+                if out.ndim == 0 {
+                    // CPython exports a 0-dim view with NULL shape and strides (consumers
+                    // such as `_testbuffer.cmp_contig` compare the pointers' NULL-ness).
+                    out.shape = std::ptr::null_mut();
+                    out.strides = std::ptr::null_mut();
+                }
                 out.internal = Box::into_raw(state) as *mut c_void;
                 this.exports.fetch_add(1, Ordering::SeqCst);
                 Ok(())

@@ -1,0 +1,104 @@
+//! CPython's own `Lib/test/test_buffer.py` (`TestBufferProtocol`, seeds 1 to 5, the `cpu`
+//! resource on, NumPy blocked) with `memoryview` replaced by `memview.MemoryView`, in the
+//! embedded interpreter the `python` feature links. The harness and the allow-list of
+//! deliberate divergences (each with its reason) are in `tests/cpython_test_buffer.py`.
+#![cfg(feature = "python")]
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+const HARNESS: &str = include_str!("cpython_test_buffer.py");
+
+fn harness(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    let sys = py.import("sys")?;
+    sys.getattr("modules")?
+        .set_item("memview", memview::python::module(py)?)?;
+    PyModule::from_code(
+        py,
+        &std::ffi::CString::new(HARNESS)?,
+        c"cpython_test_buffer.py",
+        c"cpython_test_buffer",
+    )
+}
+
+fn strings(v: &Bound<'_, PyAny>) -> Vec<String> {
+    v.cast::<PyList>()
+        .map(|l| l.iter().map(|x| x.str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn cpython_test_buffer_passes() {
+    Python::initialize();
+    Python::attach(|py| -> PyResult<()> {
+        let h = harness(py)?;
+        let verbose = std::env::var_os("MEMVIEW_TEST_BUFFER_VERBOSE").is_some();
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("verbose", verbose)?;
+        // MEMVIEW_TEST_BUFFER_SEEDS=1,2 runs only those seeds (by hand).
+        if let Ok(seeds) = std::env::var("MEMVIEW_TEST_BUFFER_SEEDS") {
+            let seeds: Vec<u64> = seeds
+                .split(',')
+                .map(|s| s.trim().parse().unwrap())
+                .collect();
+            kwargs.set_item("seeds", seeds)?;
+        }
+        let summary = h.getattr("run")?.call((), Some(&kwargs))?;
+        let get = |k: &str| summary.get_item(k).unwrap();
+        let version = get("python").to_string();
+        let expected: usize = get("expected_tests").extract()?;
+        println!("CPython {version}: TestBufferProtocol has {expected} tests");
+        for run in get("runs").cast::<PyList>()?.iter() {
+            println!("  {run}");
+        }
+        let hits = get("hits");
+        println!("allowed divergences hit ({}):", hits.len()?);
+        for (k, v) in hits.cast::<PyDict>()?.iter() {
+            println!("  {k}\n      {v}");
+        }
+        let problems = strings(&get("problems"));
+        for p in &problems {
+            println!("PROBLEM {p}");
+        }
+        let unused = strings(&get("unused"));
+        for u in &unused {
+            println!("UNUSED allow-list entry {u}");
+        }
+        if let Some(extra) = h
+            .getattr("run_python_buffer_protocol")?
+            .call0()?
+            .extract::<Option<Bound<'_, PyDict>>>()?
+        {
+            println!("TestPythonBufferProtocol (reported, not required): {extra}");
+        }
+        assert!(problems.is_empty(), "{} failing tests", problems.len());
+        for run in get("runs").cast::<PyList>()?.iter() {
+            let tests: usize = run.get_item("tests")?.extract()?;
+            assert_eq!(tests, expected, "{run}");
+        }
+        // The allow-list is verified against 3.11 (CI): no entry may be stale there.
+        if version.starts_with("3.11.") {
+            assert!(unused.is_empty(), "stale allow-list entries: {unused:?}");
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// Development aid: run the Python file named by `MEMVIEW_PY_SCRIPT` with `memview` registered.
+#[test]
+#[ignore]
+fn script() {
+    let Ok(path) = std::env::var("MEMVIEW_PY_SCRIPT") else {
+        return;
+    };
+    let code = std::fs::read_to_string(path).unwrap();
+    Python::initialize();
+    Python::attach(|py| -> PyResult<()> {
+        py.import("sys")?
+            .getattr("modules")?
+            .set_item("memview", memview::python::module(py)?)?;
+        py.run(&std::ffi::CString::new(code)?, None, None)
+    })
+    .unwrap();
+}
