@@ -25,6 +25,251 @@ import unittest
 
 # (test method, line in 3.11.7's test_buffer.py, the line's text, why memview differs)
 ALLOWED = [
+    (
+        'test_ndarray_slice_invalid',
+        1647,
+        'self.assertRaises(NotImplementedError, mv.__getitem__,',
+        (
+            'N-D slicing is implemented: mv[0:1:1, 0:1:0] on a 2-D view is a slice with step 0, '
+            "ValueError 'slice step cannot be zero' (as a 1-D slice with step 0 is in CPython)"
+        ),
+    ),
+    (
+        'test_ndarray_slice_invalid',
+        1678,
+        'self.assertRaises(NotImplementedError, ml.__setitem__, slice(0,1,1),',
+        (
+            'N-D slice assignment is implemented: ml[0:1] of a 2x4 view has shape (1, 4), the '
+            "rvalue (1,): ValueError 'lvalue and rvalue have different structures', CPython's "
+            'check for 1-D'
+        ),
+    ),
+    (
+        'test_memoryview_cast_invalid',
+        2596,
+        'self.assertRaises(ValueError, msrc.cast, dfmt,',
+        (
+            "cast() takes any format memview parses ('<i', 'xx?', 'ii', ...), not only a native "
+            'single character: the cast then fails later, with TypeError (neither side a byte '
+            'format, or product(shape) * itemsize != buffer size), or succeeds'
+        ),
+    ),
+    (
+        'test_memoryview_cast_invalid',
+        2626,
+        'self.assertRaises(ValueError, m.cast, "=B")',
+        "cast() takes any format memview parses: '=B' is a byte in standard size",
+    ),
+    (
+        'test_memoryview_cast_invalid',
+        2627,
+        'self.assertRaises(ValueError, m.cast, "!L")',
+        "cast() takes any format memview parses: '!L', big-endian 4-byte unsigned",
+    ),
+    (
+        'test_memoryview_cast_invalid',
+        2628,
+        'self.assertRaises(ValueError, m.cast, "<P")',
+        "cast() takes any format memview parses: '<P' (ctypes' spelling of a pointer)",
+    ),
+    (
+        'test_memoryview_cast_invalid',
+        2629,
+        'self.assertRaises(ValueError, m.cast, ">l")',
+        "cast() takes any format memview parses: '>l', big-endian 4-byte signed",
+    ),
+    (
+        'test_memoryview_cast_invalid',
+        2630,
+        'self.assertRaises(ValueError, m.cast, "BI")',
+        "cast() takes any format memview parses: the struct 'BI' (8-byte items)",
+    ),
+    (
+        'test_memoryview_cast_invalid',
+        2631,
+        'self.assertRaises(ValueError, m.cast, "xBI")',
+        "cast() takes any format memview parses: the struct 'xBI' (8-byte items)",
+    ),
+    (
+        'test_memoryview_cast_invalid',
+        2636,
+        'self.assertRaises(NotImplementedError, m.__getitem__, 0)',
+        "items of every format are read: m[0] of format 'II' is the tuple (1, 2)",
+    ),
+    (
+        'test_memoryview_cast_invalid',
+        2637,
+        'self.assertRaises(NotImplementedError, m.__setitem__, 0, 8)',
+        (
+            "items of every format are written, so the first check that fails is CPython's next "
+            "one: the view is read-only, TypeError 'cannot modify read-only memory'"
+        ),
+    ),
+    (
+        'test_memoryview_cast_invalid',
+        2638,
+        'self.assertRaises(NotImplementedError, m.tolist)',
+        "tolist() works for every format: [(1, 2), (3, 4)] for 'II'",
+    ),
+    (
+        'test_memoryview_tolist',
+        2859,
+        'self.assertRaises(NotImplementedError, m.tolist)',
+        "tolist() works for every format: [(2, 5), (7, 11)] for the struct 'lh'",
+    ),
+    (
+        'test_memoryview_tolist',
+        2863,
+        'self.assertRaises(NotImplementedError, m.tolist)',
+        "tolist() works for every format: [b'1'] for 's' (struct's 1-byte string)",
+    ),
+    (
+        'test_memoryview_tolist',
+        2867,
+        'self.assertRaises(NotImplementedError, m.tolist)',
+        (
+            "tolist() works for every format: [[b'a', b'b', b'c'], [b'd', b'e', b'f']] for 2-D "
+            "'s'"
+        ),
+    ),
+    (
+        'test_memoryview_index',
+        2911,
+        'self.assertRaises(NotImplementedError, m.__getitem__, ())',
+        "items of every format are read: m[()] of a 0-dim 'iii' view is (1, 2, 3)",
+    ),
+    (
+        'test_memoryview_assign',
+        3032,
+        'self.assertRaises(NotImplementedError, m.__setitem__, 0, 1)',
+        (
+            "items of every format are written: m[0] = 1 stores 1 in the 'xL' item (the pad byte "
+            "takes no value, as in struct.pack('xL', 1))"
+        ),
+    ),
+    (
+        'test_memoryview_assign',
+        3036,
+        'self.assertRaises(NotImplementedError, m.__setitem__, 0, 1)',
+        (
+            "items of every format are written, with struct's rules: 's' takes bytes, so m[0] = 1 "
+            "is TypeError 'invalid type for format 's''"
+        ),
+    ),
+    (
+        'test_memoryview_index',
+        2949,
+        'self.assertRaises(NotImplementedError, m.__getitem__, ())',
+        (
+            "N-D indexing (NumPy's basic rules): m[()] of a 3x4 view is the whole view (a new "
+            'MemoryView)'
+        ),
+    ),
+    (
+        'test_memoryview_index',
+        2950,
+        'self.assertRaises(NotImplementedError, m.__getitem__, 0)',
+        (
+            "N-D indexing (NumPy's basic rules): m[0] of a 3x4 view is the sub-view of row 0, "
+            'shape (4,)'
+        ),
+    ),
+    (
+        'test_memoryview_assign',
+        3059,
+        'self.assertRaises(NotImplementedError, m.__setitem__, 0, [2, 3])',
+        (
+            "N-D indexing (NumPy's basic rules): m[0] of a 3x4 view is a row; assigning to it "
+            "takes a buffer of the same structure, so a list is TypeError 'a bytes-like object is "
+            "required, not 'list'' (CPython's error for a list assigned to a 1-D slice)"
+        ),
+    ),
+    (
+        'test_memoryview_slice',
+        3072,
+        'self.assertRaises(NotImplementedError, m.__getitem__, ())',
+        "N-D indexing (NumPy's basic rules): m[()] of a 1-D view is the whole view",
+    ),
+    (
+        'test_memoryview_slice',
+        3078,
+        'self.assertRaises(NotImplementedError, m.__getitem__,',
+        (
+            "N-D indexing (NumPy's basic rules): two slices on a 1-D view are too many indices: "
+            "TypeError 'cannot index 1-dimension view with 2-element tuple' (CPython's error for "
+            'too many integer indices)'
+        ),
+    ),
+    (
+        'test_memoryview_slice',
+        3080,
+        'self.assertRaises(NotImplementedError, m.__setitem__,',
+        (
+            "N-D indexing (NumPy's basic rules): two slices on a 1-D view are too many indices, "
+            'as for reading (TypeError)'
+        ),
+    ),
+    (
+        'test_memoryview_compare_special_cases',
+        3216,
+        'self.assertNotEqual(a, v)',
+        (
+            "'u' items are decoded (as str), so array('u', 'xyz') equals its view; CPython calls "
+            'views of formats the struct module rejects unequal, even to themselves'
+        ),
+    ),
+    (
+        'test_memoryview_compare_special_cases',
+        3217,
+        'self.assertNotEqual(v, a)',
+        'as the line before, reflected',
+    ),
+    (
+        'test_memoryview_compare_special_cases',
+        3227,
+        'self.assertNotEqual(a, b)',
+        "ctypes' 'T{>l:x:>l:y:}' is decoded, so two views of one BEPoint are equal",
+    ),
+    (
+        'test_memoryview_compare_special_cases',
+        3228,
+        'self.assertNotEqual(a, point)',
+        "ctypes' 'T{>l:x:>l:y:}' is decoded, so the view equals the BEPoint it views",
+    ),
+    (
+        'test_memoryview_compare_special_cases',
+        3229,
+        'self.assertNotEqual(point, a)',
+        'as the line before, reflected',
+    ),
+    (
+        'test_memoryview_compare_special_cases',
+        3230,
+        'self.assertRaises(NotImplementedError, a.tolist)',
+        "tolist() works for every format: (100, 200) for ctypes' 'T{>l:x:>l:y:}'",
+    ),
+    (
+        'test_memoryview_sizeof',
+        2508,
+        "check(memoryview(b''), vsize(base_struct + 1 * per_dim))",
+        (
+            'sys.getsizeof is the size of this object (a pyo3 class whose geometry lives on the '
+            "heap), not of CPython's PyMemoryViewObject with its inline shape/strides/suboffsets "
+            'arrays'
+        ),
+    ),
+    (
+        'test_memoryview_sizeof',
+        2510,
+        'check(memoryview(a), vsize(base_struct + 2 * per_dim))',
+        'as the line before (2-D)',
+    ),
+    (
+        'test_memoryview_sizeof',
+        2512,
+        'check(memoryview(a), vsize(base_struct + 3 * per_dim))',
+        'as the line before (3-D)',
+    ),
 ]
 
 
@@ -42,13 +287,17 @@ def _load(use_memview):
     return tb
 
 
-def run(seeds=(1, 2, 3, 4, 5), use_memview=True, verbose=False):
+def run(seeds=(1, 2, 3, 4, 5), use_memview=True, verbose=False, discover=False):
+    """Run TestBufferProtocol once per seed. With `discover`, every failing assertion is
+    tolerated and recorded as if it were listed (to review candidates for ALLOWED)."""
     tb = _load(use_memview)
     filename = tb.__file__
     is_311 = sys.version_info[:2] == (3, 11)
     hits = {}
 
     def lookup(test, lineno, text):
+        if discover:
+            return (test, lineno, text, "discovered")
         for entry in ALLOWED:
             name, line, entry_text, _ = entry
             if name == test and entry_text == text and (not is_311 or line == lineno):
@@ -58,7 +307,7 @@ def run(seeds=(1, 2, 3, 4, 5), use_memview=True, verbose=False):
     listed = {entry[0] for entry in ALLOWED}
 
     def site(test):
-        if test not in listed:
+        if test not in listed and not discover:
             return None
         f = sys._getframe(2)
         while f is not None and f.f_code.co_filename != filename:
@@ -116,7 +365,27 @@ def run(seeds=(1, 2, 3, 4, 5), use_memview=True, verbose=False):
         for name in dir(unittest.TestCase)
         if name.startswith("assert") and callable(getattr(unittest.TestCase, name))
     }
-    Tolerant = type("TestBufferProtocol", (tb.TestBufferProtocol,), asserts)
+    Tolerant = type("Tolerant", (tb.TestBufferProtocol,), asserts)
+
+    # Which tests draw random numbers (test_buffer imports randrange, sample and choice into
+    # its namespace); the others do the same thing under every seed and run only once.
+    current = [None]
+    random_users = set()
+
+    def counting(f):
+        def wrapper(*args, **kwargs):
+            random_users.add(current[0])
+            return f(*args, **kwargs)
+
+        return wrapper
+
+    for name in ("randrange", "sample", "choice"):
+        setattr(tb, name, counting(getattr(tb, name)))
+
+    class TestBufferProtocol(Tolerant):
+        def setUp(self):
+            current[0] = self._testMethodName
+            super().setUp()
 
     summary = {
         "python": sys.version.split()[0],
@@ -124,9 +393,11 @@ def run(seeds=(1, 2, 3, 4, 5), use_memview=True, verbose=False):
         "runs": [],
         "problems": [],
     }
-    for seed in seeds:
+    for n, seed in enumerate(seeds):
         random.seed(seed)
-        suite = unittest.defaultTestLoader.loadTestsFromTestCase(Tolerant)
+        suite = unittest.defaultTestLoader.loadTestsFromTestCase(TestBufferProtocol)
+        if n > 0:
+            suite = unittest.TestSuite(t for t in suite if t._testMethodName in random_users)
         stream = io.StringIO()
         start = time.perf_counter()
         result = unittest.TextTestRunner(stream=stream, verbosity=2 if verbose else 0).run(suite)
@@ -151,6 +422,7 @@ def run(seeds=(1, 2, 3, 4, 5), use_memview=True, verbose=False):
     summary["unused"] = [
         "%s:%d: %s" % entry[:3] for entry in ALLOWED if entry[:3] not in hits
     ]
+    summary["random_tests"] = sorted(random_users)
     summary["expected_tests"] = len(
         unittest.defaultTestLoader.getTestCaseNames(tb.TestBufferProtocol)
     )

@@ -942,7 +942,7 @@ impl PyMemoryView {
         let copy = {
             // SAFETY: no Python code runs while the view lives (rule 2).
             let src_view = unsafe { src.view() }?;
-            let dst_shape: Vec<usize> = dst.shape.iter().map(|&n| n as usize).collect();
+            let dst_shape: Vec<usize> = dst.shape.iter().copied().collect();
             if strip(&src.format()) != strip(dst.format_str())
                 || src_view.itemsize() != dst.itemsize
                 || !equiv_shape(&dst_shape, src_view.shape())
@@ -977,7 +977,7 @@ impl PyMemoryView {
     fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
         let live = self.live()?;
         match live.header.shape.first() {
-            Some(&n) => Ok(n as usize),
+            Some(&n) => Ok(n),
             None if py.version_info() >= (3, 12) => {
                 Err(PyTypeError::new_err("0-dim memory has no length"))
             }
@@ -993,7 +993,7 @@ impl PyMemoryView {
         Ok(PyMemoryViewIter {
             view: slf.clone().unbind(),
             next: AtomicUsize::new(0),
-            len: len as usize,
+            len,
         })
     }
 
