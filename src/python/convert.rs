@@ -47,7 +47,7 @@ pub(crate) fn view_error(e: ViewError) -> PyErr {
 /// `float`, `bool`, `bytes`, `str`, `complex`, tuples (also for records) and lists.
 pub(crate) fn value_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match v {
-        Value::Int(i) => i.into_pyobject(py)?.into_any(),
+        Value::Int(i) => int_to_py(py, *i)?,
         Value::Float(f) => PyFloat::new(py, *f).into_any(),
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
         Value::Bytes(b) => PyBytes::new(py, b).into_any(),
@@ -70,14 +70,39 @@ pub(crate) fn value_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py
                 .collect::<PyResult<Vec<_>>>()?;
             PyTuple::new(py, items)?.into_any()
         }
-        Value::List(items) => {
-            let items = items
-                .iter()
-                .map(|x| value_to_py(py, x))
-                .collect::<PyResult<Vec<_>>>()?;
-            PyList::new(py, items)?.into_any()
-        }
+        Value::List(items) => list_to_py(py, items)?,
     })
+}
+
+/// An `int`, through the C API's 64-bit constructors when the value fits.
+fn int_to_py(py: Python<'_>, i: i128) -> PyResult<Bound<'_, PyAny>> {
+    let ptr = if let Ok(v) = i64::try_from(i) {
+        // SAFETY: a plain constructor; the result is a new reference or NULL with an error.
+        unsafe { ffi::PyLong_FromLongLong(v) }
+    } else if let Ok(v) = u64::try_from(i) {
+        // SAFETY: as above.
+        unsafe { ffi::PyLong_FromUnsignedLongLong(v) }
+    } else {
+        return Ok(i.into_pyobject(py)?.into_any());
+    };
+    // SAFETY: `ptr` is a new reference or NULL with an exception set.
+    unsafe { Bound::from_owned_ptr_or_err(py, ptr) }
+}
+
+/// A `list` of the values, filled in place (no intermediate vector).
+fn list_to_py<'py>(py: Python<'py>, items: &[Value]) -> PyResult<Bound<'py, PyAny>> {
+    let n = isize::try_from(items.len())
+        .map_err(|_| pyo3::exceptions::PyMemoryError::new_err("list too long"))?;
+    // SAFETY: `PyList_New` returns a new list of `n` NULL slots, or NULL with an error.
+    let list = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyList_New(n)) }?;
+    for (k, item) in items.iter().enumerate() {
+        let obj = value_to_py(py, item)?;
+        // SAFETY: `list` is a list we just made with `n` slots, `k < n`, and slot `k` is still
+        // NULL; `SET_ITEM` steals the new reference `into_ptr` hands over. If a later item
+        // fails, the list is dropped with NULL slots, which `list_dealloc` allows.
+        unsafe { ffi::PyList_SET_ITEM(list.as_ptr(), k as isize, obj.into_ptr()) };
+    }
+    Ok(list)
 }
 
 fn invalid_type(format: &str) -> PyErr {

@@ -30,6 +30,7 @@
 //! The format text is kept as the exporter wrote it (or as `cast` was given it): `format`
 //! shows it and buffer exports carry it unchanged; memview parses it for decoding.
 
+use std::collections::HashMap;
 use std::ffi::{c_int, c_void, CStr, CString};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -101,6 +102,27 @@ impl Header {
     fn nbytes(&self) -> usize {
         self.shape.iter().product::<usize>() * self.itemsize
     }
+}
+
+/// The parsed format for `text`, shared: formats are parsed once per text (up to 256 texts
+/// are kept), not once per view.
+fn parsed_format(text: &CStr, parse: impl FnOnce() -> PyResult<Format>) -> PyResult<Arc<Format>> {
+    static CACHE: OnceLock<Mutex<HashMap<CString, Arc<Format>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(f) = cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(text)
+    {
+        return Ok(f.clone());
+    }
+    let f = Arc::new(parse()?);
+    let mut map = cache.lock().unwrap_or_else(PoisonError::into_inner);
+    if map.len() >= 256 {
+        map.clear();
+    }
+    map.insert(text.to_owned(), f.clone());
+    Ok(f)
 }
 
 /// A view that is not released: the shared base and this view's header.
@@ -297,7 +319,14 @@ fn header_of(
         span,
         whole,
         offset,
-        parsed: parsed.unwrap_or_else(|| Arc::new(view.format().clone())),
+        parsed: match parsed {
+            Some(p) => p,
+            // The exporter's text: memview read it (repairing ctypes' and NumPy's quirks) as
+            // `view.format()`, which depends on the text and the itemsize only.
+            None => parsed_format(&text_key(&text, view.itemsize()), || {
+                Ok(view.format().clone())
+            })?,
+        },
         format: text,
         itemsize: view.itemsize(),
         shape: view.shape().to_vec(),
@@ -318,6 +347,16 @@ fn import_error(e: BufferError) -> PyErr {
         )),
         e => e.into(),
     }
+}
+
+/// The cache key of an exporter's format: its text, a `\x01` byte and the itemsize in decimal
+/// (how `RawBuffer::as_view` reads a text depends on the itemsize; a cast's text, parsed in the
+/// `struct` dialect alone, is its own key).
+fn text_key(text: &CStr, itemsize: usize) -> CString {
+    let mut bytes = text.to_bytes().to_vec();
+    bytes.push(1);
+    bytes.extend_from_slice(itemsize.to_string().as_bytes());
+    CString::new(bytes).unwrap_or_default()
 }
 
 fn released() -> PyErr {
@@ -876,9 +915,11 @@ impl PyMemoryView {
         let text = CString::new(format).map_err(|_| {
             PyValueError::new_err("memoryview: destination format must not contain NUL")
         })?;
-        let parsed = Arc::new(Format::parse(format).map_err(|e| {
-            PyValueError::new_err(format!("memoryview: invalid destination format: {e}"))
-        })?);
+        let parsed = parsed_format(&text, || {
+            Format::parse(format).map_err(|e| {
+                PyValueError::new_err(format!("memoryview: invalid destination format: {e}"))
+            })
+        })?;
         if !is_byte_format(header.format_str()) && !is_byte_format(format) {
             return Err(PyTypeError::new_err(
                 "memoryview: cannot cast between two non-byte formats",
