@@ -1,9 +1,9 @@
 //! # Python interop
 //!
 //! Behind the `python` feature (pyo3 0.30, CPython 3.11+; tested with CPython 3.11.7 with
-//! NumPy 2.4.6 and CPython 3.12.1 with NumPy 2.5.5). Both directions go through the raw `Py_buffer` of [`crate::ffi`], never through
-//! `pyo3::buffer::PyBuffer` (whose byte-order check is inverted and which refuses buffers
-//! without strides):
+//! NumPy 2.4.6 and CPython 3.12.1 with NumPy 2.5.5). Both directions go through the raw
+//! `Py_buffer` of [`crate::ffi`], never through `pyo3::buffer::PyBuffer` (whose byte-order
+//! check is inverted and which refuses buffers without strides):
 //!
 //! * **Import**: [`PyBufferGuard::get`] calls `PyObject_GetBuffer` on any exporter — `bytes`,
 //!   `bytearray`, `array.array`, `mmap`, NumPy arrays of every dtype (structured, big-endian,
@@ -25,6 +25,38 @@
 //!   by `struct`'s rules, 8 by NumPy's) is exported as `=ib`, so `np.asarray` reads a 5-byte
 //!   record with `f1` at offset 4 instead of failing or reading the wrong bytes. Element
 //!   formats (`d`, `<i`, `Zf`) and structs NumPy already reads alike keep their text.
+//! * **`memoryview`**: [`PyMemoryView`] is the Python class `memview.MemoryView`, CPython's
+//!   `memoryview` with memview underneath. It behaves as the builtin — CPython's own
+//!   `Lib/test/test_buffer.py` runs against it (`tests/cpython_test_buffer.rs`, with the list
+//!   of sites where it deliberately differs) — and also does what the builtin refuses:
+//!   N-dimensional slicing and sub-views (`m[1:, ::2]`, `m[0]` of a 2-D view, `...`, `None`)
+//!   and assignment to them, items of every format (struct formats, any byte order, `'e'`,
+//!   `'Zd'`, strings, ctypes' formats), casts to any format. It exports the buffer protocol
+//!   as CPython's does (format text unchanged, suboffsets for PIL-style views, exports
+//!   counted). [`module`] builds the Python module `memview` for a program that embeds
+//!   CPython to put in `sys.modules`.
+//!
+//! ```
+//! use pyo3::prelude::*;
+//!
+//! Python::initialize();
+//! Python::attach(|py| -> PyResult<()> {
+//!     let sys = py.import("sys")?;
+//!     sys.getattr("modules")?.set_item("memview", memview::python::module(py)?)?;
+//!     py.run(
+//!         c"import memview\n\
+//!           x = bytes(range(12))\n\
+//!           try:\n    memoryview(x).cast('B', [3, 4])[1:, ::2]\n\
+//!           except NotImplementedError as e:\n    refused = str(e)\n\
+//!           m = memview.MemoryView(x).cast('B', [3, 4])\n\
+//!           assert m[1:, ::2].tolist() == [[4, 6], [8, 10]]\n\
+//!           assert refused == 'multi-dimensional slicing is not implemented'",
+//!         None,
+//!         None,
+//!     )
+//! })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! ```
 //! use memview::ffi::AlignedBuffer;
@@ -87,6 +119,10 @@ pub use memoryview::{PyMemoryView, PyMemoryViewIter};
 pub fn module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     let m = PyModule::new(py, "memview")?;
     m.add_class::<PyMemoryView>()?;
+    // As CPython registers `memoryview`.
+    py.import("collections.abc")?
+        .getattr("Sequence")?
+        .call_method1("register", (py.get_type::<PyMemoryView>(),))?;
     m.add_class::<PyMemoryViewIter>()?;
     m.add_class::<RustBuffer>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -943,10 +943,14 @@ fn memoryview_module_for_embedding() {
         let mv = Bound::new(py, memview::python::PyMemoryView::from_object(&rb).unwrap()).unwrap();
         env.set_item("mv", &mv).unwrap();
         assert_eq!(
-            eval(py, &env, "(type(mv).__module__, type(mv).__name__, mv.shape, rb.exports)")
-                .repr()
-                .unwrap()
-                .to_string(),
+            eval(
+                py,
+                &env,
+                "(type(mv).__module__, type(mv).__name__, mv.shape, rb.exports)"
+            )
+            .repr()
+            .unwrap()
+            .to_string(),
             "('memview', 'MemoryView', (2, 3), 1)"
         );
     });

@@ -420,6 +420,16 @@ impl PyMemoryView {
     /// `memoryview(obj)`: a view of any exporter (a full read-only request, as CPython makes),
     /// or a new view sharing the base of one of ours.
     pub fn from_object(obj: &Bound<'_, PyAny>) -> PyResult<PyMemoryView> {
+        Self::from_object_and_flags(obj, BufferFlags::FULL_RO)
+    }
+
+    /// `PyMemoryView_FromObjectAndFlags`: as [`from_object`](Self::from_object) with the
+    /// request `flags` (what the exporter leaves out is filled in as CPython does: format
+    /// `'B'`, C-contiguous strides, a 1-D shape from `len`).
+    pub fn from_object_and_flags(
+        obj: &Bound<'_, PyAny>,
+        flags: BufferFlags,
+    ) -> PyResult<PyMemoryView> {
         if let Ok(m) = obj.cast::<PyMemoryView>() {
             return Ok(PyMemoryView::with_live(m.get().live()?));
         }
@@ -430,7 +440,7 @@ impl PyMemoryView {
                 obj.get_type().name()?
             )));
         }
-        let guard = PyBufferGuard::acquire(obj, BufferFlags::FULL_RO)?;
+        let guard = PyBufferGuard::acquire(obj, flags)?;
         Ok(PyMemoryView::with_live(Live::from_guard(guard)?))
     }
 
@@ -704,6 +714,20 @@ impl PyMemoryView {
     #[pyo3(signature = (object))]
     fn py_new(object: &Bound<'_, PyAny>) -> PyResult<PyMemoryView> {
         PyMemoryView::from_object(object)
+    }
+
+    /// `memoryview._from_flags(object, flags)` (CPython 3.12+): a view of the buffer `object`
+    /// exports for the request `flags`.
+    #[classmethod]
+    #[pyo3(name = "_from_flags")]
+    fn py_from_flags(
+        _cls: &Bound<'_, pyo3::types::PyType>,
+        object: &Bound<'_, PyAny>,
+        flags: c_int,
+    ) -> PyResult<PyMemoryView> {
+        let flags = u32::try_from(flags)
+            .map_err(|_| PyValueError::new_err(format!("invalid buffer flags {flags}")))?;
+        PyMemoryView::from_object_and_flags(object, BufferFlags::from_bits(flags))
     }
 
     /// The exporting object (`view.obj`; `None` if the exporter set none).
@@ -1035,6 +1059,17 @@ impl PyMemoryView {
             view: slf.clone().unbind(),
             next: AtomicUsize::new(0),
             len,
+            reversed: false,
+        })
+    }
+
+    /// `reversed(m)`: the items along the first axis, last first (CPython gets there through
+    /// the sequence protocol).
+    fn __reversed__(slf: &Bound<'_, Self>) -> PyResult<PyMemoryViewIter> {
+        let iter = Self::__iter__(slf)?;
+        Ok(PyMemoryViewIter {
+            reversed: true,
+            ..iter
         })
     }
 
@@ -1209,12 +1244,13 @@ impl PyMemoryView {
 }
 
 /// The iterator of a [`PyMemoryView`]: its items along the first axis (elements of a 1-D
-/// view, sub-views of an N-D one).
+/// view, sub-views of an N-D one), in order or reversed.
 #[pyclass(module = "memview", name = "MemoryViewIterator", frozen)]
 pub struct PyMemoryViewIter {
     view: Py<PyMemoryView>,
     next: AtomicUsize,
     len: usize,
+    reversed: bool,
 }
 
 #[pymethods]
@@ -1230,6 +1266,7 @@ impl PyMemoryViewIter {
         }
         let view = self.view.bind(py);
         let live = view.get().live()?;
+        let i = if self.reversed { self.len - 1 - i } else { i };
         let index = isize::try_from(i).map_err(|_| released())?;
         PyMemoryView::getitem(view, &live, &[SliceArg::Index(index)], false).map(Some)
     }
