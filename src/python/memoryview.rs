@@ -9,23 +9,33 @@
 //!   view derived from it — `MemoryView(m)`, slices, sub-views, casts, `toreadonly()` — shares
 //!   the `Arc`, so `obj` is the same object and the exporter's buffer is released (exactly
 //!   once, by the guard) when the last view sharing it is released or freed;
-//! * its own **header**: CPython's `Py_buffer` fields for this view (`buf` = element
-//!   `[0, ..., 0]`, the format text, itemsize, shape, strides, suboffsets, readonly). The
-//!   header of a derived view is read back from the memview view that computed it
-//!   (`select_with`, `cast_format`), so it always describes memory inside the exporter's
-//!   buffer.
+//! * its own **header**: where its bytes are — the storage (start, length, whether all of it
+//!   is borrowed) of the memview view it was read from — and its geometry (offset, itemsize,
+//!   shape, strides, suboffsets), the parsed format, the format text, `readonly`, and the
+//!   contiguity flags. The first header is read from [`RawBuffer::as_view`] of the exporter's
+//!   `Py_buffer` (which validates everything); the header of a derived view is read back from
+//!   the memview view that computed it (`select_with`, `cast_format`), which memview proved to
+//!   lie inside that storage. An indirect view whose first dereferences precede every axis (a
+//!   row of a PIL image) is re-imported through `RawBuffer::as_view` with them followed, as
+//!   its export describes it.
 //!
-//! Each operation rebuilds a [`MemoryView`] (or [`MemoryViewMut`]) from the header with
-//! [`RawBuffer::as_view`] — validation is cheap — uses it, and drops it before handing
-//! anything back to Python. Two rules make that sound (see the `SAFETY` comments):
+//! Each operation rebuilds a [`MemoryView`] (or [`MemoryViewMut`]) from the header —
+//! `ViewBase::from_format` (or `from_format_indirect`) on the remembered storage, which
+//! validates the geometry again — uses it, and drops it before handing anything back to
+//! Python. Two rules make that sound (see the `SAFETY` comments):
 //!
-//! 1. the view never outlives the base: it borrows the `Live` value that holds the `Arc`;
+//! 1. the view never outlives the base: it borrows the `Live` value that holds the `Arc`, and
+//!    re-creating a storage memview already built on the same, still held, buffer is as valid
+//!    as it was then;
 //! 2. no Python code runs while a view exists: conversions from Python objects happen before a
 //!    view is made, conversions to Python objects after it is dropped, and nothing in between
-//!    calls into the interpreter (so no other Python code, finalizer or thread can write to
-//!    the exporter's memory meanwhile — the guarantee CPython's own `memoryview` relies on).
-//!    A writable view is made only for a writable header, and a source that could overlap it
-//!    is copied out first, so a `MemoryViewMut` is the only access to its bytes while it lives.
+//!    calls into the interpreter (so no other Python code, finalizer or thread holding the GIL
+//!    can write to the exporter's memory meanwhile — the guarantee CPython's own `memoryview`
+//!    relies on). A writable view is made only for a writable header, and a source that could
+//!    overlap it is copied out first, so a `MemoryViewMut` is the only access to its bytes
+//!    while it lives. Pointers into the exporter's memory are derived from the exporter's own
+//!    `buf` pointer (offset by address), never from a Rust reference, so writes carry its
+//!    provenance.
 //!
 //! The format text is kept as the exporter wrote it (or as `cast` was given it): `format`
 //! shows it and buffer exports carry it unchanged; memview parses it for decoding.
@@ -379,19 +389,26 @@ struct ExportState {
 ///
 /// * **N-dimensional indexing** with NumPy's basic rules: `m[1:, ::2]`, `m[0]` (a sub-view of
 ///   an N-D view), `m[..., 0]`, `m[None]`, `m[()]` (the whole view), and assignment to any such
-///   selection from a buffer of the same structure (`m[:, 0] = other`);
+///   selection from a buffer of the same structure (`m[:, 0] = other`). Too many indices stay
+///   CPython's `TypeError`, a zero step its `ValueError`;
 /// * **every format memview decodes**: `tolist()`, `m[i]`, `m[i] = v`, iteration and `==` work
 ///   for struct formats (`'lh'`, `'T{i:x:d:y:}'`), any byte order (`'<i'`, `'>d'`), `'e'`,
-///   `'g'`, complex `'Zd'`, strings `'5s'`, `'u'`/`'w'` and ctypes' formats;
-/// * **casts** between any two formats (`m.cast('<i')`, `'h'` → `'d'`), N-D → N-D, and of
-///   empty views.
+///   `'g'`, complex `'Zd'`, strings `'5s'`, `'u'`/`'w'` and ctypes' formats (CPython raises
+///   `NotImplementedError`, and calls views of formats `struct` rejects unequal to anything);
+/// * **`cast` to any format** memview parses (`m.cast('<i')`, `m.cast('lh')`); the other rules
+///   of `cast` are CPython's (one side a byte format, 1-D → N-D or N-D → 1-D, no zeros).
 ///
-/// Deliberate differences that remain (besides those above): contiguity follows
-/// `PyBuffer_IsContiguous` also for 1-D views (an empty `m[1:1:-1]` is contiguous and can be
-/// cast; CPython's flag says otherwise); an exporter's all-negative suboffsets are dropped
-/// (the layout is direct, so the view is contiguous); `'f'`/`'e'` values out of range are a
-/// `ValueError` instead of CPython 3.11's silent `inf`; `'?'` items compare by truth value, not
-/// by raw byte; `sys.getsizeof` is this object's size, not CPython's.
+/// Other deliberate differences: contiguity follows `PyBuffer_IsContiguous` also for 1-D
+/// views (an empty `m[1:1:-1]` is contiguous and can be cast; CPython's flag says otherwise);
+/// an exporter's all-negative suboffsets are dropped (the layout is direct, so the view is
+/// contiguous); `'f'`/`'e'` values out of range are a `ValueError` where CPython 3.11 stores
+/// `inf`; `'?'` items compare by truth value, not by raw byte; `sys.getsizeof` is this
+/// object's size; the object takes no part in garbage collection (a reference cycle through
+/// a view is not collected). `len()` of a 0-dim view follows the running interpreter (1 on
+/// 3.11, `TypeError` on 3.12+), and `_from_flags` (3.12+) exists on every version.
+///
+/// Like CPython's, the view cannot keep C code that released the GIL (in another thread) from
+/// touching the same buffer meanwhile; within Python, every access is ordered by the GIL.
 #[pyclass(module = "memview", name = "MemoryView", frozen, weakref)]
 pub struct PyMemoryView {
     live: Mutex<Option<Live>>,
@@ -1007,10 +1024,9 @@ impl PyMemoryView {
         let copy = {
             // SAFETY: no Python code runs while the view lives (rule 2).
             let src_view = unsafe { src.view() }?;
-            let dst_shape: Vec<usize> = dst.shape.iter().copied().collect();
             if strip(&src.format()) != strip(dst.format_str())
                 || src_view.itemsize() != dst.itemsize
-                || !equiv_shape(&dst_shape, src_view.shape())
+                || !equiv_shape(&dst.shape, src_view.shape())
             {
                 return Err(PyValueError::new_err(
                     "memoryview assignment: lvalue and rvalue have different structures",
