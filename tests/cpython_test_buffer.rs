@@ -2,6 +2,14 @@
 //! resource on, NumPy blocked) with `memoryview` replaced by `memview.MemoryView`, in the
 //! embedded interpreter the `python` feature links. The harness and the allow-list of
 //! deliberate divergences (each with its reason) are in `tests/cpython_test_buffer.py`.
+//!
+//! Every test must pass, and on the versions the allow-list was checked against (3.11.7,
+//! 3.12.1, 3.13.0) every listed site must be reached. Another interpreter:
+//! `PYO3_PYTHON=$(pyenv root)/versions/3.13.0/bin/python3 CARGO_TARGET_DIR=target/py313 cargo
+//! test --features python --test cpython_test_buffer -- --nocapture`. By hand,
+//! `MEMVIEW_TEST_BUFFER_SEEDS=1,2` picks seeds, `MEMVIEW_TEST_BUFFER_VERBOSE=1` lists every
+//! test, and `MEMVIEW_TEST_BUFFER_DISCOVER=1` tolerates and lists every divergence (to review
+//! the allow-list).
 #![cfg(feature = "python")]
 
 use pyo3::prelude::*;
@@ -83,29 +91,14 @@ fn cpython_test_buffer_passes() {
             let tests: usize = run.get_item("tests")?.extract()?;
             assert_eq!(tests, if n == 0 { expected } else { random_tests }, "{run}");
         }
-        // The allow-list is verified against 3.11 (CI): no entry may be stale there.
-        if version.starts_with("3.11.") {
+        // The allow-list is checked against these versions: no entry may be stale there.
+        if ["3.11.", "3.12.", "3.13."]
+            .iter()
+            .any(|v| version.starts_with(v))
+        {
             assert!(unused.is_empty(), "stale allow-list entries: {unused:?}");
         }
         Ok(())
-    })
-    .unwrap();
-}
-
-/// Development aid: run the Python file named by `MEMVIEW_PY_SCRIPT` with `memview` registered.
-#[test]
-#[ignore]
-fn script() {
-    let Ok(path) = std::env::var("MEMVIEW_PY_SCRIPT") else {
-        return;
-    };
-    let code = std::fs::read_to_string(path).unwrap();
-    Python::initialize();
-    Python::attach(|py| -> PyResult<()> {
-        py.import("sys")?
-            .getattr("modules")?
-            .set_item("memview", memview::python::module(py)?)?;
-        py.run(&std::ffi::CString::new(code)?, None, None)
     })
     .unwrap();
 }
