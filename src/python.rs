@@ -1,9 +1,9 @@
 //! # Python interop
 //!
 //! Behind the `python` feature (pyo3 0.30, CPython 3.11+; tested with CPython 3.11.7 with
-//! NumPy 2.4.6 and CPython 3.12.1 with NumPy 2.5.5). Both directions go through the raw `Py_buffer` of [`crate::ffi`], never through
-//! `pyo3::buffer::PyBuffer` (whose byte-order check is inverted and which refuses buffers
-//! without strides):
+//! NumPy 2.4.6 and CPython 3.12.1 with NumPy 2.5.5). Both directions go through the raw
+//! `Py_buffer` of [`crate::ffi`], never through `pyo3::buffer::PyBuffer` (whose byte-order
+//! check is inverted and which refuses buffers without strides):
 //!
 //! * **Import**: [`PyBufferGuard::get`] calls `PyObject_GetBuffer` on any exporter — `bytes`,
 //!   `bytearray`, `array.array`, `mmap`, NumPy arrays of every dtype (structured, big-endian,
@@ -25,6 +25,38 @@
 //!   by `struct`'s rules, 8 by NumPy's) is exported as `=ib`, so `np.asarray` reads a 5-byte
 //!   record with `f1` at offset 4 instead of failing or reading the wrong bytes. Element
 //!   formats (`d`, `<i`, `Zf`) and structs NumPy already reads alike keep their text.
+//! * **`memoryview`**: [`PyMemoryView`] is the Python class `memview.MemoryView`, CPython's
+//!   `memoryview` with memview underneath. It behaves as the builtin — CPython's own
+//!   `Lib/test/test_buffer.py` runs against it (`tests/cpython_test_buffer.rs`, with the list
+//!   of sites where it deliberately differs) — and also does what the builtin refuses:
+//!   N-dimensional slicing and sub-views (`m[1:, ::2]`, `m[0]` of a 2-D view, `...`, `None`)
+//!   and assignment to them, items of every format (struct formats, any byte order, `'e'`,
+//!   `'Zd'`, strings, ctypes' formats), casts to any format. It exports the buffer protocol
+//!   as CPython's does (format text unchanged, suboffsets for PIL-style views, exports
+//!   counted). [`module`] builds the Python module `memview` for a program that embeds
+//!   CPython to put in `sys.modules`.
+//!
+//! ```
+//! use pyo3::prelude::*;
+//!
+//! Python::initialize();
+//! Python::attach(|py| -> PyResult<()> {
+//!     let sys = py.import("sys")?;
+//!     sys.getattr("modules")?.set_item("memview", memview::python::module(py)?)?;
+//!     py.run(
+//!         c"import memview\n\
+//!           x = bytes(range(12))\n\
+//!           try:\n    memoryview(x).cast('B', [3, 4])[1:, ::2]\n\
+//!           except NotImplementedError as e:\n    refused = str(e)\n\
+//!           m = memview.MemoryView(x).cast('B', [3, 4])\n\
+//!           assert m[1:, ::2].tolist() == [[4, 6], [8, 10]]\n\
+//!           assert refused == 'multi-dimensional slicing is not implemented'",
+//!         None,
+//!         None,
+//!     )
+//! })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! ```
 //! use memview::ffi::AlignedBuffer;
@@ -68,7 +100,7 @@ use std::ffi::{c_int, c_void};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use pyo3::exceptions::{PyBufferError, PyValueError};
+use pyo3::exceptions::PyBufferError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 
@@ -76,6 +108,26 @@ use crate::element::Element;
 use crate::ffi::{AlignedBuffer, BufferError, Export, OwnedRegion, RawBuffer};
 use crate::format::Format;
 use crate::view::{request_for_layout, BufferFlags, MemoryView, MemoryViewMut, ViewError};
+
+mod convert;
+mod memoryview;
+
+pub use memoryview::{PyMemoryView, PyMemoryViewIter};
+
+/// The Python module `memview` (classes [`MemoryView`](PyMemoryView) and [`RustBuffer`]),
+/// for a program that embeds CPython to put in `sys.modules` (see the module docs).
+pub fn module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    let m = PyModule::new(py, "memview")?;
+    m.add_class::<PyMemoryView>()?;
+    // As CPython registers `memoryview`.
+    py.import("collections.abc")?
+        .getattr("Sequence")?
+        .call_method1("register", (py.get_type::<PyMemoryView>(),))?;
+    m.add_class::<PyMemoryViewIter>()?;
+    m.add_class::<RustBuffer>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(m)
+}
 
 // The two structs must be interchangeable (checked field by field in the tests).
 const _: () = assert!(std::mem::size_of::<RawBuffer>() == std::mem::size_of::<ffi::Py_buffer>());
@@ -91,9 +143,11 @@ impl From<BufferError> for PyErr {
     }
 }
 
+/// The exception class CPython's `memoryview` raises for the same failure (`IndexError`,
+/// `TypeError`, `BufferError`, `MemoryError`, otherwise `ValueError`), with memview's message.
 impl From<ViewError> for PyErr {
     fn from(e: ViewError) -> PyErr {
-        PyValueError::new_err(e.to_string())
+        convert::view_error(e)
     }
 }
 
@@ -112,12 +166,28 @@ pub struct PyBufferGuard {
 // releasing it attaches to the interpreter from whichever thread drops it, which is how
 // CPython allows buffers to be released.
 unsafe impl Send for PyBufferGuard {}
+// SAFETY: every `&self` method only reads the header, which never changes while the guard
+// lives; the exported memory is reached only through the `unsafe` view constructors, whose
+// callers promise that nothing writes to it meanwhile.
+unsafe impl Sync for PyBufferGuard {}
 
 impl PyBufferGuard {
     /// `PyObject_GetBuffer(obj, flags)`, then check the answer: a header that cannot describe
     /// a valid view (ndim 65, negative `len`, NULL shape with ndim 2, a format that disagrees
     /// with the itemsize, ...) is a `BufferError`, and the buffer is released at once.
     pub fn get(obj: &Bound<'_, PyAny>, flags: BufferFlags) -> PyResult<PyBufferGuard> {
+        let guard = Self::acquire(obj, flags)?;
+        // Validate now (the guard releases on error). Only the header is read: `describe`
+        // follows no data pointer.
+        // SAFETY: a successful `PyObject_GetBuffer` fills the header per the buffer protocol:
+        // `format` NULL or a C string, the arrays NULL or `ndim` long.
+        unsafe { crate::ffi::describe(guard.raw_buffer()) }?;
+        Ok(guard)
+    }
+
+    /// `PyObject_GetBuffer` without [`get`](Self::get)'s check of the header, for callers
+    /// that make a view at once ([`as_view`](Self::as_view) checks everything `get` does).
+    pub(crate) fn acquire(obj: &Bound<'_, PyAny>, flags: BufferFlags) -> PyResult<PyBufferGuard> {
         let mut raw = Box::new(ffi::Py_buffer::new());
         let bits = c_int::try_from(flags.bits()).map_err(buffer_error)?;
         // SAFETY: `obj` is a live object (we hold the GIL through `Bound`), `raw` a writable
@@ -127,13 +197,7 @@ impl PyBufferGuard {
             return Err(PyErr::fetch(obj.py()));
         }
         let immutable = obj.is_exact_instance_of::<pyo3::types::PyBytes>();
-        let guard = PyBufferGuard { raw, immutable };
-        // Validate now (the guard releases on error). Only the header is read: `describe`
-        // follows no data pointer.
-        // SAFETY: a successful `PyObject_GetBuffer` fills the header per the buffer protocol:
-        // `format` NULL or a C string, the arrays NULL or `ndim` long.
-        unsafe { crate::ffi::describe(guard.raw_buffer()) }?;
-        Ok(guard)
+        Ok(PyBufferGuard { raw, immutable })
     }
 
     /// The buffer as [`RawBuffer`].
@@ -271,9 +335,9 @@ unsafe impl Sync for RustBuffer {}
 impl RustBuffer {
     /// Export an [`AlignedBuffer`] (writable unless `readonly`).
     pub fn from_aligned(buf: AlignedBuffer, readonly: bool) -> RustBuffer {
+        // The C strides of the layout `AlignedBuffer` validated, as its view has them.
+        let strides = buf.view().strides().to_vec();
         let (region, format, itemsize, shape) = buf.into_region();
-        // C strides of a layout `AlignedBuffer` validated.
-        let strides = c_strides(&shape, itemsize);
         RustBuffer {
             region,
             portable: format.portable_with_itemsize(itemsize).into_string(),
@@ -353,16 +417,6 @@ impl RustBuffer {
     pub fn exports(&self) -> usize {
         self.exports.load(Ordering::SeqCst)
     }
-}
-
-fn c_strides(shape: &[usize], itemsize: usize) -> Vec<isize> {
-    let mut strides = vec![0isize; shape.len()];
-    let mut step = itemsize as isize;
-    for (s, &n) in strides.iter_mut().zip(shape).rev() {
-        *s = step;
-        step = step.saturating_mul(n.max(1) as isize);
-    }
-    strides
 }
 
 #[pymethods]

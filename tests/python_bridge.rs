@@ -784,3 +784,174 @@ fn portable_formats_match_real_numpy() {
         );
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// memview.MemoryView (CPython's own test_buffer.py runs in tests/cpython_test_buffer.rs).
+// ---------------------------------------------------------------------------------------------
+
+/// `env(py)` with the `memview` module registered (as an embedding program does) and imported.
+fn memview_env(py: Python<'_>) -> Bound<'_, PyDict> {
+    let env = env(py);
+    let sys = py.import("sys").unwrap();
+    sys.getattr("modules")
+        .unwrap()
+        .set_item("memview", memview::python::module(py).unwrap())
+        .unwrap();
+    run(
+        py,
+        &env,
+        "import memview, io, sys\nfrom memview import MemoryView as M\nfrom _testbuffer import *\n\
+         def raises(exc, f, *args, **kw):\n    try:\n        f(*args, **kw)\n    except exc as e:\n        return str(e)\n    \
+         raise AssertionError(f'{exc.__name__} not raised')",
+    );
+    env
+}
+
+#[test]
+fn memoryview_nd_slicing_where_cpython_refuses() {
+    with_py(|py| {
+        let env = memview_env(py);
+        run(
+            py,
+            &env,
+            "x = np.arange(12, dtype=np.int16).reshape(3, 4)\n\
+             assert 'not implemented' in raises(NotImplementedError, memoryview(x).__getitem__, (slice(1, None), slice(None, None, 2)))\n\
+             m = M(x)\n\
+             s = m[1:, ::2]\n\
+             assert s.tolist() == x[1:, ::2].tolist() == [[4, 6], [8, 10]]\n\
+             assert (s.shape, s.strides, s.format, s.obj is x) == ((2, 2), (8, 4), 'h', True)\n\
+             assert m[1].tolist() == [4, 5, 6, 7] and m[..., 0].tolist() == [0, 4, 8]\n\
+             assert m[None].shape == (1, 3, 4) and m[()].tolist() == x.tolist() and m[2, -1] == 11\n\
+             assert m[::-1, 1:3].tolist() == x[::-1, 1:3].tolist()\n\
+             # Sub-view assignment from any buffer of the same structure; element assignment.\n\
+             w = np.zeros((3, 4), dtype=np.int16)\n\
+             mw = M(w)\n\
+             mw[:, 1] = np.array([7, 8, 9], dtype=np.int16)\n\
+             mw[0] = M(x)[2]\n\
+             mw[2, 3] = -5\n\
+             assert w.tolist() == [[8, 9, 10, 11], [0, 8, 0, 0], [0, 9, 0, -5]], w.tolist()\n\
+             assert 'different structures' in raises(ValueError, mw.__setitem__, (slice(None), 1), np.zeros(2, np.int16))\n\
+             assert raises(TypeError, mw.__setitem__, 0, [1, 2, 3, 4]) == \"a bytes-like object is required, not 'list'\"\n\
+             assert raises(IndexError, m.__getitem__, (0, 4)) == 'index out of bounds on dimension 2'\n\
+             assert raises(TypeError, m.__getitem__, (0, 0, 0)) == 'cannot index 2-dimension view with 3-element tuple'\n\
+             assert raises(ValueError, m.__getitem__, (slice(None), slice(0, 1, 0))) == 'slice step cannot be zero'\n\
+             # PIL-style exporters slice the same way.\n\
+             p = ndarray(list(range(12)), shape=[3, 4], format='B', flags=ND_PIL)\n\
+             assert M(p)[1:, ::-2].tolist() == [[7, 5], [11, 9]] and M(p)[1].tolist() == [4, 5, 6, 7]",
+        );
+    });
+}
+
+#[test]
+fn memoryview_exports_as_cpython_does() {
+    with_py(|py| {
+        let env = memview_env(py);
+        run(
+            py,
+            &env,
+            "import ctypes\n\
+             class P(ctypes.Structure):\n    _fields_ = [('x', ctypes.c_int16), ('y', ctypes.c_double)]\n\
+             pt = (P * 2)()\n\
+             m = M(pt)\n\
+             # The format text goes out unchanged, with obj set to the view itself.\n\
+             c = memoryview(m)\n\
+             assert (c.format, c.obj is m, c.shape, c.itemsize) == (memoryview(pt).format, True, (2,), 16)\n\
+             assert m.tolist() == [(0, 0.0), (0, 0.0)]\n\
+             # Exports are counted: release() while exported is CPython's BufferError.\n\
+             assert raises(BufferError, m.release) == 'memoryview has 1 exported buffer'\n\
+             c.release()\n\
+             m.release()\n\
+             assert 'released' in repr(m) and raises(ValueError, len, m) == 'operation forbidden on released memoryview object'\n\
+             # Requests are answered as memory_getbuf answers them (here by _testbuffer's consumer).\n\
+             s = M(bytearray(range(12)))[::2]\n\
+             assert raises(BufferError, ndarray, s, getbuf=PyBUF_ND) == 'memoryview: underlying buffer is not C-contiguous'\n\
+             assert raises(BufferError, ndarray, M(b'ab'), getbuf=PyBUF_WRITABLE) == 'memoryview: underlying buffer is not writable'\n\
+             assert ndarray(s, getbuf=PyBUF_STRIDES).tobytes() == bytes(range(0, 12, 2))\n\
+             # Suboffsets for PIL-style views, read back by C code.\n\
+             p = M(ndarray(list(range(12)), shape=[3, 4], format='B', flags=ND_PIL))\n\
+             q = ndarray(p[1:, ::-1], getbuf=PyBUF_FULL_RO)\n\
+             assert q.suboffsets == p[1:, ::-1].suboffsets != () and q.tolist() == [[7, 6, 5, 4], [11, 10, 9, 8]]\n\
+             assert raises(BufferError, ndarray, p, getbuf=PyBUF_RECORDS_RO) == 'memoryview: underlying buffer requires suboffsets'\n\
+             assert get_pointer(p, [2, 3]) == 11 and cmp_contig(M(b'abc'), b'abc')\n\
+             # io.BytesIO and NumPy read exports without copying.\n\
+             assert io.BytesIO(M(np.arange(3, dtype='<i4'))).read() == np.arange(3, dtype='<i4').tobytes()\n\
+             a = np.arange(6.0).reshape(2, 3)\n\
+             v = np.asarray(M(a)[:, ::2])\n\
+             assert v.tolist() == [[0.0, 2.0], [3.0, 5.0]] and np.shares_memory(v, a)",
+        );
+    });
+}
+
+#[test]
+fn memoryview_reads_every_format() {
+    with_py(|py| {
+        let env = memview_env(py);
+        run(
+            py,
+            &env,
+            "import struct\n\
+             b = struct.pack('<lh', 7, -2) + struct.pack('<lh', 8, 3)\n\
+             m = M(b).cast('<lh')\n\
+             assert (m.tolist(), m.itemsize, m[1]) == ([(7, -2), (8, 3)], 6, (8, 3))\n\
+             assert raises(TypeError, M(b).cast('i').cast, 'h') == 'memoryview: cannot cast between two non-byte formats'\n\
+             w = M(bytearray(8)).cast('>i')\n\
+             w[1] = 258\n\
+             assert w.obj == b'\\x00' * 6 + b'\\x01\\x02' and w.tolist() == [0, 258]\n\
+             assert raises(ValueError, w.__setitem__, 0, 2**40).startswith(\"memoryview: invalid value for format '>i'\")\n\
+             r = np.zeros(2, dtype=[('a', '<u2'), ('b', '<f8')])\n\
+             r['a'] = [1, 2]\n\
+             assert M(r).tolist() == [(1, 0.0), (2, 0.0)] and M(np.array([1+2j])).tolist() == [(1+2j)]\n\
+             assert M(np.array(['ab'], dtype='<U3')).tolist() == ['ab']\n\
+             # Equality by value across formats, as CPython's struct-based comparison.\n\
+             assert M(np.array([1, 2], dtype='>i8')) == M(np.array([1.0, 2.0])) == array.array('b', [1, 2])\n\
+             assert M(np.array([float('nan')])) != M(np.array([float('nan')]))\n\
+             assert hash(M(b'abc')) == hash(b'abc') and raises(ValueError, hash, M(bytearray(b'x')))",
+        );
+    });
+}
+
+#[test]
+fn memoryview_zero_dim_length_follows_the_interpreter() {
+    with_py(|py| {
+        let env = memview_env(py);
+        run(
+            py,
+            &env,
+            "z = M(ndarray(5, shape=[], format='i'))\n\
+             assert (z.ndim, z.shape, z[()], z.tolist()) == (0, (), 5, 5)\n\
+             if sys.version_info >= (3, 12):\n    assert raises(TypeError, len, z) == '0-dim memory has no length'\n\
+             else:\n    assert len(z) == len(memoryview(ndarray(5, shape=[], format='i'))) == 1\n\
+             assert raises(TypeError, iter, z) == 'invalid indexing of 0-dim memory'",
+        );
+    });
+}
+
+#[test]
+fn memoryview_module_for_embedding() {
+    with_py(|py| {
+        let m = memview::python::module(py).unwrap();
+        assert_eq!(m.name().unwrap().to_string(), "memview");
+        let env = PyDict::new(py);
+        env.set_item("memview", &m).unwrap();
+        let mut buf = AlignedBuffer::zeroed("<d", &[2, 3]).unwrap();
+        buf.view_mut().set(&[1, 2], 2.5).unwrap();
+        let rb = Bound::new(py, RustBuffer::from_aligned(buf, false)).unwrap();
+        env.set_item("rb", &rb).unwrap();
+        let got = eval(py, &env, "memview.MemoryView(rb)[:, 2].tolist()");
+        assert_eq!(got.repr().unwrap().to_string(), "[0.0, 2.5]");
+        // A Rust-created view, handed to Python; it holds one export of `rb`.
+        let mv = Bound::new(py, memview::python::PyMemoryView::from_object(&rb).unwrap()).unwrap();
+        env.set_item("mv", &mv).unwrap();
+        assert_eq!(
+            eval(
+                py,
+                &env,
+                "(type(mv).__module__, type(mv).__name__, mv.shape, rb.exports)"
+            )
+            .repr()
+            .unwrap()
+            .to_string(),
+            "('memview', 'MemoryView', (2, 3), 1)"
+        );
+    });
+}
