@@ -823,8 +823,19 @@ impl Export {
             .format
             .as_ref()
             .map_or(ptr::null_mut(), |f| f.as_ptr() as *mut c_char);
-        out.shape = ptr_of(&self.shape);
-        out.strides = ptr_of(&self.strides);
+        // CPython exports a 0-dim view with NULL shape and strides (`_testbuffer.cmp_contig`
+        // and other consumers check this), not pointers to empty arrays.
+        let zero_dim = self.info.ndim == 0;
+        out.shape = if zero_dim {
+            ptr::null_mut()
+        } else {
+            ptr_of(&self.shape)
+        };
+        out.strides = if zero_dim {
+            ptr::null_mut()
+        } else {
+            ptr_of(&self.strides)
+        };
         out.suboffsets = ptr_of(&self.suboffsets);
     }
 }

@@ -707,3 +707,17 @@ fn zero_extent_validates_in_any_axis_order() {
     );
     assert_eq!(m.to_bytes(Order::C), b"");
 }
+
+/// CPython unpacks each item with `struct` and compares a 1-tuple as its one value:
+/// `memoryview(ndarray([5], format='h 0c')) == memoryview(ndarray([5], format='h'))` is True
+/// (CPython 3.11), as is the comparison of two such views.
+#[test]
+fn one_value_tuples_compare_as_their_value() {
+    let b = 5i16.to_ne_bytes();
+    let tuple = crate::MemoryView::from_parts(&b, "h 0c", &[1], None, 0).unwrap();
+    let plain = crate::MemoryView::from_parts(&b, "h", &[1], None, 0).unwrap();
+    assert!(tuple == plain);
+    assert!(plain == tuple);
+    let other = (-5i16).to_ne_bytes();
+    assert!(crate::MemoryView::from_parts(&other, "h 0c", &[1], None, 0).unwrap() != plain);
+}

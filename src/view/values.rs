@@ -205,9 +205,15 @@ pub(crate) fn equal(
             .all(|(x, y)| x[..n] == y[..n]);
     }
     let (la, lb) = (fa.layout(), fb.layout());
+    // CPython's `struct_unpack_single`: an item that unpacks to a 1-tuple (`'h0c'`) compares
+    // as the value inside it.
+    let single = |v: Value| match v {
+        Value::Tuple(mut t) if t.len() == 1 => t.pop().unwrap_or(Value::Tuple(t)),
+        v => v,
+    };
     a.items(false).zip(b.items(false)).all(|(x, y)| {
         match (codec::decode(la, x), codec::decode(lb, y)) {
-            (Ok(u), Ok(v)) => u == v,
+            (Ok(u), Ok(v)) => single(u) == single(v),
             _ => false,
         }
     })
