@@ -80,20 +80,26 @@ mod tests {
     use super::*;
     use crate::MemoryView;
 
-    /// The item-by-item and tiled copies agree with `get` on every layout they take: each
-    /// fixed itemsize (and 3, which falls back to runs), strided, reversed, transposed with
-    /// partial tiles, 3-D, in C and F order.
+    /// The item-by-item and tiled copies agree with the item walk on every layout they take:
+    /// each fixed itemsize and every size class of the other sizes, strided, reversed,
+    /// transposed with partial tiles, 3-D, in C and F order.
     #[test]
     fn strided_and_transposed_copies_match_item_order() {
-        let buf: Vec<u8> = (0..40_000u32).map(|i| (i * 7 % 251) as u8).collect();
-        for (fmt, size) in [
-            ("B", 1),
-            ("<H", 2),
-            ("<I", 4),
-            ("<Q", 8),
-            ("<Zd", 16),
-            ("3s", 3),
-        ] {
+        let len = if cfg!(miri) { 16_000u32 } else { 400_000 };
+        let buf: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+        // Every size class of the item kernels: the fixed sizes, the overlapping pairs of
+        // 2, 4, 8, 16 and 32 bytes at both ends of their ranges, and `memcpy` beyond 64
+        // (under Miri, which is slow here, one pair and `memcpy` on a smaller buffer).
+        let odd: &[usize] = if cfg!(miri) {
+            &[29, 65]
+        } else {
+            &[3, 5, 7, 9, 12, 15, 17, 29, 31, 32, 33, 48, 64, 65, 100]
+        };
+        let odd: Vec<(String, usize)> = odd.iter().map(|&n| (format!("{n}s"), n)).collect();
+        let fixed = [("B", 1), ("<H", 2), ("<I", 4), ("<Q", 8), ("<Zd", 16)];
+        let all = fixed.iter().map(|&(f, n)| (f.to_owned(), n)).chain(odd);
+        for (fmt, size) in all {
+            let fmt = fmt.as_str();
             // Under Miri, shapes just past one transpose tile (32) on the long side.
             let (v_shape, w_shape): (&[usize], &[usize]) = if cfg!(miri) {
                 (&[5, 34], &[2, 3, 34])

@@ -179,6 +179,19 @@ unsafe fn each_block(
 /// Each item is valid for the copy and the two sides do not overlap ([`copy_strided`]).
 #[inline(always)]
 unsafe fn copy_row<const N: usize>(d: *mut u8, ds: isize, s: *const u8, ss: isize, n: usize) {
+    if ss == 0 {
+        // A fill: the one source item is read once, not once per item (the compiler cannot
+        // know that the writes leave it unchanged).
+        // SAFETY: the caller's contract: the source item is valid for reads.
+        let item = unsafe { ptr::read_unaligned(s as *const [u8; N]) };
+        let mut d = d;
+        for _ in 0..n {
+            // SAFETY: the caller's contract, item by item.
+            unsafe { ptr::write_unaligned(d as *mut [u8; N], item) };
+            d = d.wrapping_offset(ds);
+        }
+        return;
+    }
     let (mut d, mut s) = (d, s);
     for _ in 0..n {
         // SAFETY: the caller's contract, item by item; unaligned reads and writes of `[u8; N]`.
@@ -190,18 +203,62 @@ unsafe fn copy_row<const N: usize>(d: *mut u8, ds: isize, s: *const u8, ss: isiz
     }
 }
 
-/// [`copy_row`] for items of any size.
+/// [`copy_row`] for items of `N..=2N` bytes: two fixed-size moves per item, from its start
+/// and to its end (overlapping in the middle), instead of a call to `memcpy`.
+///
+/// # Safety
+/// As for [`copy_row`], with `N <= size <= 2 * N`: both moves lie inside the item.
+#[inline(always)]
+unsafe fn copy_row_pair<const N: usize>(
+    d: *mut u8,
+    ds: isize,
+    s: *const u8,
+    ss: isize,
+    n: usize,
+    size: usize,
+) {
+    let tail = size - N;
+    let (mut d, mut s) = (d, s);
+    for _ in 0..n {
+        // SAFETY: the caller's contract, item by item: `0..N` and `tail..size` are inside the
+        // item of `size` bytes on both sides; unaligned reads and writes of `[u8; N]`, both
+        // reads before the writes (the sides do not overlap, so the order is only for speed).
+        unsafe {
+            let head = ptr::read_unaligned(s as *const [u8; N]);
+            let end = ptr::read_unaligned(s.add(tail) as *const [u8; N]);
+            ptr::write_unaligned(d as *mut [u8; N], head);
+            ptr::write_unaligned(d.add(tail) as *mut [u8; N], end);
+        }
+        d = d.wrapping_offset(ds);
+        s = s.wrapping_offset(ss);
+    }
+}
+
+/// [`copy_row`] for items of any size: two fixed-size moves up to 64 bytes
+/// ([`copy_row_pair`]), `memcpy` beyond.
 ///
 /// # Safety
 /// As for [`copy_row`].
 #[inline(always)]
 unsafe fn copy_row_dyn(d: *mut u8, ds: isize, s: *const u8, ss: isize, n: usize, size: usize) {
-    let (mut d, mut s) = (d, s);
-    for _ in 0..n {
-        // SAFETY: the caller's contract, item by item.
-        unsafe { ptr::copy_nonoverlapping(s, d, size) };
-        d = d.wrapping_offset(ds);
-        s = s.wrapping_offset(ss);
+    // SAFETY: each arm is the caller's contract, with the size in the pair's range.
+    unsafe {
+        match size {
+            2..=3 => copy_row_pair::<2>(d, ds, s, ss, n, size),
+            4..=7 => copy_row_pair::<4>(d, ds, s, ss, n, size),
+            8..=15 => copy_row_pair::<8>(d, ds, s, ss, n, size),
+            16..=31 => copy_row_pair::<16>(d, ds, s, ss, n, size),
+            32..=64 => copy_row_pair::<32>(d, ds, s, ss, n, size),
+            _ => {
+                let (mut d, mut s) = (d, s);
+                for _ in 0..n {
+                    // SAFETY: the caller's contract, item by item.
+                    ptr::copy_nonoverlapping(s, d, size);
+                    d = d.wrapping_offset(ds);
+                    s = s.wrapping_offset(ss);
+                }
+            }
+        }
     }
 }
 
