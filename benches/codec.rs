@@ -14,7 +14,7 @@ mod common;
 
 use std::hint::black_box;
 
-use common::quick;
+use common::{int, quick, records, RECORDS};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use memview::format::{Dialect, Format};
 use memview::{iter_unpack, iter_unpack_as, MemoryView, Struct, Value};
@@ -27,7 +27,6 @@ const FMT_30: &str = "<bBhHiIlLqQefd?sbBhHiIlLqQefd?s";
 /// The 12-byte record, plain and as a struct with named fields.
 const FMT_IQ: &str = "<iQ";
 const FMT_NAMED: &str = "T{<i:id:Q:count:}";
-const RECORDS: usize = 1_000_000;
 
 fn format_parse(c: &mut Criterion) {
     let mut g = c.benchmark_group("format_parse");
@@ -52,27 +51,6 @@ fn format_parse(c: &mut Criterion) {
         });
     }
     g.finish();
-}
-
-/// One million `<iQ` records and the checksum of their fields.
-fn records() -> (Vec<u8>, i128) {
-    let mut buf = Vec::with_capacity(RECORDS * 12);
-    let mut sum: i128 = 0;
-    for i in 0..RECORDS {
-        let a = (i as i32).wrapping_mul(7919) - 500_000;
-        let q = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        buf.extend_from_slice(&a.to_le_bytes());
-        buf.extend_from_slice(&q.to_le_bytes());
-        sum = sum.wrapping_add(i128::from(a) ^ i128::from(q));
-    }
-    (buf, sum)
-}
-
-fn int(v: &Value) -> i128 {
-    match v {
-        Value::Int(i) => *i,
-        other => panic!("expected an int, got {other}"),
-    }
 }
 
 /// The checksum of one record, whichever shape it was decoded to.

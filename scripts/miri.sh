@@ -62,18 +62,21 @@ lib_filters_ci_be=(ffi:: view::api_tests::oracle view::api_tests::writing
 # Integration tests (each a separate binary), as `binary` or `binary:name-filter`.
 # (suboffsets: PIL views, which follow pointers: the one place raw addresses are read.)
 tests_full=(hostile properties fuzz_regressions suboffsets ndarray_interop view_examples convert
-            npy_write)
+            npy_write records)
 # suboffsets' fixture sweep takes over 10 minutes under Miri, so CI runs only the lib's
 # ffi::indirect_tests for the pointer-following code. The ndarray_interop samples are the
 # spans of borrowed views with gaps (two interleaved ArrayViewMuts written at once) and the
-# zero-copy refusals; convert exercises the raw zip walker.
+# zero-copy refusals; convert exercises the raw zip walker; records: arrays of
+# #[derive(Record)] structs viewed zero-copy (gaps, fields, writes), converting views, and
+# the bool-validity pass (the NumPy fixture sweep takes minutes under Miri: full mode only).
 tests_ci=(hostile properties ndarray_interop:interleaved ndarray_interop:from_array
-          convert:broadcast_strided)
+          convert:broadcast_strided records:arrays_of_records records:record_views
+          records:zero_copy_checks)
 # A second pass under tree borrows (host only, CI and full mode): the spans of borrowed views,
 # whose gaps other views may be writing, are where the two aliasing models could disagree.
 lib_filters_tree=(ndarray::tests view::copy ffi::tests)
 tests_tree=(ndarray_interop:interleaved ndarray_interop:from_array properties:borrowed
-            properties:owned)
+            properties:owned records:arrays_of_records)
 
 if [ "$mode" = ci ]; then
   lib_filters=("${lib_filters_ci[@]}")

@@ -198,25 +198,29 @@ pub enum PackError {
         /// Bytes given.
         actual: usize,
     },
-    /// `unpack_as`: the record has a different number of values than the Rust type.
+    /// `unpack_as`: the record has a different number of scalars than the Rust type (each
+    /// element of a sub-array or nested record counted; `I(3)d?` has 5).
     RecordArity {
-        /// Values per record in the format.
+        /// Scalars per record in the format (saturating).
         values: usize,
         /// Values the Rust type holds.
         rust_len: usize,
         /// The Rust type's name.
         rust: &'static str,
     },
-    /// `unpack_as`: value `index` of the record does not match the Rust type at that position
-    /// (kind or size), or is not a single number at all.
+    /// `unpack_as`: scalar `index` of the record does not match the Rust type at that position
+    /// (kind or size).
     RecordType {
-        /// Position of the value in the record.
+        /// Position of the scalar in the record (each element of a sub-array counted).
         index: usize,
-        /// What the format has there (`'d' (8 bytes, a float)`, `a nested T{...} record`).
+        /// What the format has there (`'d' (8 bytes, a float)`).
         what: String,
         /// The Rust type's name.
         rust: &'static str,
     },
+    /// `unpack_as` into a type holding a [`Record`](crate::Record): the format does not hold
+    /// its fields (the error names the field).
+    Record(Box<crate::record::RecordError>),
 }
 
 impl fmt::Display for PackError {
@@ -350,7 +354,8 @@ impl fmt::Display for PackError {
                 rust,
             } => write!(
                 f,
-                "unpack_as: the format has {values} value{} per record, but {rust} holds {rust_len}",
+                "unpack_as: the format has {values} scalar{} per record, but {rust} holds \
+                 {rust_len}",
                 if *values == 1 { "" } else { "s" }
             ),
             PackError::RecordType { index, what, rust } => write!(
@@ -358,6 +363,7 @@ impl fmt::Display for PackError {
                 "unpack_as: value {index} of the record is {what}, which does not match the Rust \
                  type at that position in {rust}"
             ),
+            PackError::Record(e) => write!(f, "unpack_as: {e}"),
         }
     }
 }
@@ -367,6 +373,7 @@ impl std::error::Error for PackError {
         match self {
             // The message already shows the inner error: chain on from its source.
             PackError::Format(e) => std::error::Error::source(e),
+            PackError::Record(e) => std::error::Error::source(&**e),
             _ => None,
         }
     }

@@ -9,7 +9,9 @@
 //! `Complex<f32>` matches `Zf`.
 //!
 //! The trait is sealed: zero-copy conversion to `ndarray` reinterprets bytes as `T`, which is
-//! only sound for the padding-free, fixed-layout types listed above.
+//! only sound for the padding-free, fixed-layout types listed above. Your own structs join
+//! them through `#[derive(Record)]` ([`crate::record`]): the typed and zero-copy methods take
+//! any [`ArrayElement`], which is every `Element` and every `Record`.
 //!
 //! [`TypedView`] (from [`MemoryView::typed`](crate::view::ViewBase::typed)) and
 //! [`TypedViewMut`] read and write elements of any byte order at any alignment and any byte
@@ -30,16 +32,18 @@
 
 #![forbid(unsafe_code)]
 
+mod array_element;
 mod convert;
 mod typed;
 mod zero_copy;
 
+pub use array_element::{ArrayElement, RecordPlan, ScalarPlan};
 pub use typed::{TypedIter, TypedView, TypedViewMut};
 
 pub(crate) use typed::typed_values;
 
 pub(crate) use convert::convert_items;
-pub(crate) use zero_copy::{check_zero_copy_format, refusal};
+pub(crate) use zero_copy::{check_direct, refusal};
 
 use std::fmt;
 
@@ -48,12 +52,15 @@ use num_complex::Complex;
 
 use crate::codec::PackError;
 use crate::format::{Endian, Scalar, ScalarKind};
+use crate::record::RecordError;
 use crate::view::ViewError;
 
 /// A Rust type that elements of a view can be read as, written from, and viewed as without
 /// copying. Sealed: implemented for the primitive numeric types, `f16`, `bool` and complex
 /// numbers only.
-pub trait Element: sealed::Sealed + Copy + PartialEq + fmt::Debug + Send + Sync + 'static {
+pub trait Element:
+    sealed::Sealed + ArrayElement + Copy + PartialEq + fmt::Debug + Send + Sync + 'static
+{
     /// The Rust name of the type, used in error messages (`"f64"`, `"Complex<f32>"`).
     const NAME: &'static str;
     /// The kind of scalar this type holds.
@@ -413,87 +420,8 @@ complex_element! {
     f64 => "Zd", "Complex<f64>";
 }
 
-/// An [`Element`] for which every byte pattern is a valid value: every element type except
-/// `bool`.
-///
-/// Writable byte views of `ndarray` arrays
-/// ([`MemoryViewMut::from_array_mut`](crate::view::MemoryViewMut::from_array_mut),
-/// [`MemoryViewMut::from_owned_array_mut`](crate::view::MemoryViewMut::from_owned_array_mut))
-/// require it: a [`MemoryViewMut`](crate::view::MemoryViewMut) can write any byte
-/// (`buffer_mut`, `assign`, a `cast` to `B`), and a byte other than 0 or 1 stored in a `bool`
-/// array would be an invalid `bool`, which is undefined behaviour. A `bool` array is still
-/// viewed read-only ([`MemoryView::from_array`](crate::view::MemoryView::from_array)); to
-/// write, copy it into bytes, view those with format `?`, and convert back with
-/// [`to_array::<bool>()`](crate::view::MemoryViewMut::to_array), which checks every byte:
-///
-/// ```
-/// use memview::MemoryViewMut;
-/// use ndarray::array;
-///
-/// let flags = array![[true, false], [false, true]];
-/// let mut bytes: Vec<u8> = flags.iter().map(|&b| u8::from(b)).collect();
-/// let mut view = MemoryViewMut::from_parts(&mut bytes, "?", flags.shape(), None, 0)?;
-/// view.typed_mut::<bool>()?.set(&[0, 1], true)?;
-/// let back = view.to_array::<bool>()?; // an error if a byte is neither 0 nor 1
-/// assert_eq!(back, array![[true, true], [false, true]].into_dyn());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// ```compile_fail
-/// let mut flags = ndarray::array![true, false];
-/// // error: `bool` cannot back a writable byte view of an array
-/// let view = memview::MemoryViewMut::from_array_mut(&mut flags);
-/// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot back a writable byte view of an array",
-    label = "a byte other than 0 or 1 written through the view would be an invalid `{Self}`",
-    note = "view a `bool` array read-only with `MemoryView::from_array`, or copy it into bytes, \
-            view those with `MemoryViewMut::from_parts(&mut bytes, \"?\", ..)` and read them back \
-            with `to_array::<bool>()`, which checks every byte"
-)]
-pub trait PlainElement: Element + bytemuck::Pod {}
-
-macro_rules! plain_element {
-    ($($t:ty),*) => {$( impl PlainElement for $t {} )*};
-}
-
-plain_element!(
-    u8,
-    i8,
-    u16,
-    i16,
-    u32,
-    i32,
-    u64,
-    i64,
-    usize,
-    isize,
-    f16,
-    f32,
-    f64,
-    Complex<f32>,
-    Complex<f64>
-);
-
 /// A short description of a scalar kind for messages (`"signed integer"`, `"float"`).
-pub(crate) fn kind_name(kind: ScalarKind) -> &'static str {
-    match kind {
-        ScalarKind::Pad => "padding",
-        ScalarKind::Char => "char",
-        ScalarKind::Int => "signed integer",
-        ScalarKind::UInt => "unsigned integer",
-        ScalarKind::Bool => "bool",
-        ScalarKind::Float => "float",
-        ScalarKind::LongDouble => "long double",
-        ScalarKind::Complex => "complex",
-        ScalarKind::Bytes => "byte string",
-        ScalarKind::Pascal => "Pascal string",
-        ScalarKind::Ucs2 => "UCS-2 text",
-        ScalarKind::Ucs4 => "UCS-4 text",
-        ScalarKind::Pointer => "pointer",
-        ScalarKind::Object => "object pointer",
-    }
-}
+pub(crate) use crate::record::kind_text as kind_name;
 
 fn endian_name(e: Endian) -> &'static str {
     match e {
@@ -663,6 +591,26 @@ pub enum ElementError {
     /// A view operation failed (building a view of an `ndarray`, a typed view of an indirect
     /// view, an overflowing span).
     View(ViewError),
+    /// A view's items are not values of a record type: the format differs (the first field
+    /// that differs, by path, offset and type on both sides), or an item holds an invalid
+    /// byte (then `index` is the element's index).
+    Record {
+        /// Why, from the record layer.
+        error: Box<RecordError>,
+        /// The element's index in the view, when one element is at fault (else empty).
+        index: Vec<usize>,
+    },
+    /// A converting copy into a record type failed at one of its fields (a value that does
+    /// not fit, a kind that does not convert): `Particle.id: value -1 at index [2] does not
+    /// fit in u32`.
+    Field {
+        /// The record type.
+        record: &'static str,
+        /// The field's path (`pos[1]`, `inner.x`).
+        path: String,
+        /// What failed for that field.
+        error: Box<ElementError>,
+    },
 }
 
 impl From<ViewError> for ElementError {
@@ -791,6 +739,17 @@ impl fmt::Display for ElementError {
                 error,
             } => write!(f, "cannot convert format '{format}' to {element}: {error}"),
             ElementError::View(e) => e.fmt(f),
+            ElementError::Field {
+                record,
+                path,
+                error,
+            } => write!(f, "{record}.{path}: {error}"),
+            ElementError::Record { error, index } => {
+                if !index.is_empty() {
+                    write!(f, "element {}: ", IndexText(index))?;
+                }
+                error.fmt(f)
+            }
         }
     }
 }

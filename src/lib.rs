@@ -48,11 +48,13 @@
 //! | typed element access with any byte order and alignment | [`MemoryView::typed`], [`Element`] | [`element`](mod@element) |
 //! | `np.load` / `np.save` / `np.savez` (header, dtype ⇄ format, aligned zero-copy views) | [`npy::load_mut`], [`npy::save`], [`npy::npz`], [`npy::view`] | [`npy`](mod@npy) |
 //! | `struct.unpack`/`iter_unpack` straight into Rust numbers (`(i32, u64)`), no `Value`s | [`unpack_as`], [`iter_unpack_as`], [`FromRecord`] | [`pack`](mod@pack) |
+//! | NumPy structured dtypes / C structs as Rust structs: `#[derive(Record)]`, the format of a `#[repr(C)]` type, zero-copy `as_array::<T>()`/`from_array`, converting `typed`/`to_array`, layout matching | [`Record`](trait@Record), [`element::ArrayElement`], [`record::match_zero_copy`], [`record::read_plan`] | [`record`](mod@record) |
 //!
 //! # Crate features
 //!
-//! * No default features: the library depends on `ndarray`, `half`, `num-traits`,
-//!   `num-complex` and `bytemuck` only. The `memview` command-line tool is a separate package
+//! * `derive` (default): `#[derive(Record)]`, from the workspace's proc-macro crate
+//!   `memview-derive` (see [`record`](mod@record)). Without it the library depends on
+//!   `ndarray`, `half`, `num-traits`, `num-complex` and `bytemuck` only. The `memview` command-line tool is a separate package
 //!   of the workspace (`cli/`, `cargo install --path cli`; `cargo run --release` at the root
 //!   runs its tour).
 //! * `python`: the Python bridge, module `python` (pyo3): import any Python buffer exporter as
@@ -102,16 +104,23 @@ pub mod pack;
 #[cfg(feature = "python")]
 #[allow(unsafe_code)]
 pub mod python;
+pub mod record;
 pub mod value;
 pub mod view;
 
 pub use codec::PackError;
 pub use element::{Element, ElementError};
 pub use error::Error;
+/// `#[derive(Record)]`: see [`Record`](trait@Record) and the [`record`](mod@record) module.
+#[cfg(feature = "derive")]
+pub use memview_derive::Record;
 pub use pack::{
     calcsize, iter_unpack, iter_unpack_as, pack, pack_into, unpack, unpack_as, unpack_from,
-    FromRecord, IterUnpack, IterUnpackAs, Record, Struct,
+    FromRecord, IterUnpack, IterUnpackAs, Struct,
 };
+#[doc(hidden)]
+pub use record::__private;
+pub use record::Record;
 pub use value::Value;
 pub use view::{BufferFlags, BufferInfo, MemoryView, MemoryViewMut, Order, SliceArg, ViewError};
 

@@ -133,10 +133,13 @@
 //! use `from_array`. ndarray's own `DataOwned` includes it, which is why these constructors
 //! take the sealed [`OwnedStorage`] instead.)
 //!
-//! The writable constructors take only [`PlainElement`] types, every [`Element`] but `bool`:
-//! a [`MemoryViewMut`] can store any byte (`buffer_mut`, `assign`), and a byte other than 0 or
-//! 1 in a `bool` array would be an invalid `bool`. Read a `bool` array with `from_array` /
-//! `from_owned_array`, or write a copy (see [`PlainElement`]). Making a span over an array
+//! The writable constructors refuse, at compile time, element types with a `bool` (`bool`
+//! itself, a record with a `bool` field): a [`MemoryViewMut`] can store any byte
+//! (`buffer_mut`, `assign`), and a byte other than 0 or 1 in a `bool` would be an invalid
+//! value. Read such an array with `from_array` / `from_owned_array`, or write a copy. Every
+//! byte constructor also refuses, at compile time, a record type with padding bytes, which
+//! are uninitialised in Rust memory (make the padding an explicit field, or copy). Making a
+//! span over an array
 //! takes a few lines of `unsafe`; they live with the view's other `unsafe` code (its raw
 //! module, which writes down the facts about ndarray's storage and views they rely on, checked
 //! against ndarray 0.17.2), and this module has none.
@@ -175,18 +178,13 @@
 //!   non-numeric formats (`c`, `s`, `w`, pointers, structs).
 //!
 //! [`Element`]: crate::element::Element
-//! [`PlainElement`]: crate::element::PlainElement
 //! [`Element::FORMAT`]: crate::element::Element::FORMAT
 
 #![forbid(unsafe_code)]
 
 use ::ndarray::{ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, Data, DataMut, Dimension, IxDyn};
 
-use crate::element::{
-    check_zero_copy_format, convert_items, refusal, typed_values, Element, ElementError,
-    PlainElement,
-};
-use crate::format::Format;
+use crate::element::{check_direct, refusal, typed_values, ArrayElement, ElementError};
 use crate::view::raw::array::{self as spans, ArraySpan};
 use crate::view::raw::{Exclusive, Lend, RawView, Shared, Storage};
 use crate::view::{geometry_for, MemoryView, MemoryViewMut, ViewBase, ViewError};
@@ -214,7 +212,7 @@ impl<A> OwnedStorage for ::ndarray::OwnedArcRepr<A> {}
 mod owned {
     use ::ndarray::{ArcArray, Array, ArrayBase, Data, Dimension};
 
-    use crate::view::raw::array::{self as spans, ArraySpan};
+    use crate::view::raw::array::{self as spans, ArraySpan, Reinterpret};
     use crate::view::raw::{Exclusive, Shared};
 
     /// The per-storage part of [`OwnedStorage`](super::OwnedStorage), private so that only
@@ -223,22 +221,22 @@ mod owned {
     pub trait Sealed: Data {
         fn span<D: Dimension>(a: &ArrayBase<Self, D>) -> Option<ArraySpan<Shared<'_>>>
         where
-            Self::Elem: bytemuck::NoUninit;
+            Self::Elem: Reinterpret;
         fn span_mut<D: Dimension>(a: &mut ArrayBase<Self, D>) -> Option<ArraySpan<Exclusive<'_>>>
         where
-            Self::Elem: bytemuck::Pod;
+            Self::Elem: Reinterpret;
     }
 
     impl<A> Sealed for ::ndarray::OwnedRepr<A> {
         fn span<D: Dimension>(a: &Array<A, D>) -> Option<ArraySpan<Shared<'_>>>
         where
-            A: bytemuck::NoUninit,
+            A: Reinterpret,
         {
             spans::owned_span(a)
         }
         fn span_mut<D: Dimension>(a: &mut Array<A, D>) -> Option<ArraySpan<Exclusive<'_>>>
         where
-            A: bytemuck::Pod,
+            A: Reinterpret,
         {
             spans::owned_span_mut(a)
         }
@@ -247,29 +245,22 @@ mod owned {
     impl<A> Sealed for ::ndarray::OwnedArcRepr<A> {
         fn span<D: Dimension>(a: &ArcArray<A, D>) -> Option<ArraySpan<Shared<'_>>>
         where
-            A: bytemuck::NoUninit,
+            A: Reinterpret,
         {
             spans::arc_span(a)
         }
         fn span_mut<D: Dimension>(a: &mut ArcArray<A, D>) -> Option<ArraySpan<Exclusive<'_>>>
         where
-            A: bytemuck::Pod,
+            A: Reinterpret,
         {
             spans::arc_span_mut(a)
         }
     }
 }
 
-/// The format of `T` (`T::FORMAT`, always valid).
-fn element_format<T: Element>() -> Result<Arc<Format>, ElementError> {
-    Format::parse(T::FORMAT)
-        .map(Arc::new)
-        .map_err(|e| ElementError::View(ViewError::Format(e)))
-}
-
 /// The view of an array span with `T`'s format; `None` (an overflowing span) as
 /// [`ViewError::SizeOverflow`].
-fn span_view<T: Element, S: Storage>(
+fn span_view<T: ArrayElement, S: Storage>(
     span: Option<ArraySpan<S>>,
     shape: &[usize],
 ) -> Result<ViewBase<S>, ElementError> {
@@ -277,7 +268,7 @@ fn span_view<T: Element, S: Storage>(
         shape: shape.to_vec(),
         itemsize: std::mem::size_of::<T>(),
     })?;
-    let format = element_format::<T>()?;
+    let format = T::export_format()?;
     let geom = geometry_for(&format, None, &span.shape, Some(&span.strides), span.offset)?;
     Ok(ViewBase::from_raw(RawView::new(span.store, geom)?, format))
 }
@@ -295,19 +286,16 @@ impl<S: Storage> ViewBase<S> {
     /// [`StrideNotMultiple`](ElementError::StrideNotMultiple),
     /// [`Misaligned`](ElementError::Misaligned),
     /// [`InvalidBool`](ElementError::InvalidBool) for `bool`.
-    pub fn as_array<'s, 'l, T: Element>(&'s self) -> Result<ArrayViewD<'l, T>, ElementError>
+    pub fn as_array<'s, 'l, T: ArrayElement>(&'s self) -> Result<ArrayViewD<'l, T>, ElementError>
     where
         S: Lend<'s, 'l>,
     {
         let format = self.format();
-        check_zero_copy_format::<T>(
-            format.as_str(),
-            format.layout().single_scalar(),
-            self.itemsize(),
-        )?;
+        check_direct(self.is_indirect())?;
+        T::check_zero_copy(format, self.itemsize())?;
         self.raw()
             .array_view::<T>()
-            .map_err(|r| refusal::<T>(r, self.itemsize(), self.shape()))
+            .map_err(|r| refusal::<T>(r, format, self.itemsize(), self.shape()))
     }
 
     /// A new `ndarray` holding the elements converted to `T`: swaps bytes, handles any
@@ -319,23 +307,10 @@ impl<S: Storage> ViewBase<S> {
     /// [`ValueOutOfRange`](ElementError::ValueOutOfRange) /
     /// [`ValueNotInteger`](ElementError::ValueNotInteger) naming the first value that does not
     /// fit and its index; [`InvalidBool`](ElementError::InvalidBool).
-    pub fn to_array<T: Element>(&self) -> Result<ArrayD<T>, ElementError> {
-        let format = self.format();
-        let scalar = format.layout().single_scalar();
-        let values = match scalar {
-            Some(s) if T::matches(s) => typed_values::<T, S>(self)?,
-            Some(s) if !self.is_indirect() => {
-                convert_items::<T>(&self.raw().shared(), format.as_str(), s)?
-            }
-            _ if self.is_indirect() && scalar.is_some() => {
-                return Err(ElementError::View(ViewError::RequiresSuboffsets))
-            }
-            _ => {
-                return Err(ElementError::NotConvertible {
-                    format: format.as_str().to_owned(),
-                    element: T::NAME,
-                })
-            }
+    pub fn to_array<T: ArrayElement>(&self) -> Result<ArrayD<T>, ElementError> {
+        let values = match T::plan(self.format(), self.itemsize()) {
+            Ok(_) => typed_values::<T, S>(self)?,
+            Err(refused) => T::convert(self, refused)?,
         };
         ArrayD::from_shape_vec(IxDyn(self.shape()), values).map_err(|_| {
             ElementError::View(ViewError::SizeOverflow {
@@ -364,28 +339,29 @@ impl<'a> ViewBase<Exclusive<'a>> {
     ///
     /// # Errors
     /// As [`as_array`](ViewBase::as_array), plus [`ElementError::Overlap`].
-    pub fn as_array_mut<T: Element>(&mut self) -> Result<ArrayViewMutD<'_, T>, ElementError> {
+    pub fn as_array_mut<T: ArrayElement>(&mut self) -> Result<ArrayViewMutD<'_, T>, ElementError> {
+        const { spans::assert_no_padding::<T>() };
         let itemsize = self.itemsize();
-        {
-            let format = self.format();
-            check_zero_copy_format::<T>(
-                format.as_str(),
-                format.layout().single_scalar(),
-                itemsize,
-            )?;
-        }
-        let shape = self.shape().to_vec();
+        check_direct(self.is_indirect())?;
+        T::check_zero_copy(self.format(), itemsize)?;
+        let (shape, format) = (self.shape().to_vec(), Arc::clone(self.format_arc()));
         self.raw_mut()
             .array_view_mut::<T>()
-            .map_err(|r| refusal::<T>(r, itemsize, &shape))
+            .map_err(|r| refusal::<T>(r, &format, itemsize, &shape))
     }
 
     /// A writable view of a mutable `ndarray` array's memory, without copying, for any layout
     /// (see [`MemoryView::from_array`]): when the elements leave gaps, the view borrows only
     /// the elements, so two interleaved `ArrayViewMut`s (from `multi_slice_mut`) can be
-    /// viewed at once. `T` must be a [`PlainElement`], so not `bool`: the view can write any
-    /// byte, and one other than 0 or 1 would be an invalid `bool` (a compile error names this
-    /// and the alternatives: read-only with `from_array`, or write a copy).
+    /// viewed at once. `T` must not hold a `bool` (nor padding): the view can write any byte,
+    /// and one other than 0 or 1 would be an invalid `bool` (a compile error names this and
+    /// the alternatives: read-only with `from_array`, or write a copy).
+    ///
+    /// ```compile_fail
+    /// let mut flags = ndarray::array![true, false];
+    /// // error: this element type holds a `bool` ... cannot be viewed as writable bytes
+    /// let view = memview::MemoryViewMut::from_array_mut(&mut flags);
+    /// ```
     ///
     /// ```
     /// use memview::MemoryViewMut;
@@ -407,10 +383,11 @@ impl<'a> ViewBase<Exclusive<'a>> {
         a: &'a mut ArrayBase<R, D>,
     ) -> Result<MemoryViewMut<'a>, ElementError>
     where
-        T: PlainElement,
+        T: ArrayElement,
         R: DataMut<Elem = T>,
         D: Dimension,
     {
+        const { spans::assert_writable::<T>() };
         let shape = a.shape().to_vec();
         span_view::<T, _>(spans::view_span_mut(a.view_mut()), &shape)
     }
@@ -419,7 +396,7 @@ impl<'a> ViewBase<Exclusive<'a>> {
     /// copying, borrowing its whole storage span (gaps included; see
     /// [`MemoryView::from_owned_array`]). Writes through the view change the array. An
     /// `ArcArray` that shares its storage is first made unique (ndarray's copy on write), so
-    /// its strides may then be those of the copy. `T` must be a [`PlainElement`] (not `bool`,
+    /// its strides may then be those of the copy. `T` must not hold a `bool` (nor padding),
     /// as for [`from_array_mut`](Self::from_array_mut)).
     ///
     /// ```
@@ -444,10 +421,11 @@ impl<'a> ViewBase<Exclusive<'a>> {
         a: &'a mut ArrayBase<R, D>,
     ) -> Result<MemoryViewMut<'a>, ElementError>
     where
-        T: PlainElement,
+        T: ArrayElement,
         R: OwnedStorage<Elem = T> + DataMut,
         D: Dimension,
     {
+        const { spans::assert_writable::<T>() };
         let shape = a.shape().to_vec();
         span_view::<T, _>(<R as owned::Sealed>::span_mut(a), &shape)
     }
@@ -483,10 +461,11 @@ impl<'a> ViewBase<Shared<'a>> {
     /// overflow.
     pub fn from_array<T, R, D>(a: &'a ArrayBase<R, D>) -> Result<MemoryView<'a>, ElementError>
     where
-        T: Element,
+        T: ArrayElement,
         R: Data<Elem = T>,
         D: Dimension,
     {
+        const { spans::assert_no_padding::<T>() };
         span_view::<T, _>(spans::view_span(&a.view()), a.shape())
     }
 
@@ -515,10 +494,11 @@ impl<'a> ViewBase<Shared<'a>> {
     /// overflow.
     pub fn from_owned_array<T, R, D>(a: &'a ArrayBase<R, D>) -> Result<MemoryView<'a>, ElementError>
     where
-        T: Element,
+        T: ArrayElement,
         R: OwnedStorage<Elem = T>,
         D: Dimension,
     {
+        const { spans::assert_no_padding::<T>() };
         span_view::<T, _>(<R as owned::Sealed>::span(a), a.shape())
     }
 }

@@ -497,7 +497,7 @@ impl std::iter::FusedIterator for IterUnpack<'_> {}
 /// `[Value]` holding equal values (Python `==` per value).
 ///
 /// ```
-/// use memview::{Record, Value};
+/// use memview::{pack::Record, Value};
 /// let buf = memview::pack("<iQ", &[Value::from(-1), Value::from(7u64)])?;
 /// let record: Record = memview::iter_unpack("<iQ", &buf)?.next().unwrap()?;
 /// assert_eq!(record.len(), 2);

@@ -104,9 +104,10 @@ use pyo3::exceptions::PyBufferError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 
-use crate::element::Element;
+use crate::element::ArrayElement;
 use crate::ffi::{AlignedBuffer, BufferError, Export, OwnedRegion, RawBuffer};
 use crate::format::Format;
+use crate::view::raw::array::Reinterpret;
 use crate::view::{request_for_layout, BufferFlags, MemoryView, MemoryViewMut, ViewError};
 
 mod convert;
@@ -291,16 +292,19 @@ impl std::fmt::Debug for PyBufferGuard {
     }
 }
 
-/// The exported format for an element type: its code, with `n`/`N` (which NumPy only reads
-/// outside structs, and `struct` only in native mode) spelled as the equal-size `q`/`Q`/`i`/`I`.
-fn element_format<T: Element>() -> &'static str {
-    match (T::FORMAT, std::mem::size_of::<T>()) {
+/// The exported format for an element type or record: its native format, with `n`/`N`
+/// (which NumPy only reads outside structs, and `struct` only in native mode) spelled as the
+/// equal-size `q`/`Q`/`i`/`I`.
+fn element_format<T: ArrayElement>() -> Result<Arc<Format>, crate::Error> {
+    let format = T::export_format()?;
+    let text = match (format.as_str(), std::mem::size_of::<T>()) {
         ("n", 8) => "q",
         ("N", 8) => "Q",
         ("n", 4) => "i",
         ("N", 4) => "I",
-        (f, _) => f,
-    }
+        _ => return Ok(format),
+    };
+    Ok(Arc::new(Format::parse(text)?))
 }
 
 /// A Python object owning Rust memory and exporting it through the buffer protocol.
@@ -353,11 +357,27 @@ impl RustBuffer {
 
     /// Export an `ndarray` array without copying its elements: any layout ndarray allows
     /// (standard, Fortran, sliced, reversed, broadcast-free), with the element type's format
-    /// (`'d'` for `f64`, `'Zf'` for `Complex<f32>`, ...).
-    pub fn from_array<T: Element, D: ::ndarray::Dimension>(
+    /// (`'d'` for `f64`, `'Zf'` for `Complex<f32>`, ...) or the record type's
+    /// (`T{I:id:4x(3)d:pos:?:flag:7x}` for a `#[derive(Record)]` struct, which NumPy reads as
+    /// a structured array with the field names).
+    ///
+    /// A record type with padding bytes is the exception: those bytes are uninitialised in
+    /// Rust memory and must not be handed to Python, so its values are copied, in C order,
+    /// into a zeroed buffer of the same format (the export is then C-contiguous).
+    ///
+    /// # Errors
+    /// [`crate::Error::View`] when the byte strides overflow (not for a valid array).
+    pub fn from_array<T: ArrayElement, D: ::ndarray::Dimension>(
         array: ::ndarray::Array<T, D>,
         readonly: bool,
-    ) -> Result<RustBuffer, ViewError> {
+    ) -> Result<RustBuffer, crate::Error> {
+        if <T as Reinterpret>::PADDING {
+            let mut buf = AlignedBuffer::zeroed_format(T::export_format()?, None, array.shape())?;
+            // The values in C order (the buffer's), whatever the array's layout.
+            let values: Vec<T> = array.iter().copied().collect();
+            buf.view_mut().typed_mut::<T>()?.assign(&values)?;
+            return Ok(RustBuffer::from_aligned(buf, readonly));
+        }
         let size = std::mem::size_of::<T>();
         let array = array.into_dyn();
         let shape = array.shape().to_vec();
@@ -374,7 +394,7 @@ impl RustBuffer {
         let ptr = vec.as_mut_ptr() as *mut u8;
         let len = vec.len() * size;
         let offset = first.unwrap_or(0) * size;
-        let format = Arc::new(Format::parse(element_format::<T>())?);
+        let format = element_format::<T>()?;
         let region = OwnedRegion {
             ptr,
             len,

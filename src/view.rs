@@ -387,6 +387,11 @@ impl<S: Storage> ViewBase<S> {
         &self.format
     }
 
+    /// The shared format of one item.
+    pub(crate) fn format_arc(&self) -> &Arc<Format> {
+        &self.format
+    }
+
     /// Bytes per item (at least the format's size; more when items carry trailing padding).
     pub fn itemsize(&self) -> usize {
         self.raw.geom().itemsize

@@ -131,7 +131,7 @@ fn struct_matches_cpython() {
                 let got = guarded(move || {
                     let it = memview::iter_unpack(&f, &data).map_err(|e| e.to_string())?;
                     let rows: Result<Vec<Vec<Value>>, _> =
-                        it.map(|r| r.map(memview::Record::into_vec)).collect();
+                        it.map(|r| r.map(memview::pack::Record::into_vec)).collect();
                     rows.map(|rows| list_repr(&rows)).map_err(|e| e.to_string())
                 });
                 compare(&r, &shown, got, &mut fails);

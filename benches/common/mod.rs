@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::BenchmarkGroup;
+use memview::Value;
 
 /// The buffer sizes most benchmarks sweep: 4 KiB, 1 MiB, 64 MiB.
 pub const SIZES: [(&str, usize); 3] = [("4KiB", 4 << 10), ("1MiB", 1 << 20), ("64MiB", 64 << 20)];
@@ -51,4 +52,28 @@ pub fn checksum(bytes: &[u8]) -> u64 {
 pub fn checksum_f64<'a>(values: impl IntoIterator<Item = &'a f64>) -> u64 {
     let v: Vec<f64> = values.into_iter().copied().collect();
     checksum(bytemuck::cast_slice(&v))
+}
+
+/// Records in `RECORDS`-record benchmarks of `iter_unpack` (`<iQ`).
+pub const RECORDS: usize = 1_000_000;
+
+/// One million `<iQ` records and the checksum of their fields.
+pub fn records() -> (Vec<u8>, i128) {
+    let mut buf = Vec::with_capacity(RECORDS * 12);
+    let mut sum: i128 = 0;
+    for i in 0..RECORDS {
+        let a = (i as i32).wrapping_mul(7919).wrapping_sub(500_000);
+        let q = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        buf.extend_from_slice(&a.to_le_bytes());
+        buf.extend_from_slice(&q.to_le_bytes());
+        sum = sum.wrapping_add(i128::from(a) ^ i128::from(q));
+    }
+    (buf, sum)
+}
+
+pub fn int(v: &Value) -> i128 {
+    match v {
+        Value::Int(i) => *i,
+        other => panic!("expected an int, got {other}"),
+    }
 }

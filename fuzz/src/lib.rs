@@ -197,6 +197,12 @@ pub const FORMATS: &[&str] = &[
     "<?",
     "@i",
     "bq",
+    // Records (`Rec` below): its own layout, big-endian and packed, other sizes and kinds.
+    "T{H:a:?:flag:x(2)f:b:}",
+    ">H:a:?:flag:(2)f:b:",
+    "H?2f",
+    "<B:a:?:flag:(2)e:b:",
+    "=i?2d",
 ];
 
 /// Arbitrary format text or one from [`FORMATS`].
@@ -538,11 +544,97 @@ macro_rules! typed_check {
     }};
 }
 
+/// A record type (written out as `#[derive(Record)]` writes it: the harness builds without
+/// the derive feature): `u16`, `bool`, one byte of padding, `[f32; 2]`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(C)]
+struct Rec {
+    a: u16,
+    flag: bool,
+    b: [f32; 2],
+}
+
+// SAFETY: the layout is the compiler's (`size_of`, `align_of`, `offset_of!`) and lists every
+// field; the cache is this impl's own static.
+unsafe impl memview::Record for Rec {
+    const LAYOUT: &'static memview::__private::RecordLayout =
+        &memview::__private::RecordLayout::new(
+            "Rec",
+            std::mem::size_of::<Rec>(),
+            std::mem::align_of::<Rec>(),
+            false,
+            &[
+                memview::__private::FieldLayout::new(
+                    "a",
+                    std::mem::offset_of!(Rec, a),
+                    <u16 as memview::__private::RecordField>::SHAPE,
+                ),
+                memview::__private::FieldLayout::new(
+                    "flag",
+                    std::mem::offset_of!(Rec, flag),
+                    <bool as memview::__private::RecordField>::SHAPE,
+                ),
+                memview::__private::FieldLayout::new(
+                    "b",
+                    std::mem::offset_of!(Rec, b),
+                    <[f32; 2] as memview::__private::RecordField>::SHAPE,
+                ),
+            ],
+        );
+    fn cache() -> &'static memview::__private::RecordCache {
+        static CACHE: memview::__private::RecordCache = memview::__private::RecordCache::new();
+        &CACHE
+    }
+    fn read_fields(r: &mut memview::__private::LeafReader<'_>) -> Self {
+        Rec {
+            a: r.read(),
+            flag: r.read(),
+            b: r.read(),
+        }
+    }
+    fn write_fields(&self, w: &mut memview::__private::LeafWriter<'_>) {
+        w.write(self.a);
+        w.write(self.flag);
+        w.write(self.b);
+    }
+}
+
+/// Views of any struct format as records: zero-copy only over valid `bool` bytes, every path
+/// agreeing on the values it gives, converting copies (other sizes and kinds) never panicking.
+fn check_record(v: &MemoryView<'_>) {
+    let zero_copy = v.as_array::<Rec>();
+    let typed = v.typed::<Rec>();
+    let copied = v.to_array::<Rec>();
+    if let Ok(a) = &zero_copy {
+        assert_eq!(a.len(), v.num_elements());
+        assert!(a.iter().all(|r| (r.flag as u8) <= 1));
+        let t = typed.as_ref().expect("typed where as_array works");
+        assert_eq!(t.to_vec().len(), a.len());
+        let c = copied.as_ref().expect("to_array where as_array works");
+        for (x, y) in a.iter().zip(c.iter()) {
+            assert_eq!(x.a, y.a);
+            assert_eq!(x.flag, y.flag);
+            assert_eq!(x.b.map(f32::to_bits), y.b.map(f32::to_bits));
+        }
+    }
+    if let Ok(t) = &typed {
+        let vals = t.to_vec();
+        assert_eq!(vals.len(), v.num_elements());
+        if let Ok(c) = &copied {
+            for (x, y) in vals.iter().zip(c.iter()) {
+                assert_eq!((x.a, x.flag), (y.a, y.flag));
+                assert_eq!(x.b.map(f32::to_bits), y.b.map(f32::to_bits));
+            }
+        }
+    }
+}
+
 /// `typed`, `as_array` and `to_array` agree with the model's bytes.
 fn check_typed(v: &MemoryView<'_>, c: &[u8]) {
     let Some(s) = v.format().layout().single_scalar().cloned() else {
         let _ = v.as_array::<u8>();
         let _ = v.to_array::<f64>();
+        check_record(v);
         return;
     };
     match (s.kind, s.size) {

@@ -5,12 +5,13 @@
 
 use ndarray::ArrayViewD;
 
-use crate::format::ScalarKind;
+use crate::view::raw::array::Refusal;
 use crate::view::raw::{Exclusive, Lend, RawView, RowItems, Rows, Shared, Storage};
 use crate::view::ViewBase;
 
-use super::zero_copy::{check_direct, check_match};
-use super::{Element, ElementError};
+use super::array_element::sealed::Sealed;
+use super::zero_copy::check_direct;
+use super::{ArrayElement, Element, ElementError};
 
 /// `index` (one component per axis, negative counting from the end) resolved against `shape`.
 fn resolve(shape: &[usize], index: &[isize]) -> Result<Vec<usize>, ElementError> {
@@ -43,45 +44,78 @@ fn resolve(shape: &[usize], index: &[isize]) -> Result<Vec<usize>, ElementError>
         .collect()
 }
 
-/// Checks that every element of a `bool` view is 0 or 1.
-fn validate_bools(raw: &RawView<Shared<'_>>) -> Result<(), ElementError> {
+/// Checks that every item holds a valid `T` through `plan` (a `bool`, alone or in a record,
+/// is 0 or 1).
+fn validate<T: ArrayElement>(
+    raw: &RawView<Shared<'_>>,
+    plan: &T::Plan,
+) -> Result<(), ElementError> {
     let base = raw.base() as usize;
     for (flat, item) in raw.items(false).enumerate() {
-        if item[0] > 1 {
+        if let Some((at, byte)) = T::invalid_at(plan, item) {
             let mut index = vec![0; raw.geom().ndim()];
             let mut rest = flat;
             for (k, &n) in raw.geom().shape.iter().enumerate().rev() {
                 index[k] = rest % n;
                 rest /= n;
             }
-            return Err(ElementError::InvalidBool {
-                byte: item[0],
-                offset: item.as_ptr() as usize - base,
+            return Err(T::invalid_error(
+                plan,
+                at,
+                byte,
+                item.as_ptr() as usize - base,
                 index,
-            });
+            ));
         }
     }
     Ok(())
 }
 
-/// Checks `T` against a view for typed access (one scalar of `T`'s kind and size, a direct
-/// view, valid bools) and returns whether reads swap bytes.
-fn typed_check<T: Element, S: Storage>(view: &ViewBase<S>) -> Result<bool, ElementError> {
-    let format = view.format();
-    let scalar = check_match::<T>(format.as_str(), format.layout().single_scalar())?;
+/// Checks `T` against a view for typed access (the format holds `T`'s scalars, a direct
+/// view, valid bools) and returns the plan for reading and writing its items.
+fn typed_check<T: ArrayElement, S: Storage>(view: &ViewBase<S>) -> Result<T::Plan, ElementError> {
+    let plan = T::plan(view.format(), view.itemsize())?;
     check_direct(view.is_indirect())?;
-    if T::KIND == ScalarKind::Bool {
-        validate_bools(&view.raw().shared())?;
+    if T::checks(&plan) {
+        validate::<T>(&view.raw().shared(), &plan)?;
     }
-    Ok(!scalar.endian.is_native())
+    Ok(plan)
+}
+
+/// A typed view of `view`'s elements through `raw` (the same elements, lent for `'a`): the
+/// checks of [`typed_check`], with the zero-copy array made first where the items are native
+/// (its own pass validates them, so they are not walked twice).
+fn typed_view<'a, T: ArrayElement, S: Storage>(
+    view: &ViewBase<S>,
+    raw: RawView<Shared<'a>>,
+) -> Result<TypedView<'a, T>, ElementError> {
+    let plan = T::plan(view.format(), view.itemsize())?;
+    check_direct(view.is_indirect())?;
+    let fast = if T::is_native(&plan) {
+        match raw.array_view::<T>() {
+            Ok(a) => Some(a),
+            Err(Refusal::Invalid {
+                byte,
+                offset,
+                at,
+                index,
+            }) => return Err(T::invalid_error(&plan, at, byte, offset - at, index)),
+            Err(_) => None,
+        }
+    } else {
+        None
+    };
+    if fast.is_none() && T::checks(&plan) {
+        validate::<T>(&raw, &plan)?;
+    }
+    Ok(TypedView { raw, plan, fast })
 }
 
 /// The elements of `view` read as `T` (matching its format), in C order.
-pub(crate) fn typed_values<T: Element, S: Storage>(
+pub(crate) fn typed_values<T: ArrayElement, S: Storage>(
     view: &ViewBase<S>,
 ) -> Result<Vec<T>, ElementError> {
-    let swap = typed_check::<T, S>(view)?;
-    Ok(TypedView::new(view.raw().shared(), swap).to_vec())
+    Ok(typed_view::<T, S>(view, view.raw().shared())?.to_vec())
 }
 
 impl<S: Storage> ViewBase<S> {
@@ -105,12 +139,11 @@ impl<S: Storage> ViewBase<S> {
     /// [`ElementError::FormatMismatch`] when the format is not one scalar matching `T`;
     /// [`ElementError::InvalidBool`] when `T` is `bool` and an element is neither 0 nor 1;
     /// [`ElementError::View`] for an indirect (suboffset) view, whose buffer holds pointers.
-    pub fn typed<'s, 'l, T: Element>(&'s self) -> Result<TypedView<'l, T>, ElementError>
+    pub fn typed<'s, 'l, T: ArrayElement>(&'s self) -> Result<TypedView<'l, T>, ElementError>
     where
         S: Lend<'s, 'l>,
     {
-        let swap = typed_check::<T, S>(self)?;
-        Ok(TypedView::new(self.raw().lend(), swap))
+        typed_view::<T, S>(self, self.raw().lend())
     }
 }
 
@@ -133,12 +166,11 @@ impl<'a> ViewBase<Exclusive<'a>> {
     ///
     /// # Errors
     /// As [`typed`](ViewBase::typed).
-    pub fn typed_mut<T: Element>(&mut self) -> Result<TypedViewMut<'_, T>, ElementError> {
-        let swap = typed_check::<T, Exclusive<'a>>(self)?;
+    pub fn typed_mut<T: ArrayElement>(&mut self) -> Result<TypedViewMut<'_, T>, ElementError> {
+        let plan = typed_check::<T, Exclusive<'a>>(self)?;
         Ok(TypedViewMut {
             raw: self.raw_mut().reborrow(),
-            swap,
-            _t: std::marker::PhantomData,
+            plan,
         })
     }
 }
@@ -148,22 +180,22 @@ impl<'a> ViewBase<Exclusive<'a>> {
 /// Made by [`typed`](ViewBase::typed). Indices are `isize`; negative components count from
 /// the end, as in Python.
 #[derive(Clone, Debug)]
-pub struct TypedView<'a, T: Element> {
+pub struct TypedView<'a, T: ArrayElement> {
     raw: RawView<Shared<'a>>,
-    swap: bool,
+    plan: T::Plan,
     fast: Option<ArrayViewD<'a, T>>,
 }
 
-impl<'a, T: Element> TypedView<'a, T> {
-    /// A typed view of `raw`, whose format was checked against `T` (`swap`: stored in the
-    /// other byte order).
-    fn new(raw: RawView<Shared<'a>>, swap: bool) -> Self {
-        let fast = if swap {
-            None
-        } else {
+impl<'a, T: ArrayElement> TypedView<'a, T> {
+    /// A typed view of `raw`, whose format and items were checked against `T` (`plan`: how
+    /// to read them).
+    fn new(raw: RawView<Shared<'a>>, plan: T::Plan) -> Self {
+        let fast = if T::is_native(&plan) {
             raw.array_view::<T>().ok()
+        } else {
+            None
         };
-        TypedView { raw, swap, fast }
+        TypedView { raw, plan, fast }
     }
 
     /// Number of dimensions.
@@ -207,7 +239,7 @@ impl<'a, T: Element> TypedView<'a, T> {
             ndim: self.ndim(),
             got: index.len(),
         })?;
-        Ok(T::load(item, self.swap))
+        Ok(T::load_item(&self.plan, item))
     }
 
     /// All elements in C (row-major) order.
@@ -221,7 +253,7 @@ impl<'a, T: Element> TypedView<'a, T> {
                 array: self.fast.clone(),
                 rows: self.raw.rows(),
                 row: RowItems::empty(),
-                swap: self.swap,
+                plan: self.plan.clone(),
             }),
         }
     }
@@ -232,22 +264,21 @@ impl<'a, T: Element> TypedView<'a, T> {
         self.iter().for_each(|x| v.push(x));
         v
     }
+}
 
+impl<T: Element + num_traits::Zero> TypedView<'_, T> {
     /// The sum of all elements, added in the same order as `ndarray`'s `sum` on the same
     /// layout (eight-way unrolled over contiguous runs), so results agree bit for bit.
-    pub fn sum(&self) -> T
-    where
-        T: num_traits::Zero,
-    {
+    pub fn sum(&self) -> T {
         match &self.fast {
             Some(a) => a.sum(),
-            None if self.swap => strided_sum::<T, true>(&self.raw),
+            None if !<T as Sealed>::is_native(&self.plan) => strided_sum::<T, true>(&self.raw),
             None => strided_sum::<T, false>(&self.raw),
         }
     }
 }
 
-impl<'a, T: Element> IntoIterator for &TypedView<'a, T> {
+impl<'a, T: ArrayElement> IntoIterator for &TypedView<'a, T> {
     type Item = T;
     type IntoIter = TypedIter<'a, T>;
     fn into_iter(self) -> TypedIter<'a, T> {
@@ -305,10 +336,10 @@ where
 
 /// Iterator over the elements of a typed view in C order, returning `T` by value.
 #[derive(Clone, Debug)]
-pub struct TypedIter<'a, T: Element>(IterInner<'a, T>);
+pub struct TypedIter<'a, T: ArrayElement>(IterInner<'a, T>);
 
 #[derive(Clone, Debug)]
-enum IterInner<'a, T: Element> {
+enum IterInner<'a, T: ArrayElement> {
     Fast(ndarray::iter::Iter<'a, T, ndarray::IxDyn>),
     Strided {
         /// The same elements as an ndarray view (aligned native data), for a `fold` that has
@@ -318,11 +349,11 @@ enum IterInner<'a, T: Element> {
         rows: Option<Rows<'a>>,
         /// The rest of the current row.
         row: RowItems<'a>,
-        swap: bool,
+        plan: T::Plan,
     },
 }
 
-impl<T: Element> Iterator for TypedIter<'_, T> {
+impl<T: ArrayElement> Iterator for TypedIter<'_, T> {
     type Item = T;
 
     #[inline]
@@ -330,7 +361,7 @@ impl<T: Element> Iterator for TypedIter<'_, T> {
         match &mut self.0 {
             IterInner::Fast(it) => it.next().copied(),
             IterInner::Strided {
-                rows, row, swap, ..
+                rows, row, plan, ..
             } => {
                 let item = match row.next() {
                     Some(item) => item,
@@ -339,7 +370,7 @@ impl<T: Element> Iterator for TypedIter<'_, T> {
                         row.next()?
                     }
                 };
-                Some(T::load(item, *swap))
+                Some(T::load_item(plan, item))
             }
         }
     }
@@ -369,15 +400,9 @@ impl<T: Element> Iterator for TypedIter<'_, T> {
                 a.iter().fold(init, |acc, x| f(acc, *x))
             }
             IterInner::Strided {
-                rows, row, swap, ..
+                rows, row, plan, ..
             } => {
-                let load = |x: &[u8]| {
-                    if swap {
-                        T::load(x, true)
-                    } else {
-                        T::load(x, false)
-                    }
-                };
+                let load = |x: &[u8]| T::load_item(&plan, x);
                 // The rest of the row `next` started, then whole rows.
                 let acc = row.fold(init, |acc, x| f(acc, load(x)));
                 match rows {
@@ -394,23 +419,22 @@ impl<T: Element> Iterator for TypedIter<'_, T> {
     }
 }
 
-impl<T: Element> ExactSizeIterator for TypedIter<'_, T> {}
+impl<T: ArrayElement> ExactSizeIterator for TypedIter<'_, T> {}
 
 /// A mutable view whose elements are read and written as `T`, in any byte order and at any
 /// alignment.
 ///
 /// Made by [`typed_mut`](ViewBase::typed_mut).
 #[derive(Debug)]
-pub struct TypedViewMut<'v, T: Element> {
+pub struct TypedViewMut<'v, T: ArrayElement> {
     raw: RawView<Exclusive<'v>>,
-    swap: bool,
-    _t: std::marker::PhantomData<T>,
+    plan: T::Plan,
 }
 
-impl<'v, T: Element> TypedViewMut<'v, T> {
+impl<'v, T: ArrayElement> TypedViewMut<'v, T> {
     /// A read-only typed view of the same elements.
     pub fn as_typed(&self) -> TypedView<'_, T> {
-        TypedView::new(self.raw.shared(), self.swap)
+        TypedView::new(self.raw.shared(), self.plan.clone())
     }
 
     /// Number of dimensions.
@@ -452,16 +476,23 @@ impl<'v, T: Element> TypedViewMut<'v, T> {
             .raw
             .item_mut(&ix)
             .ok_or(ElementError::IndexCount { ndim, got })?;
-        value.store(item, self.swap);
+        T::store_item(&self.plan, &value, item);
         Ok(())
     }
 
-    /// Writes `value` into every element.
+    /// Writes `value` into every element (the bytes of its fields; bytes of an item that
+    /// belong to no field of `T` are left as they are).
     pub fn fill(&mut self, value: T) {
-        let mut item = vec![0u8; std::mem::size_of::<T>()];
-        value.store(&mut item, self.swap);
-        // The item is exactly an element (the format matched `T`), so this cannot fail.
-        let _ = self.raw.fill_item(&item);
+        let plan = &self.plan;
+        match T::fill_item(plan, &value, self.raw.geom().itemsize) {
+            // The item is exactly an element, so `fill_item` cannot refuse it.
+            Some(item) => {
+                let _ = self.raw.fill_item(&item);
+            }
+            None => self
+                .raw
+                .for_each_item_mut(false, |item| T::store_item(plan, &value, item)),
+        }
     }
 
     /// Writes `values` (in C order) into the elements.
@@ -475,11 +506,11 @@ impl<'v, T: Element> TypedViewMut<'v, T> {
                 expected: self.len(),
             });
         }
-        let swap = self.swap;
+        let plan = &self.plan;
         let mut it = values.iter();
         self.raw.for_each_item_mut(false, |item| {
             if let Some(v) = it.next() {
-                v.store(item, swap);
+                T::store_item(plan, v, item);
             }
         });
         Ok(())

@@ -3,11 +3,11 @@
 //! the naming of the layout refusals of the raw module (strides, alignment, overlap, invalid
 //! bools) as [`ElementError`]s.
 
-use crate::format::Scalar;
+use crate::format::{Format, Scalar};
 use crate::view::raw::array::Refusal;
 use crate::view::ViewError;
 
-use super::{Element, ElementError};
+use super::{ArrayElement, Element, ElementError};
 
 /// Checks that `scalar` matches `T`, returning the scalar.
 pub(crate) fn check_match<'s, T: Element>(
@@ -61,14 +61,20 @@ pub(crate) fn check_zero_copy_format<T: Element>(
     Ok(())
 }
 
-/// The error for a layout the raw module refused to view as `T` without copying.
-pub(crate) fn refusal<T: Element>(r: Refusal, itemsize: usize, shape: &[usize]) -> ElementError {
+/// The error for a layout the raw module refused to view as `T` without copying (`format`:
+/// the view's, which matched `T`).
+pub(crate) fn refusal<T: ArrayElement>(
+    r: Refusal,
+    format: &Format,
+    itemsize: usize,
+    shape: &[usize],
+) -> ElementError {
     let size = std::mem::size_of::<T>();
     match r {
         Refusal::Indirect => ElementError::View(ViewError::RequiresSuboffsets),
         Refusal::Itemsize => ElementError::ItemsizeMismatch {
             itemsize,
-            element: T::NAME,
+            element: T::TYPE_NAME,
             element_size: size,
         },
         Refusal::Stride { axis, stride } => ElementError::StrideNotMultiple {
@@ -77,19 +83,19 @@ pub(crate) fn refusal<T: Element>(r: Refusal, itemsize: usize, shape: &[usize]) 
             element_size: size,
         },
         Refusal::Misaligned { remainder } => ElementError::Misaligned {
-            element: T::NAME,
+            element: T::TYPE_NAME,
             remainder,
             align: std::mem::align_of::<T>(),
         },
-        // Only `bool` has invalid bit patterns among the elements.
+        // A `bool` (alone, or a field of a record) other than 0 or 1.
         Refusal::Invalid {
             byte,
             offset,
+            at,
             index,
-        } => ElementError::InvalidBool {
-            byte,
-            offset,
-            index,
+        } => match T::plan(format, itemsize) {
+            Ok(plan) => T::invalid_error(&plan, at, byte, offset - at, index),
+            Err(e) => e,
         },
         Refusal::Extents => ElementError::View(ViewError::SizeOverflow {
             shape: shape.to_vec(),

@@ -392,21 +392,25 @@ mod typed {
         );
         assert_eq!(
             err(unpack_as::<[i32; 3]>("<iQ", &b)),
-            "unpack_as: the format has 2 values per record, but [i32; 3] holds 3"
+            "unpack_as: the format has 2 scalars per record, but [i32; 3] holds 3"
         );
         assert_eq!(
             err(unpack_as::<(i32, u64)>("<iQ", &b[..11])),
             "unpack requires a buffer of 12 bytes"
         );
+        // Scalars are counted one by one: a sub-array of 2 is 2 (it was "2 values").
         assert_eq!(
             err(unpack_as::<(i32, i32)>("i(2)i", &[0; 12])),
-            "unpack_as: value 1 of the record is a sub-array [2] of 'i', which does not match \
-             the Rust type at that position in (i32, i32)"
+            "unpack_as: the format has 3 scalars per record, but (i32, i32) holds 2"
         );
         assert_eq!(
-            err(unpack_as::<(i32, i32)>("iT{i}", &[0; 8])),
-            "unpack_as: value 1 of the record is a nested T{...} record, which does not match \
-             the Rust type at that position in (i32, i32)"
+            err(unpack_as::<(u32, f64, bool)>("T{I(3)d?}", &[0; 40])),
+            "unpack_as: the format has 5 scalars per record, but (u32, f64, bool) holds 3"
+        );
+        assert_eq!(
+            err(unpack_as::<(u32, [f64; 3], u8)>("<I(3)d?", &[0; 29])),
+            "unpack_as: value 4 of the record is '?' (1 bytes, a bool), which does not match \
+             the Rust type at that position in (u32, [f64; 3], u8)"
         );
         assert_eq!(
             err(unpack_as::<(u8, u8)>("c3s", &[0; 4])),
@@ -428,16 +432,15 @@ mod typed {
         let b = pack("<iQ", &[v(-3), v(9)]).unwrap();
         let named = "T{<i:id:Q:count:}";
         assert_eq!(unpack_as::<(i32, u64)>(named, &b).unwrap(), (-3, 9));
+        // Inside it, sub-arrays and nested records are read scalar by scalar.
+        assert_eq!(unpack_as::<[i32; 2]>("<T{2i}", &b[..8]).unwrap(), [-3, 9]);
         assert_eq!(
-            unpack_as::<[i32; 2]>("T{2i}", &b[..8])
-                .unwrap_err()
-                .to_string(),
-            "unpack_as: the format has 1 value per record, but [i32; 2] holds 2"
+            unpack_as::<(i32, i32)>("<T{iT{i}}", &b[..8]).unwrap(),
+            (-3, 9)
         );
         assert_eq!(
-            err(unpack_as::<(i32, i32)>("T{iT{i}}", &[0; 8])),
-            "unpack_as: value 1 of the record is a nested T{...} record, which does not match \
-             the Rust type at that position in (i32, i32)"
+            unpack_as::<(i32, [i32; 1])>("<iT{i}", &b[..8]).unwrap(),
+            (-3, [9])
         );
         // Huge counts are refused by arity, not allocated.
         assert_eq!(
@@ -445,7 +448,45 @@ mod typed {
                 "4611686018427387903x4611686018427387903B",
                 &[]
             )),
-            "unpack_as: the format has 4611686018427387903 values per record, but u8 holds 1"
+            "unpack_as: the format has 4611686018427387903 scalars per record, but u8 holds 1"
+        );
+    }
+
+    #[test]
+    fn sub_arrays_read_as_arrays_or_separate_values() {
+        let values = [v(7), v(0.5), v(1.5), v(-2.5), v(true)];
+        for fmt in [
+            "<I(3)d?",
+            "<I3d?",
+            "<Iddd?",
+            "<T{I:id:4x(3)d:pos:?:flag:7x}",
+        ] {
+            let b = pack("<I3d?", &values).unwrap();
+            let b = if fmt.starts_with("<T") {
+                // NumPy's aligned layout of the same fields, in explicit padding.
+                pack("<I4x3d?7x", &values).unwrap()
+            } else {
+                b
+            };
+            let want = (7u32, [0.5, 1.5, -2.5], true);
+            assert_eq!(
+                unpack_as::<(u32, [f64; 3], bool)>(fmt, &b).unwrap(),
+                want,
+                "{fmt}"
+            );
+            assert_eq!(
+                unpack_as::<(u32, f64, f64, f64, bool)>(fmt, &b).unwrap(),
+                (7, 0.5, 1.5, -2.5, true),
+                "{fmt}"
+            );
+            let rows: Vec<(u32, [f64; 3], bool)> = iter_unpack_as(fmt, &b).unwrap().collect();
+            assert_eq!(rows, [want], "{fmt}");
+        }
+        // Arrays of arrays, and 2-D sub-arrays.
+        let b: Vec<u8> = (0..6i16).flat_map(i16::to_be_bytes).collect();
+        assert_eq!(
+            unpack_as::<[[i16; 3]; 2]>(">(2,3)h", &b).unwrap(),
+            [[0, 1, 2], [3, 4, 5]]
         );
     }
 

@@ -1,11 +1,13 @@
 //! Unpacking records straight into Rust values: [`unpack_as`], [`iter_unpack_as`] and the
-//! [`FromRecord`] types (tuples and arrays of [`Element`]s).
+//! [`FromRecord`] types (elements, arrays, `#[derive(Record)]` structs, and tuples of them).
 //!
 //! [`unpack`](super::unpack) and [`iter_unpack`](super::iter_unpack) build a [`Value`] per
 //! field, because a format can hold anything (text, nested records, sub-arrays). When every
 //! value of a record is a number, a Rust program usually wants the numbers: `(i32, u64)` for
-//! `'<iQ'`. These functions check once that the format's values match the Rust types one by
-//! one — kind and size, like [`Element::matches`]; the byte order may be anything — and then
+//! `'<iQ'`, a `#[derive(Record)]` struct for a NumPy structured item. These functions check
+//! once that the format's scalars match the Rust type's one by one, in order — kind and size,
+//! like [`Element::matches`](crate::Element::matches), and field names where both sides have
+//! them (see [`crate::record`]); the byte order and the offsets may be anything — and then
 //! decode each record with plain loads, byte-swapping where the format's byte order is not the
 //! host's. Nothing is allocated per record.
 //!
@@ -19,50 +21,28 @@ use std::marker::PhantomData;
 
 use super::Struct;
 use crate::codec::PackError;
-use crate::element::Element;
-use crate::format::{FieldType, Scalar};
-
-use sealed::Slot;
+use crate::format::{Scalar, ScalarKind};
+use crate::record::{self, LeafReader, Mismatch, Mode, RecordError, RecordField, Root, Slot};
 
 pub(crate) mod sealed {
-    use crate::format::Scalar;
-
-    /// Where one value of a record lies and how to read it.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub struct Slot {
-        /// Byte offset within the record; `offset + size_of::<T>() <= record size`.
-        pub(super) offset: usize,
-        /// Whether the stored byte order is not the host's.
-        pub(super) swap: bool,
-    }
-
-    impl Slot {
-        /// Read a `T` from `record`, which the plan that made this slot was checked against.
-        #[inline(always)]
-        pub(super) fn read<T: super::Element>(self, record: &[u8]) -> T {
-            // `offset + size_of::<T>() <= record.len()`: checked when the plan was made
-            // (`plan_for`) for records of exactly the struct's size, the only ones passed here.
-            T::load(&record[self.offset..], self.swap)
-        }
-    }
+    use crate::record::{LeafReader, Root};
 
     /// The crate-private part of [`FromRecord`](super::FromRecord).
     pub trait Sealed: Sized {
-        /// The number of values.
-        const LEN: usize;
-        /// One slot per value.
-        type Plan: Copy + std::fmt::Debug + Send + Sync + 'static;
-        /// The plan for a record whose values are `scalars` (exactly `LEN` of them, each with
-        /// its offset); `Err(k)` names the first value whose scalar does not match.
-        fn plan(scalars: &[(usize, &Scalar)]) -> Result<Self::Plan, usize>;
-        /// Read one record (at least the struct's size) through a plan made for it.
-        fn read(record: &[u8], plan: &Self::Plan) -> Self;
+        /// The Rust side of the match: the scalars of `Self`, in order.
+        const ROOT: Root;
+        /// Read one record through a plan checked against it.
+        fn read(reader: &mut LeafReader<'_>) -> Self;
     }
 }
 
-/// A Rust type one record can be unpacked into without building [`Value`](crate::Value)s: an
-/// [`Element`] for a record of one value, a tuple of up to twelve `Element`s, or an array
-/// `[T; N]` of one. Sealed.
+/// A Rust type one record can be unpacked into without building [`Value`](crate::Value)s:
+/// an [`Element`](crate::Element), an array `[T; N]`, a `#[derive(Record)]` struct (any
+/// [`RecordField`]), or a tuple of up to twelve of them. Sealed.
+///
+/// The format's scalars are matched one by one with the Rust type's, in order (a sub-array
+/// `(3)d`, a top-level count `3d` and `ddd` all give three `f64`s, for `[f64; 3]` or three
+/// tuple members alike); see [`unpack_as`].
 ///
 /// ```
 /// let buf = memview::pack("<iQ?", &[(-1).into(), 7.into(), true.into()])?;
@@ -70,148 +50,87 @@ pub(crate) mod sealed {
 /// assert_eq!((a, b, c), (-1, 7, true));
 /// let xyz: [f32; 3] = memview::unpack_as(">3f", &memview::pack(">3f", &[1.0.into(), 2.0.into(), 0.5.into()])?)?;
 /// assert_eq!(xyz, [1.0, 2.0, 0.5]);
+/// // A sub-array field reads as an array inside a tuple:
+/// let v = |x: f64| memview::Value::from(x);
+/// let rec = memview::pack("<I3d?", &[5.into(), v(0.5), v(1.5), v(2.5), false.into()])?;
+/// let (id, pos, flag): (u32, [f64; 3], bool) = memview::unpack_as("<I(3)d?", &rec)?;
+/// assert_eq!((id, pos, flag), (5, [0.5, 1.5, 2.5], false));
 /// # Ok::<(), memview::PackError>(())
 /// ```
 pub trait FromRecord: sealed::Sealed {}
 
-fn slot_for<T: Element>(offset: usize, s: &Scalar) -> Option<Slot> {
-    T::matches(s).then(|| Slot {
-        offset,
-        swap: !s.endian.is_native(),
-    })
-}
-
-impl<T: Element> sealed::Sealed for T {
-    const LEN: usize = 1;
-    type Plan = Slot;
-    fn plan(scalars: &[(usize, &Scalar)]) -> Result<Slot, usize> {
-        match scalars {
-            [(offset, s)] => slot_for::<T>(*offset, s).ok_or(0),
-            _ => Err(0),
-        }
-    }
+impl<T: RecordField> sealed::Sealed for T {
+    const ROOT: Root = Root::Shape(T::SHAPE);
     #[inline(always)]
-    fn read(record: &[u8], plan: &Slot) -> T {
-        plan.read(record)
+    fn read(reader: &mut LeafReader<'_>) -> T {
+        reader.read()
     }
 }
-impl<T: Element> FromRecord for T {}
-
-impl<T: Element, const N: usize> sealed::Sealed for [T; N] {
-    const LEN: usize = N;
-    type Plan = [Slot; N];
-    fn plan(scalars: &[(usize, &Scalar)]) -> Result<[Slot; N], usize> {
-        let mut plan = [Slot {
-            offset: 0,
-            swap: false,
-        }; N];
-        for (k, slot) in plan.iter_mut().enumerate() {
-            let (offset, s) = scalars.get(k).ok_or(k)?;
-            *slot = slot_for::<T>(*offset, s).ok_or(k)?;
-        }
-        Ok(plan)
-    }
-    #[inline(always)]
-    fn read(record: &[u8], plan: &[Slot; N]) -> [T; N] {
-        plan.map(|slot| slot.read(record))
-    }
-}
-impl<T: Element, const N: usize> FromRecord for [T; N] {}
+impl<T: RecordField> FromRecord for T {}
 
 macro_rules! tuple_record {
-    ($len:literal: $($t:ident $k:tt),+) => {
-        impl<$($t: Element),+> sealed::Sealed for ($($t,)+) {
-            const LEN: usize = $len;
-            type Plan = [Slot; $len];
-            fn plan(scalars: &[(usize, &Scalar)]) -> Result<[Slot; $len], usize> {
-                Ok([$({
-                    let (offset, s) = scalars.get($k).ok_or::<usize>($k)?;
-                    slot_for::<$t>(*offset, s).ok_or::<usize>($k)?
-                }),+])
-            }
+    ($($t:ident),+) => {
+        impl<$($t: RecordField),+> sealed::Sealed for ($($t,)+) {
+            const ROOT: Root = Root::Tuple(&[$($t::SHAPE),+]);
             #[inline(always)]
-            fn read(record: &[u8], plan: &[Slot; $len]) -> Self {
-                ($(plan[$k].read::<$t>(record),)+)
+            fn read(reader: &mut LeafReader<'_>) -> Self {
+                ($(reader.read::<$t>(),)+)
             }
         }
-        impl<$($t: Element),+> FromRecord for ($($t,)+) {}
+        impl<$($t: RecordField),+> FromRecord for ($($t,)+) {}
     };
 }
 
-tuple_record!(1: A 0);
-tuple_record!(2: A 0, B 1);
-tuple_record!(3: A 0, B 1, C 2);
-tuple_record!(4: A 0, B 1, C 2, D 3);
-tuple_record!(5: A 0, B 1, C 2, D 3, E 4);
-tuple_record!(6: A 0, B 1, C 2, D 3, E 4, F 5);
-tuple_record!(7: A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-tuple_record!(8: A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-tuple_record!(9: A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
-tuple_record!(10: A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
-tuple_record!(11: A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
-tuple_record!(12: A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+tuple_record!(A);
+tuple_record!(A, B);
+tuple_record!(A, B, C);
+tuple_record!(A, B, C, D);
+tuple_record!(A, B, C, D, E);
+tuple_record!(A, B, C, D, E, F);
+tuple_record!(A, B, C, D, E, F, G);
+tuple_record!(A, B, C, D, E, F, G, H);
+tuple_record!(A, B, C, D, E, F, G, H, I);
+tuple_record!(A, B, C, D, E, F, G, H, I, J);
+tuple_record!(A, B, C, D, E, F, G, H, I, J, K);
+tuple_record!(A, B, C, D, E, F, G, H, I, J, K, L);
 
-/// A checked plan for reading records of `st` as `T`.
-fn plan_for<T: FromRecord>(st: &Struct) -> Result<T::Plan, PackError> {
+/// A checked plan for reading records of `st` as `T`: one slot per scalar of `T`.
+fn plan_for<T: FromRecord>(st: &Struct) -> Result<Box<[Slot]>, PackError> {
     let rust = std::any::type_name::<T>();
-    let size = st.size();
-    // A record that is one `T{...}` (NumPy's structured item) reads as its fields.
-    let (fields, base) = match st.as_format().fields() {
-        [f] if f.repeat == 1 && f.shape.is_empty() => match &f.ty {
-            FieldType::Struct(inner) if inner.fields.len() == T::LEN => {
-                (&inner.fields[..], f.offset)
-            }
-            _ => (st.as_format().fields(), 0),
-        },
-        fields => (fields, 0),
+    let mismatch = match record::plan(T::ROOT, st.as_format(), st.size(), Mode::Convert) {
+        Ok(slots) => return Ok(slots.into()),
+        Err(m) => m,
     };
-    let values = fields
-        .iter()
-        .fold(0usize, |n, f| n.saturating_add(f.repeat));
-    if values != T::LEN {
-        return Err(PackError::RecordArity {
-            values,
-            rust_len: T::LEN,
+    if T::ROOT.has_record() {
+        let name = match T::ROOT {
+            Root::Shape(record::FieldShape::Record(r)) => r.name,
+            Root::Record(r) => r.name,
+            _ => rust,
+        };
+        return Err(PackError::Record(Box::new(RecordError::from_mismatch(
+            name, mismatch,
+        ))));
+    }
+    Err(match mismatch {
+        Mismatch::Count { view, rust: n, .. } => PackError::RecordArity {
+            values: view,
+            rust_len: n,
             rust,
-        });
-    }
-    let mut scalars = Vec::with_capacity(values);
-    for field in fields {
-        for offset in field.copy_offsets() {
-            let offset = base.saturating_add(offset);
-            let index = scalars.len();
-            let mismatch = |what: String| PackError::RecordType { index, what, rust };
-            match &field.ty {
-                FieldType::Scalar(s) if field.shape.is_empty() => {
-                    // A layout never places a value past the record's end; checked anyway,
-                    // since `Slot::read` relies on it.
-                    if offset.checked_add(s.size).is_none_or(|end| end > size) {
-                        return Err(mismatch(format!("'{}' at offset {offset}", s.code)));
-                    }
-                    scalars.push((offset, s));
-                }
-                FieldType::Scalar(s) => {
-                    return Err(mismatch(format!(
-                        "a sub-array {:?} of '{}'",
-                        field.shape, s.code
-                    )))
-                }
-                FieldType::Struct(_) => return Err(mismatch("a nested T{...} record".into())),
-            }
-        }
-    }
-    T::plan(&scalars).map_err(|index| PackError::RecordType {
-        index,
-        what: scalars.get(index).map_or_else(String::new, |(_, s)| {
-            format!("'{}' ({} bytes, {})", s.code, s.size, kind_text(s))
-        }),
-        rust,
+        },
+        Mismatch::Leaf {
+            index, view_scalar, ..
+        } => PackError::RecordType {
+            index,
+            what: what_text(&view_scalar),
+            rust,
+        },
     })
 }
 
-fn kind_text(s: &Scalar) -> &'static str {
-    use crate::format::ScalarKind as K;
-    match s.kind {
+/// `'d' (8 bytes, a float)`.
+fn what_text(s: &Scalar) -> String {
+    use ScalarKind as K;
+    let kind = match s.kind {
         K::Pad => "padding",
         K::Char => "a byte",
         K::Int => "a signed integer",
@@ -224,21 +143,23 @@ fn kind_text(s: &Scalar) -> &'static str {
         K::Ucs2 | K::Ucs4 => "text",
         K::Pointer => "a pointer",
         K::Object => "an object pointer",
-    }
+    };
+    format!("'{}' ({} bytes, {kind})", s.code, s.size)
 }
 
 impl Struct {
     /// Unpack exactly [`size`](Struct::size) bytes into a Rust value (see [`unpack_as`]).
     ///
     /// # Errors
-    /// [`PackError::RecordArity`] / [`PackError::RecordType`] when the format's values do not
-    /// match `T`; [`PackError::UnpackSize`] when `buffer` is not one record long.
+    /// [`PackError::RecordArity`] / [`PackError::RecordType`] when the format's scalars do
+    /// not match `T`, [`PackError::Record`] (naming the field) when `T` holds a record;
+    /// [`PackError::UnpackSize`] when `buffer` is not one record long.
     pub fn unpack_as<T: FromRecord>(&self, buffer: &[u8]) -> Result<T, PackError> {
         let plan = plan_for::<T>(self)?;
         if buffer.len() != self.size() {
             return Err(PackError::UnpackSize { size: self.size() });
         }
-        Ok(T::read(buffer, &plan))
+        Ok(T::read(&mut LeafReader::new(buffer, &plan)))
     }
 
     /// Iterate over the consecutive records of `buffer` as Rust values (see
@@ -269,7 +190,8 @@ impl Struct {
 }
 
 /// Unpack one record of `fmt` (exactly `calcsize(fmt)` bytes) into a Rust value: an
-/// [`Element`], a tuple of them, or an array (see [`FromRecord`]). The typed counterpart of
+/// [`Element`](crate::Element), an array, a `#[derive(Record)]` struct, or a tuple of them (see
+/// [`FromRecord`]). The typed counterpart of
 /// [`unpack`](super::unpack).
 ///
 /// ```
@@ -317,7 +239,7 @@ pub fn iter_unpack_as<'a, T: FromRecord>(
 /// [`Struct::iter_unpack_as`].
 pub struct IterUnpackAs<'a, T: FromRecord> {
     chunks: std::slice::ChunksExact<'a, u8>,
-    plan: T::Plan,
+    plan: Box<[Slot]>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -325,7 +247,7 @@ impl<T: FromRecord> Clone for IterUnpackAs<'_, T> {
     fn clone(&self) -> Self {
         IterUnpackAs {
             chunks: self.chunks.clone(),
-            plan: self.plan,
+            plan: self.plan.clone(),
             _t: PhantomData,
         }
     }
@@ -346,7 +268,9 @@ impl<T: FromRecord> Iterator for IterUnpackAs<'_, T> {
     #[inline]
     fn next(&mut self) -> Option<T> {
         let plan = &self.plan;
-        self.chunks.next().map(|c| T::read(c, plan))
+        self.chunks
+            .next()
+            .map(|c| T::read(&mut LeafReader::new(c, plan)))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -355,14 +279,18 @@ impl<T: FromRecord> Iterator for IterUnpackAs<'_, T> {
 
     fn nth(&mut self, n: usize) -> Option<T> {
         let plan = &self.plan;
-        self.chunks.nth(n).map(|c| T::read(c, plan))
+        self.chunks
+            .nth(n)
+            .map(|c| T::read(&mut LeafReader::new(c, plan)))
     }
 }
 
 impl<T: FromRecord> DoubleEndedIterator for IterUnpackAs<'_, T> {
     fn next_back(&mut self) -> Option<T> {
         let plan = &self.plan;
-        self.chunks.next_back().map(|c| T::read(c, plan))
+        self.chunks
+            .next_back()
+            .map(|c| T::read(&mut LeafReader::new(c, plan)))
     }
 }
 

@@ -127,3 +127,41 @@ impl<'a> ViewBase<Exclusive<'a>> {
         Ok(ViewBase::from_raw(raw, part.format))
     }
 }
+
+impl<S: Storage> ViewBase<S> {
+    /// The part of every item at `offset` whose format is `format` (one scalar), as a view of
+    /// its own: the building block of a converting copy between two record layouts.
+    pub(crate) fn part<'s, 'l>(
+        &'s self,
+        offset: usize,
+        format: Arc<Format>,
+    ) -> Result<MemoryView<'l>, ViewError>
+    where
+        S: Lend<'s, 'l>,
+    {
+        let raw = self.raw().lend_derived(Derivation::Project {
+            offset,
+            itemsize: format.itemsize(),
+            shape: &[],
+            strides: &[],
+        })?;
+        Ok(ViewBase::from_raw(raw, format))
+    }
+}
+
+impl<'a> ViewBase<Exclusive<'a>> {
+    /// The writable part of every item at `offset` (see [`part`](ViewBase::part)).
+    pub(crate) fn part_mut(
+        &mut self,
+        offset: usize,
+        format: Arc<Format>,
+    ) -> Result<MemoryViewMut<'_>, ViewError> {
+        let raw = self.raw_mut().reborrow_derived(Derivation::Project {
+            offset,
+            itemsize: format.itemsize(),
+            shape: &[],
+            strides: &[],
+        })?;
+        Ok(ViewBase::from_raw(raw, format))
+    }
+}
