@@ -70,9 +70,9 @@ fn numpy_assignment_conformance() {
                 } else {
                     assert_eq!(out, want, "{loc}: got {got_v}, NumPy gives {want_v}");
                 }
-                // The one-pass byte form agrees.
+                // The one-pass byte form agrees, byte for byte (NaN payloads included).
                 let bytes = src_view.to_bytes_as(df, Order::C).unwrap();
-                assert_eq!(bytes.len(), size, "{loc}");
+                assert_eq!(bytes, out, "{loc}: to_bytes_as");
                 ok += 1;
             }
             "refuse" => {
@@ -89,6 +89,13 @@ fn numpy_assignment_conformance() {
                 assert!(
                     out.iter().all(|&b| b == 0),
                     "{loc}: wrote {out:?} although it refused"
+                );
+                assert_eq!(
+                    src_view
+                        .to_bytes_as(df, Order::C)
+                        .map_err(|e| e.to_string()),
+                    Err(e.to_string()),
+                    "{loc}: to_bytes_as"
                 );
                 refused += 1;
             }
@@ -175,4 +182,109 @@ fn to_bytes_as_orders_and_errors() {
         flags.to_bytes_as("B", Order::C),
         Err(ElementError::InvalidBool { byte: 2, .. })
     ));
+}
+
+/// `to_bytes_as` (which converts straight into the output's spare capacity) gives the bytes of
+/// `copy_from_converted` into a fresh C-contiguous view, in C, F and A order, for strided,
+/// reversed, transposed, broadcast (zero-stride), 0-d and empty sources, and
+/// refuses with the same error (its index in the source's own C order).
+#[test]
+fn to_bytes_as_matches_the_converting_copy_on_every_layout() {
+    let data: Vec<u8> = (0..4 * 6 * 8u32).map(|i| (i * 37 % 251) as u8).collect();
+    let doubles: Vec<u8> = (0..24)
+        .flat_map(|i| (f64::from(i) * 0.5).to_be_bytes())
+        .collect();
+    let cases: Vec<(MemoryView<'_>, &str)> = vec![
+        (
+            MemoryView::from_parts(&data, "<i", &[4, 6], None, 0).unwrap(),
+            "<q",
+        ),
+        (
+            MemoryView::from_parts(&data, ">H", &[4, 6], Some(&[48, 8]), 2).unwrap(),
+            "<i",
+        ),
+        (
+            MemoryView::from_parts(&data, "<h", &[4, 6], None, 0)
+                .unwrap()
+                .transpose(),
+            ">d",
+        ),
+        (
+            MemoryView::from_parts(&data, "B", &[4, 6], Some(&[-24, 3]), 72).unwrap(),
+            "<H",
+        ),
+        (
+            MemoryView::from_parts(&data, "<I", &[3, 5], Some(&[0, 4]), 0).unwrap(),
+            "<Q",
+        ),
+        (
+            MemoryView::from_parts(&data, "<I", &[], None, 4).unwrap(),
+            ">Q",
+        ),
+        (
+            MemoryView::from_parts(&data, "<I", &[3, 0], None, 0).unwrap(),
+            ">Q",
+        ),
+        (
+            MemoryView::from_parts(&doubles, ">d", &[4, 6], None, 0).unwrap(),
+            "<d",
+        ),
+        (
+            MemoryView::from_parts(&doubles, ">d", &[4, 3], Some(&[48, 16]), 8).unwrap(),
+            "<f",
+        ),
+        (
+            MemoryView::from_parts(&doubles, ">d", &[4, 6], None, 0).unwrap(),
+            "<Zd",
+        ),
+        (
+            MemoryView::from_parts(&doubles, ">d", &[4, 6], None, 0).unwrap(),
+            "<e",
+        ),
+        (
+            MemoryView::from_parts(&doubles, ">d", &[4, 6], None, 0).unwrap(),
+            "<h",
+        ),
+        (
+            MemoryView::from_parts(&doubles, ">d", &[2, 2], Some(&[96, 16]), 0).unwrap(),
+            "<h",
+        ),
+    ];
+    for (k, (src, df)) in cases.iter().enumerate() {
+        for order in [Order::C, Order::F, Order::A] {
+            let fortran = match order {
+                Order::C => false,
+                Order::F => true,
+                Order::A => !src.is_c_contiguous() && src.is_f_contiguous(),
+            };
+            // The reference: copy_from_converted into a C-contiguous destination of the
+            // shape walked (the transpose's for F order), then its bytes.
+            let (shape, walked) = if fortran {
+                let mut s = src.shape().to_vec();
+                s.reverse();
+                (s, src.transpose())
+            } else {
+                (src.shape().to_vec(), src.clone())
+            };
+            let size = memview::format::Format::parse(df).unwrap().itemsize();
+            let mut want = vec![0u8; size * shape.iter().product::<usize>()];
+            let reference = MemoryViewMut::from_parts(&mut want, df, &shape, None, 0)
+                .unwrap()
+                .copy_from_converted(&walked);
+            let got = src.to_bytes_as(df, order);
+            match reference {
+                Ok(()) => assert_eq!(got.unwrap(), want, "case {k}, {order:?}"),
+                // Refusals name the first value in the source's own C order.
+                Err(_) => {
+                    let e = got.unwrap_err();
+                    let mut c = vec![0u8; size * src.shape().iter().product::<usize>()];
+                    let c_err = MemoryViewMut::from_parts(&mut c, df, src.shape(), None, 0)
+                        .unwrap()
+                        .copy_from_converted(src)
+                        .unwrap_err();
+                    assert_eq!(e, c_err, "case {k}, {order:?}");
+                }
+            }
+        }
+    }
 }

@@ -267,6 +267,50 @@ fn convert_loop<S: Element, D: Element>(
     format: &str,
 ) -> Result<(), ElementError> {
     if check {
+        check_values::<S, D>(src, sswap, format)?;
+    }
+    dst.zip_with(src, |d, s| {
+        // Checked above (or infallible): `from_number` succeeds.
+        if let Ok(v) = D::from_number(S::load(s, sswap).to_number()) {
+            v.store(d, dswap);
+        }
+    })?;
+    Ok(())
+}
+
+/// `to_bytes_as` between element types: the values checked (when `check`), then converted
+/// straight into `out`'s spare capacity, `N = size_of::<D>()` bytes each, in C order (F
+/// with `fortran`).
+fn gather_loop<S: Element, D: Element, const N: usize>(
+    src: &RawView<Shared<'_>>,
+    fortran: bool,
+    (sswap, dswap): (bool, bool),
+    check: bool,
+    format: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), ElementError> {
+    if check {
+        check_values::<S, D>(src, sswap, format)?;
+    }
+    src.gather_map_into::<N>(fortran, out, |s| {
+        let mut bytes = [0u8; N];
+        // Checked above (or infallible): `from_number` succeeds.
+        if let Ok(v) = D::from_number(S::load(s, sswap).to_number()) {
+            v.store(&mut bytes, dswap);
+        }
+        bytes
+    })?;
+    Ok(())
+}
+
+/// The first element of `src` (in C order) that is an invalid `bool` or does not convert to
+/// `D`, as the error `copy_from_converted` reports.
+fn check_values<S: Element, D: Element>(
+    src: &RawView<Shared<'_>>,
+    sswap: bool,
+    format: &str,
+) -> Result<(), ElementError> {
+    {
         let shape = &src.geom().shape;
         let base = src.base() as usize;
         for (flat, item) in src.items(false).enumerate() {
@@ -283,12 +327,6 @@ fn convert_loop<S: Element, D: Element>(
             }
         }
     }
-    dst.zip_with(src, |d, s| {
-        // Checked above (or infallible): `from_number` succeeds.
-        if let Ok(v) = D::from_number(S::load(s, sswap).to_number()) {
-            v.store(d, dswap);
-        }
-    })?;
     Ok(())
 }
 
@@ -467,6 +505,16 @@ impl<S: Storage> ViewBase<S> {
         let mut out = Vec::new();
         out.try_reserve_exact(n)
             .map_err(|_| ViewError::AllocationFailed { bytes: n as u128 })?;
+        if let Some(done) = gather_converted(
+            &self.raw().shared(),
+            fortran,
+            self.format(),
+            &format,
+            &mut out,
+        ) {
+            done?;
+            return Ok(out);
+        }
         out.resize(n, 0);
         let (src, mut dst);
         if fortran {
@@ -529,6 +577,33 @@ impl<'a> ViewBase<Exclusive<'a>> {
             .lend_derived(Derivation::Broadcast(&shape))?;
         convert_into(self, &src_raw, src.format())
     }
+}
+
+/// `to_bytes_as` for two element types, one scalar each (no padding): the converted bytes
+/// appended to `out` without a zero-filled buffer first. `None` for anything else (long
+/// doubles, formats that do not convert), which the general path handles and refuses.
+fn gather_converted(
+    src: &RawView<Shared<'_>>,
+    fortran: bool,
+    src_format: &Format,
+    dst_format: &Format,
+    out: &mut Vec<u8>,
+) -> Option<Result<(), ElementError>> {
+    let ss = src_format.layout().single_scalar()?;
+    let ds = dst_format.layout().single_scalar()?;
+    if !convertible_to(ss, ds.kind) || dst_format.itemsize() != ds.size {
+        return None;
+    }
+    let swaps = (!ss.endian.is_native(), !ds.endian.is_native());
+    let check = !infallible(ss, ds) || ss.kind == ScalarKind::Bool;
+    let format = dst_format.as_str();
+    with_element_type!(ss, S => {
+        with_element_type!(ds, D => {
+            Some(gather_loop::<S, D, { std::mem::size_of::<D>() }>(
+                src, fortran, swaps, check, format, out,
+            ))
+        }, else None)
+    }, else None)
 }
 
 /// The converting copy of `src` (already of `dst`'s shape, with format `src_format`) into

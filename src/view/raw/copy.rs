@@ -390,6 +390,81 @@ impl<S: Storage> RawView<S> {
     }
 }
 
+impl<S: Storage> RawView<S> {
+    /// Append `f(item)` for every item in C order (F order with `fortran`) to `out`: `N` bytes
+    /// per item, written straight into `out`'s spare capacity — the converting counterpart
+    /// of [`gather_into`](Self::gather_into), with no zero-filled output to overwrite.
+    ///
+    /// # Errors
+    /// [`ViewError::SizeOverflow`] when `N` bytes per item do not fit in `isize`.
+    pub(crate) fn gather_map_into<const N: usize>(
+        &self,
+        fortran: bool,
+        out: &mut Vec<u8>,
+        mut f: impl FnMut(&[u8]) -> [u8; N],
+    ) -> Result<(), ViewError> {
+        let g = &self.geom;
+        let count = g.nelements();
+        let n = count
+            .checked_mul(N)
+            .filter(|&n| n <= isize::MAX as usize)
+            .ok_or_else(|| ViewError::SizeOverflow {
+                shape: g.shape.to_vec(),
+                itemsize: N,
+            })?;
+        if g.indirect.is_some() || n == 0 {
+            self.shared()
+                .items(fortran)
+                .for_each(|item| out.extend_from_slice(&f(item)));
+            return Ok(());
+        }
+        out.reserve(n);
+        let len = out.len();
+        let (shape, strides) = walk_axes(g, fortran);
+        let axes: Axes<Axis> = match Geometry::c_strides(&shape, N) {
+            Some(dst_strides) => shape
+                .iter()
+                .zip(dst_strides.iter().zip(&strides))
+                .map(|(&n, (&d, &s))| (n, d, s))
+                .collect(),
+            None => return Ok(()),
+        };
+        let (inner, outer) = match axes.split_last() {
+            Some((&inner, outer)) => (inner, outer),
+            None => ((1, 0, 0), &[][..]),
+        };
+        let (n1, _, s1) = inner;
+        let size = g.itemsize;
+        // SAFETY: the source positions are the reached elements of this validated direct view
+        // (5, 8: borrowed for reads, `itemsize` bytes each, nonempty by the check above); the
+        // destination positions are the C-contiguous layout of `count` items of `N` bytes at
+        // the end of `out`, inside the capacity reserved above (`c_strides` of a shape whose
+        // `count * N` fits isize cannot fail); a `Vec`'s spare capacity overlaps no other
+        // allocation, so no source slice aliases a destination byte.
+        unsafe {
+            each_block(
+                out.as_mut_ptr().add(len),
+                self.base().wrapping_add(g.offset),
+                outer,
+                0,
+                |d, s| {
+                    let (mut d, mut s) = (d, s);
+                    for _ in 0..n1 {
+                        let bytes = f(std::slice::from_raw_parts(s, size));
+                        ptr::copy_nonoverlapping(bytes.as_ptr(), d, N);
+                        d = d.add(N);
+                        s = s.wrapping_offset(s1);
+                    }
+                },
+            );
+            // SAFETY: the walk wrote `N` bytes at every one of the `count` item positions,
+            // which tile `len .. len + n` exactly, within the capacity.
+            out.set_len(len + n);
+        }
+        Ok(())
+    }
+}
+
 impl RawView<Exclusive<'_>> {
     /// Write `src` (exactly `nbytes` bytes, in C order of the elements, or F order with
     /// `fortran`) into the view.
