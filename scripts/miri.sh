@@ -54,7 +54,7 @@ lib_filters_full=(view:: element:: ndarray:: ffi:: codec:: pack:: value::)
 lib_filters_ci=(ffi:: view::api_tests::oracle view::api_tests::writing
                 view::api_tests::multi_dimensional view::api_tests::from_parts
                 view::tests::worked view::tests::testbuffer view::flags view::copy
-                view::select ndarray::tests)
+                view::select view::raw::cpu ndarray::tests)
 # On the big-endian target CI runs what depends on byte order (format import, item access,
 # casts, writes); the stride walks are byte-order-free and covered on the host.
 lib_filters_ci_be=(ffi:: view::api_tests::oracle view::api_tests::writing
@@ -66,11 +66,11 @@ tests_full=(hostile properties fuzz_regressions suboffsets ndarray_interop view_
 # suboffsets' fixture sweep takes over 10 minutes under Miri, so CI runs only the lib's
 # ffi::indirect_tests for the pointer-following code. The ndarray_interop samples are the
 # spans of borrowed views with gaps (two interleaved ArrayViewMuts written at once) and the
-# zero-copy refusals; convert exercises the raw zip walker; records: arrays of
+# zero-copy refusals; convert exercises the raw zip walker and the converting gather; records: arrays of
 # #[derive(Record)] structs viewed zero-copy (gaps, fields, writes), converting views, and
 # the bool-validity pass (the NumPy fixture sweep takes minutes under Miri: full mode only).
 tests_ci=(hostile properties ndarray_interop:interleaved ndarray_interop:from_array
-          convert:broadcast_strided records:arrays_of_records records:record_views
+          convert:broadcast_strided convert:to_bytes_as_matches records:arrays_of_records records:record_views
           records:zero_copy_checks)
 # A second pass under tree borrows (host only, CI and full mode): the spans of borrowed views,
 # whose gaps other views may be writing, are where the two aliasing models could disagree.

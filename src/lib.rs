@@ -77,7 +77,10 @@
 //! * `python` (feature `python`), pyo3's buffer protocol in both directions.
 //!
 //! Everything else is safe code on top of them; most modules also say
-//! `#![forbid(unsafe_code)]`. Miri runs the tests, with stacked and tree borrows, also as a
+//! `#![forbid(unsafe_code)]`. One item outside them carries `#[allow(unsafe_code)]`: the
+//! declaration of the `unsafe trait` [`Record`](trait@Record), which performs no unsafe
+//! operation but puts an obligation on hand-written impls (the derive writes its layout from
+//! the compiler's). Miri runs the tests, with stacked and tree borrows, also as a
 //! big-endian machine (see the README's development section).
 //!
 //! # Errors

@@ -1200,6 +1200,49 @@ fn typed_sum_matches_ndarray_sum_bit_for_bit() {
     }
 }
 
+/// The byte-swapped sum (compiled with AVX2 or SSSE3 where the CPU has it) adds in ndarray's
+/// order for every length around the unrolled block of 8, for f32 and f64, at any alignment.
+#[test]
+fn swapped_sums_match_ndarray_for_every_block_remainder() {
+    let foreign = |code: &str| {
+        if cfg!(target_endian = "little") {
+            format!(">{code}")
+        } else {
+            format!("<{code}")
+        }
+    };
+    for n in 0..40usize {
+        let values: Vec<f64> = (0..n).map(|k| (k as f64).mul_add(0.37, 0.011)).collect();
+        let swapped: Vec<u8> = values
+            .iter()
+            .flat_map(|x| x.to_bits().swap_bytes().to_ne_bytes())
+            .collect();
+        let want = ndarray::Array1::from(values.clone()).sum().to_bits();
+        let singles: Vec<f32> = values.iter().map(|&x| x as f32).collect();
+        let swapped32: Vec<u8> = singles
+            .iter()
+            .flat_map(|x| x.to_bits().swap_bytes().to_ne_bytes())
+            .collect();
+        let want32 = ndarray::Array1::from(singles).sum().to_bits();
+        for shift in [0, 1, 4] {
+            let p = Placed::new(&swapped, shift);
+            let v = MemoryView::from_parts(p.bytes(), &foreign("d"), &[n], None, 0).unwrap();
+            assert_eq!(
+                v.typed::<f64>().unwrap().sum().to_bits(),
+                want,
+                "f64 {n} +{shift}"
+            );
+            let q = Placed::new(&swapped32, shift);
+            let w = MemoryView::from_parts(q.bytes(), &foreign("f"), &[n], None, 0).unwrap();
+            assert_eq!(
+                w.typed::<f32>().unwrap().sum().to_bits(),
+                want32,
+                "f32 {n} +{shift}"
+            );
+        }
+    }
+}
+
 #[test]
 fn empty_and_zero_dim_views() {
     let data = [0u8; 16];

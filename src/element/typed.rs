@@ -3,9 +3,12 @@
 //! and proven geometry — and walks it with the raw module's rows; nothing is validated or
 //! walked a second time.
 
+use std::marker::PhantomData;
+
 use ndarray::ArrayViewD;
 
 use crate::view::raw::array::Refusal;
+use crate::view::raw::cpu::{with_byte_shuffles, Kernel};
 use crate::view::raw::{Exclusive, Lend, RawView, RowItems, Rows, Shared, Storage};
 use crate::view::ViewBase;
 
@@ -272,7 +275,11 @@ impl<T: Element + num_traits::Zero> TypedView<'_, T> {
     pub fn sum(&self) -> T {
         match &self.fast {
             Some(a) => a.sum(),
-            None if !<T as Sealed>::is_native(&self.plan) => strided_sum::<T, true>(&self.raw),
+            // Byte-swapping loops vectorise only with a byte shuffle (SSSE3 on x86-64); the
+            // same code either way, so the same association order and the same bits.
+            None if !<T as Sealed>::is_native(&self.plan) => {
+                with_byte_shuffles(SwappedSum(&self.raw, PhantomData::<T>))
+            }
             None => strided_sum::<T, false>(&self.raw),
         }
     }
@@ -313,7 +320,9 @@ where
 
 /// Sum in the same association order as `ndarray`'s `sum` on the same layout: one unrolled
 /// fold when the elements tile a block of memory, else row by row (unrolled over contiguous
-/// rows, a plain fold over strided ones).
+/// rows, a plain fold over strided ones). Always inlined, so that a caller compiled with
+/// extra CPU features compiles it with them.
+#[inline(always)]
 fn strided_sum<T, const SWAP: bool>(raw: &RawView<Shared<'_>>) -> T
 where
     T: Element + num_traits::Zero,
@@ -332,6 +341,17 @@ where
             None => acc + row.items().fold(T::zero(), |a, x| a + T::load(x, SWAP)),
         }
     })
+}
+
+/// [`strided_sum`] with byte swapping, as a [`Kernel`] for [`with_byte_shuffles`].
+struct SwappedSum<'r, 'a, T>(&'r RawView<Shared<'a>>, PhantomData<T>);
+
+impl<T: Element + num_traits::Zero> Kernel for SwappedSum<'_, '_, T> {
+    type Output = T;
+    #[inline(always)]
+    fn run(self) -> T {
+        strided_sum::<T, true>(self.0)
+    }
 }
 
 /// Iterator over the elements of a typed view in C order, returning `T` by value.

@@ -2,7 +2,8 @@
 //! stay inside it, the walkers and copy kernels that rely on that proof, and the spans of
 //! `ndarray` arrays. Every `unsafe` block of the view layer is in this module or its
 //! submodules ([`copy`](self::copy) holds the copy kernels, [`array`](self::array) the
-//! `ndarray` spans and zero-copy arrays; [`geometry`](self::geometry) is safe code).
+//! `ndarray` spans and zero-copy arrays, [`cpu`](self::cpu) runs code compiled for CPU features
+//! detected at run time; [`geometry`](self::geometry) is safe code).
 //!
 //! # The strided invariant
 //!
@@ -105,6 +106,7 @@
 pub(crate) mod array;
 mod axes;
 pub(crate) mod copy;
+pub(crate) mod cpu;
 mod geometry;
 
 use std::fmt;
