@@ -175,25 +175,67 @@ unsafe fn each_block(
 
 /// `n` items of `N` bytes, `ds`/`ss` bytes apart.
 ///
+/// Unrolled by four with the four positions computed from one base: stepping one pointer per
+/// item makes each address wait for the previous one (one item per cycle at best), where
+/// ndarray's loops, which LLVM unrolls, store two small items per cycle (a strided fill of
+/// 1-byte items: 1.8x ndarray's time before, parity after).
+///
 /// # Safety
 /// Each item is valid for the copy and the two sides do not overlap ([`copy_strided`]).
 #[inline(always)]
 unsafe fn copy_row<const N: usize>(d: *mut u8, ds: isize, s: *const u8, ss: isize, n: usize) {
+    // Hidden from the optimiser: knowing `ds2 == ds + ds`, LLVM rewrites the four addresses
+    // into a chain of adds, one per item, which limits the loop to one item per cycle.
+    let [ds2, ds3, ds4] = std::hint::black_box([2, 3, 4].map(|k| ds.wrapping_mul(k)));
+    let mut d = d;
+    let mut left = n;
     if ss == 0 {
         // A fill: the one source item is read once, not once per item (the compiler cannot
         // know that the writes leave it unchanged).
         // SAFETY: the caller's contract: the source item is valid for reads.
         let item = unsafe { ptr::read_unaligned(s as *const [u8; N]) };
-        let mut d = d;
-        for _ in 0..n {
+        while left >= 4 {
+            // SAFETY: the caller's contract: the next four items (`left >= 4` remain) are
+            // valid for writes, `ds` apart, so each `offset` to one of them stays inside the
+            // allocation that holds them all.
+            unsafe {
+                ptr::write_unaligned(d as *mut [u8; N], item);
+                ptr::write_unaligned(d.offset(ds) as *mut [u8; N], item);
+                ptr::write_unaligned(d.offset(ds2) as *mut [u8; N], item);
+                ptr::write_unaligned(d.offset(ds3) as *mut [u8; N], item);
+            }
+            d = d.wrapping_offset(ds4);
+            left -= 4;
+        }
+        for _ in 0..left {
             // SAFETY: the caller's contract, item by item.
             unsafe { ptr::write_unaligned(d as *mut [u8; N], item) };
             d = d.wrapping_offset(ds);
         }
         return;
     }
-    let (mut d, mut s) = (d, s);
-    for _ in 0..n {
+    let [ss2, ss3, ss4] = std::hint::black_box([2, 3, 4].map(|k| ss.wrapping_mul(k)));
+    let mut s = s;
+    while left >= 4 {
+        // SAFETY: the caller's contract: the next four items of each side (`left >= 4`
+        // remain) are valid, `ds`/`ss` apart, so each `offset` to one of them stays inside
+        // its side's allocation; unaligned reads and writes of `[u8; N]`, the reads first (the
+        // sides do not overlap, so the order is only for speed).
+        unsafe {
+            let a = ptr::read_unaligned(s as *const [u8; N]);
+            let b = ptr::read_unaligned(s.offset(ss) as *const [u8; N]);
+            let c = ptr::read_unaligned(s.offset(ss2) as *const [u8; N]);
+            let e = ptr::read_unaligned(s.offset(ss3) as *const [u8; N]);
+            ptr::write_unaligned(d as *mut [u8; N], a);
+            ptr::write_unaligned(d.offset(ds) as *mut [u8; N], b);
+            ptr::write_unaligned(d.offset(ds2) as *mut [u8; N], c);
+            ptr::write_unaligned(d.offset(ds3) as *mut [u8; N], e);
+        }
+        d = d.wrapping_offset(ds4);
+        s = s.wrapping_offset(ss4);
+        left -= 4;
+    }
+    for _ in 0..left {
         // SAFETY: the caller's contract, item by item; unaligned reads and writes of `[u8; N]`.
         unsafe {
             ptr::write_unaligned(d as *mut [u8; N], ptr::read_unaligned(s as *const [u8; N]))
