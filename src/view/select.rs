@@ -351,11 +351,11 @@ pub fn parse_subscript(text: &str) -> Result<Vec<SliceArg>, ViewError> {
 }
 
 /// An integer literal: its value (clamped to `isize`, as Python clamps slice bounds), whether it
-/// fits without clamping, and its text.
+/// fits without clamping, and where its text is (made a `String` only for an error).
 struct Int {
     value: isize,
     fits: bool,
-    text: String,
+    text: std::ops::Range<usize>,
 }
 
 /// Cursor over subscript text; `pos` is a byte index at a char boundary.
@@ -365,12 +365,18 @@ struct Parser<'t> {
 }
 
 impl Parser<'_> {
+    #[inline]
     fn rest(&self) -> &str {
         &self.text[self.pos..]
     }
 
+    #[inline]
     fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
+        // ASCII, the usual case, without decoding UTF-8.
+        match self.text.as_bytes().get(self.pos) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            _ => self.rest().chars().next(),
+        }
     }
 
     fn eat(&mut self, s: &str) -> bool {
@@ -398,9 +404,10 @@ impl Parser<'_> {
         }
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
-        while self.peek().is_some_and(char::is_whitespace) {
-            self.pos += self.peek().map_or(0, char::len_utf8);
+        while let Some(c) = self.peek().filter(|c| c.is_whitespace()) {
+            self.pos += c.len_utf8();
         }
     }
 
@@ -415,7 +422,7 @@ impl Parser<'_> {
     /// Before: at the first item (or the end of the list). After: past the last item and its
     /// trailing comma, if any.
     fn parse_items(&mut self) -> Result<Vec<SliceArg>, ViewError> {
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(4);
         loop {
             self.skip_ws();
             if self.pos == self.text.len() || self.peek() == Some(')') {
@@ -433,7 +440,10 @@ impl Parser<'_> {
 
     /// Before: at the start of an item. After: just past it.
     fn parse_item(&mut self) -> Result<SliceArg, ViewError> {
-        if self.eat("...") || self.eat_word("Ellipsis") {
+        let first = self.peek();
+        if (first == Some('.') && self.eat("..."))
+            || (first == Some('E') && self.eat_word("Ellipsis"))
+        {
             return Ok(SliceArg::Ellipsis);
         }
         let item_start = self.pos;
@@ -442,7 +452,9 @@ impl Parser<'_> {
         if !self.eat(":") {
             return match start {
                 Some(Some(i)) if i.fits => Ok(SliceArg::Index(i.value)),
-                Some(Some(i)) => Err(ViewError::IndexOverflow { text: i.text }),
+                Some(Some(i)) => Err(ViewError::IndexOverflow {
+                    text: self.text[i.text].to_string(),
+                }),
                 Some(None) => Ok(SliceArg::NewAxis),
                 None => {
                     self.pos = item_start;
@@ -470,7 +482,7 @@ impl Parser<'_> {
     /// An optional slice bound: `None` when absent, `Some(None)` for the word `None`,
     /// `Some(Some(int))` for an integer. Before: at the bound. After: past it.
     fn parse_bound(&mut self) -> Result<Option<Option<Int>>, ViewError> {
-        if self.eat_word("None") {
+        if self.peek() == Some('N') && self.eat_word("None") {
             return Ok(Some(None));
         }
         match self.peek() {
@@ -490,15 +502,16 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_ws();
         }
-        let radix = if self.eat("0x") || self.eat("0X") {
-            16
-        } else if self.eat("0o") || self.eat("0O") {
-            8
-        } else if self.eat("0b") || self.eat("0B") {
-            2
-        } else {
-            10
+        let bytes = self.text.as_bytes();
+        let radix = match (bytes.get(self.pos), bytes.get(self.pos + 1)) {
+            (Some(b'0'), Some(b'x' | b'X')) => 16,
+            (Some(b'0'), Some(b'o' | b'O')) => 8,
+            (Some(b'0'), Some(b'b' | b'B')) => 2,
+            _ => 10,
         };
+        if radix != 10 {
+            self.pos += 2;
+        }
         let mut magnitude: u128 = 0;
         let mut digits = 0;
         let mut prev_digit = false;
@@ -522,7 +535,7 @@ impl Parser<'_> {
         if digits == 0 || !prev_digit {
             return Err(self.error("digits"));
         }
-        let text = self.text[start..self.pos].to_string();
+        let text = start..self.pos;
         let limit = if negative {
             isize::MIN.unsigned_abs() as u128
         } else {
