@@ -70,7 +70,8 @@ tests_full=(hostile properties fuzz_regressions suboffsets ndarray_interop view_
 # #[derive(Record)] structs viewed zero-copy (gaps, fields, writes), converting views, and
 # the bool-validity pass (the NumPy fixture sweep takes minutes under Miri: full mode only).
 tests_ci=(hostile properties ndarray_interop:interleaved ndarray_interop:from_array
-          convert:broadcast_strided convert:to_bytes_as_matches records:arrays_of_records records:record_views
+          convert:broadcast_strided convert:to_bytes_as_matches convert:byte_order
+          records:arrays_of_records records:record_views
           records:zero_copy_checks)
 # A second pass under tree borrows (host only, CI and full mode): the spans of borrowed views,
 # whose gaps other views may be writing, are where the two aliasing models could disagree.

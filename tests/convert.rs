@@ -288,3 +288,97 @@ fn to_bytes_as_matches_the_converting_copy_on_every_layout() {
         }
     }
 }
+
+/// A view's shape, strides (C-contiguous when `None`) and offset.
+type Layout<'a> = (&'a [usize], Option<Vec<isize>>, usize);
+
+/// A byte-order change of the same scalar (`>d` to `<d`, `<H` to `>H`, ...) is the copy
+/// kernel with each item reversed: checked against the plain bytes reversed item by item and
+/// against the values, on strided, reversed, transposed, zero-stride, one-item, 0-d and empty
+/// layouts, C and F order, for 2-, 4- and 8-byte integers and floats (NaN payloads kept).
+#[test]
+fn byte_order_changes_reverse_every_item() {
+    let data: Vec<u8> = (0..4 * 6 * 8u32).map(|i| (i * 37 % 251) as u8).collect();
+    let other = |f: &str| {
+        let (order, code) = f.split_at(1);
+        format!("{}{code}", if order == "<" { ">" } else { "<" })
+    };
+    for fmt in [">H", "<h", ">i", "<I", ">q", "<Q", ">e", "<f", ">d"] {
+        let size = memview::format::Format::parse(fmt).unwrap().itemsize();
+        let layouts: Vec<Layout<'_>> = vec![
+            (&[4, 3], None, 0),
+            (
+                &[2, 3],
+                Some(vec![2 * 6 * size as isize, 2 * size as isize]),
+                0,
+            ),
+            (
+                &[4, 3],
+                Some(vec![-(3 * size as isize), size as isize]),
+                9 * size,
+            ),
+            (&[3, 4], Some(vec![size as isize, 3 * size as isize]), 0),
+            (&[3, 4], Some(vec![0, size as isize]), size),
+            (&[1], None, size),
+            (&[], None, 2 * size),
+            (&[2, 0], None, 0),
+        ];
+        for (shape, strides, offset) in layouts {
+            let src =
+                MemoryView::from_parts(&data, fmt, shape, strides.as_deref(), offset).unwrap();
+            let to = other(fmt);
+            for order in [Order::C, Order::F] {
+                let plain = src.to_bytes(order);
+                let want: Vec<u8> = plain
+                    .chunks(size)
+                    .flat_map(|c| c.iter().rev().copied())
+                    .collect();
+                let got = src.to_bytes_as(&to, order).unwrap();
+                assert_eq!(got, want, "{fmt} -> {to} {shape:?} {strides:?} {order:?}");
+            }
+            let mut out = vec![0u8; size * shape.iter().product::<usize>()];
+            let mut dst = MemoryViewMut::from_parts(&mut out, &to, shape, None, 0).unwrap();
+            dst.copy_from_converted(&src).unwrap();
+            let want: Vec<u8> = src
+                .to_bytes(Order::C)
+                .chunks(size)
+                .flat_map(|c| c.iter().rev().copied())
+                .collect();
+            assert_eq!(out, want, "{fmt} -> {to} {shape:?} copy_from_converted");
+        }
+    }
+    // A transpose long enough for the kernel's tiles (rows 320 bytes apart), odd extents.
+    let big: Vec<u8> = (0..41 * 40 * 8u32).map(|i| (i * 13 % 253) as u8).collect();
+    for fmt in [">d", "<H", ">i"] {
+        let size = memview::format::Format::parse(fmt).unwrap().itemsize();
+        let cols = big.len() / size / 41;
+        let v = MemoryView::from_parts(&big, fmt, &[41, cols], None, 0).unwrap();
+        let t = v.transpose();
+        let to = other(fmt);
+        for order in [Order::C, Order::F] {
+            let want: Vec<u8> = t
+                .to_bytes(order)
+                .chunks(size)
+                .flat_map(|c| c.iter().rev().copied())
+                .collect();
+            assert_eq!(
+                t.to_bytes_as(&to, order).unwrap(),
+                want,
+                "{fmt} transposed {order:?}"
+            );
+        }
+        let mut out = vec![0u8; big.len()];
+        let mut dst = MemoryViewMut::from_parts(&mut out, &to, &[cols, 41], None, 0).unwrap();
+        dst.copy_from_converted(&t).unwrap();
+        let want: Vec<u8> = t
+            .to_bytes(Order::C)
+            .chunks(size)
+            .flat_map(|c| c.iter().rev().copied())
+            .collect();
+        assert_eq!(out, want, "{fmt} transposed copy_from_converted");
+    }
+    // Same byte order, same scalar: the bytes as they are.
+    let v = MemoryView::from_parts(&data, "<i", &[2, 3], Some(&[48, 8]), 4).unwrap();
+    assert_eq!(v.to_bytes_as("<i", Order::C).unwrap(), v.to_bytes(Order::C));
+    assert_eq!(v.to_bytes_as("<l", Order::F).unwrap(), v.to_bytes(Order::F));
+}

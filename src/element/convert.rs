@@ -227,6 +227,19 @@ fn infallible(src: &Scalar, dst: &Scalar) -> bool {
     }
 }
 
+/// When converting `src` to `dst` only moves bytes — the same kind (integer or real float)
+/// and size, so every value is kept bit for bit, as NumPy's byte-order casts keep NaN
+/// payloads — whether the bytes of each item are reversed (`Some(true)`: another byte order)
+/// or kept (`Some(false)`). `None` when values must be converted.
+fn byte_move(src: &Scalar, dst: &Scalar) -> Option<bool> {
+    use ScalarKind::*;
+    let same = src.kind == dst.kind && src.size == dst.size;
+    if !same || !matches!(src.kind, Int | UInt | Float) || !matches!(src.size, 1 | 2 | 4 | 8) {
+        return None;
+    }
+    Some(src.size > 1 && src.endian.is_native() != dst.endian.is_native())
+}
+
 /// The error for the value `n` of the element at C-order position `flat` that does not
 /// convert to `element`.
 fn value_error(
@@ -594,6 +607,15 @@ fn gather_converted(
     if !convertible_to(ss, ds.kind) || dst_format.itemsize() != ds.size {
         return None;
     }
+    if let Some(reverse) = byte_move(ss, ds).filter(|_| src.geom().itemsize == ss.size) {
+        // The copy kernel's gather, reversing each item's bytes for another byte order.
+        if reverse {
+            src.gather_swapped_into(fortran, out);
+        } else {
+            src.gather_into(fortran, out);
+        }
+        return Some(Ok(()));
+    }
     let swaps = (!ss.endian.is_native(), !ds.endian.is_native());
     let check = !infallible(ss, ds) || ss.kind == ScalarKind::Bool;
     let format = dst_format.as_str();
@@ -623,6 +645,17 @@ fn convert_into(
     };
     if !convertible_to(&ss, ds.kind) {
         return Err(not_convertible(super::kind_name(ds.kind)));
+    }
+    let sizes = (src.geom().itemsize, dst.raw().geom().itemsize);
+    if let Some(reverse) = byte_move(&ss, &ds).filter(|_| sizes == (ss.size, ss.size)) {
+        // The copy kernel, reversing each item's bytes for another byte order.
+        let raw = dst.raw_mut();
+        if reverse {
+            raw.copy_swapped_from(src)?;
+        } else {
+            raw.copy_from(src)?;
+        }
+        return Ok(());
     }
     let swaps = (!ss.endian.is_native(), !ds.endian.is_native());
     let check = !infallible(&ss, &ds) || ss.kind == ScalarKind::Bool;

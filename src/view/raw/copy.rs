@@ -25,6 +25,16 @@ const TILE: usize = 32;
 /// One axis of a copy: extent, destination stride, source stride (bytes).
 type Axis = (usize, isize, isize);
 
+/// Whether [`copy_strided`] moves items as they are or with their bytes in reverse order (a
+/// byte-order change of 2-, 4- and 8-byte scalars; other sizes move as they are).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Swap {
+    /// Items as they are.
+    Keep,
+    /// Each 2-, 4- or 8-byte item's bytes reversed.
+    Reverse,
+}
+
 /// Copy `shape` items of `size` bytes, item `i` from `src + src_off + Σ i[k]·src_strides[k]` to
 /// `dst + dst_off + Σ i[k]·dst_strides[k]`, in C order of `shape` (the last axis fastest; a
 /// caller that wants F order passes the axes reversed). Later items overwrite earlier ones
@@ -53,10 +63,13 @@ pub(crate) unsafe fn copy_strided(
     src_strides: &[isize],
     shape: &[usize],
     size: usize,
+    swap: Swap,
 ) {
     if shape.contains(&0) || size == 0 {
         return;
     }
+    // Reversed items are never merged into runs, and only 2-, 4- and 8-byte items reverse.
+    let swap = swap == Swap::Reverse && matches!(size, 2 | 4 | 8);
     let mut axes: Axes<Axis> = shape
         .iter()
         .zip(dst_strides.iter().zip(src_strides))
@@ -65,7 +78,7 @@ pub(crate) unsafe fn copy_strided(
         .collect();
     // Merge the innermost axes that continue a contiguous run on both sides.
     let mut run = size;
-    while let Some(&(n, d, s)) = axes.last() {
+    while let Some(&(n, d, s)) = axes.last().filter(|_| !swap) {
         if d == run as isize && s == run as isize {
             // Fits: the run is at most the bytes of one side's view, which fit isize.
             run *= n;
@@ -73,6 +86,10 @@ pub(crate) unsafe fn copy_strided(
         } else {
             break;
         }
+    }
+    if swap && axes.is_empty() {
+        // One item (every extent 1): through the item kernel, which reverses it.
+        axes.push((1, 0, 0));
     }
     let dst = dst.wrapping_offset(dst_off);
     let src = src.wrapping_offset(src_off);
@@ -97,27 +114,34 @@ pub(crate) unsafe fn copy_strided(
     let outer = if tiled { nd - 2 } else { nd - 1 };
     macro_rules! dispatch {
         ($n:literal) => {
+            if swap {
+                dispatch!($n, true)
+            } else {
+                dispatch!($n, false)
+            }
+        };
+        ($n:literal, $swap:literal) => {
             // SAFETY: as for `copy_strided`: every item and row start is one of the caller's.
             unsafe {
                 each_block(dst, src, &axes[..outer], 0, |d, s| {
                     if tiled {
                         // SAFETY: items `(i, j0..j0 + cols)` of the block.
                         copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), |dr, sr, cols| {
-                            copy_row::<$n>(dr, d1, sr, s1, cols)
+                            copy_row::<$n, $swap>(dr, d1, sr, s1, cols)
                         });
                     } else {
-                        copy_row::<$n>(d, d1, s, s1, n1);
+                        copy_row::<$n, $swap>(d, d1, s, s1, n1);
                     }
                 })
             }
         };
     }
     match size {
-        1 => dispatch!(1),
+        1 => dispatch!(1, false),
         2 => dispatch!(2),
         4 => dispatch!(4),
         8 => dispatch!(8),
-        16 => dispatch!(16),
+        16 => dispatch!(16, false),
         _ => {
             // SAFETY: as for `copy_strided`.
             unsafe {
@@ -183,7 +207,21 @@ unsafe fn each_block(
 /// # Safety
 /// Each item is valid for the copy and the two sides do not overlap ([`copy_strided`]).
 #[inline(always)]
-unsafe fn copy_row<const N: usize>(d: *mut u8, ds: isize, s: *const u8, ss: isize, n: usize) {
+unsafe fn copy_row<const N: usize, const SWAP: bool>(
+    d: *mut u8,
+    ds: isize,
+    s: *const u8,
+    ss: isize,
+    n: usize,
+) {
+    // The item as stored: reversed for a byte-order change (`[u8; N]::reverse` is one
+    // `bswap` for 2, 4 and 8 bytes).
+    let fix = |mut item: [u8; N]| {
+        if SWAP {
+            item.reverse();
+        }
+        item
+    };
     // Hidden from the optimiser: knowing `ds2 == ds + ds`, LLVM rewrites the four addresses
     // into a chain of adds, one per item, which limits the loop to one item per cycle.
     let [ds2, ds3, ds4] = std::hint::black_box([2, 3, 4].map(|k| ds.wrapping_mul(k)));
@@ -193,7 +231,7 @@ unsafe fn copy_row<const N: usize>(d: *mut u8, ds: isize, s: *const u8, ss: isiz
         // A fill: the one source item is read once, not once per item (the compiler cannot
         // know that the writes leave it unchanged).
         // SAFETY: the caller's contract: the source item is valid for reads.
-        let item = unsafe { ptr::read_unaligned(s as *const [u8; N]) };
+        let item = fix(unsafe { ptr::read_unaligned(s as *const [u8; N]) });
         while left >= 4 {
             // SAFETY: the caller's contract: the next four items (`left >= 4` remain) are
             // valid for writes, `ds` apart, so each `offset` to one of them stays inside the
@@ -222,10 +260,10 @@ unsafe fn copy_row<const N: usize>(d: *mut u8, ds: isize, s: *const u8, ss: isiz
         // its side's allocation; unaligned reads and writes of `[u8; N]`, the reads first (the
         // sides do not overlap, so the order is only for speed).
         unsafe {
-            let a = ptr::read_unaligned(s as *const [u8; N]);
-            let b = ptr::read_unaligned(s.offset(ss) as *const [u8; N]);
-            let c = ptr::read_unaligned(s.offset(ss2) as *const [u8; N]);
-            let e = ptr::read_unaligned(s.offset(ss3) as *const [u8; N]);
+            let a = fix(ptr::read_unaligned(s as *const [u8; N]));
+            let b = fix(ptr::read_unaligned(s.offset(ss) as *const [u8; N]));
+            let c = fix(ptr::read_unaligned(s.offset(ss2) as *const [u8; N]));
+            let e = fix(ptr::read_unaligned(s.offset(ss3) as *const [u8; N]));
             ptr::write_unaligned(d as *mut [u8; N], a);
             ptr::write_unaligned(d.offset(ds) as *mut [u8; N], b);
             ptr::write_unaligned(d.offset(ds2) as *mut [u8; N], c);
@@ -238,7 +276,10 @@ unsafe fn copy_row<const N: usize>(d: *mut u8, ds: isize, s: *const u8, ss: isiz
     for _ in 0..left {
         // SAFETY: the caller's contract, item by item; unaligned reads and writes of `[u8; N]`.
         unsafe {
-            ptr::write_unaligned(d as *mut [u8; N], ptr::read_unaligned(s as *const [u8; N]))
+            ptr::write_unaligned(
+                d as *mut [u8; N],
+                fix(ptr::read_unaligned(s as *const [u8; N])),
+            )
         };
         d = d.wrapping_offset(ds);
         s = s.wrapping_offset(ss);
@@ -396,12 +437,28 @@ impl<S: Storage> RawView<S> {
     /// written straight into `out`'s spare capacity (reserved here if missing; a caller that
     /// must not abort on a failed allocation reserves first with `try_reserve_exact`).
     pub(crate) fn gather_into(&self, fortran: bool, out: &mut Vec<u8>) {
+        self.gather(fortran, out, Swap::Keep);
+    }
+
+    /// [`gather_into`](Self::gather_into) with each item's bytes reversed: the bytes of the
+    /// same scalars in the other byte order (for items of 2, 4 or 8 bytes; others are
+    /// appended as they are).
+    pub(crate) fn gather_swapped_into(&self, fortran: bool, out: &mut Vec<u8>) {
+        self.gather(fortran, out, Swap::Reverse);
+    }
+
+    fn gather(&self, fortran: bool, out: &mut Vec<u8>, swap: Swap) {
         let g = &self.geom;
         let n = g.nbytes();
         if g.indirect.is_some() {
-            self.shared()
-                .items(fortran)
-                .for_each(|item| out.extend_from_slice(item));
+            let reverse = swap == Swap::Reverse && matches!(g.itemsize, 2 | 4 | 8);
+            self.shared().items(fortran).for_each(|item| {
+                let at = out.len();
+                out.extend_from_slice(item);
+                if reverse {
+                    out[at..].reverse();
+                }
+            });
             return;
         }
         out.reserve(n);
@@ -424,6 +481,7 @@ impl<S: Storage> RawView<S> {
                 &strides,
                 &shape,
                 g.itemsize,
+                swap,
             );
             // SAFETY: the copy initialised exactly `n` bytes after `len` (the items tile the
             // C-contiguous layout of `nbytes` bytes), within the capacity.
@@ -550,6 +608,7 @@ impl RawView<Exclusive<'_>> {
                 &src_strides,
                 &shape,
                 itemsize,
+                Swap::Keep,
             );
         }
         Ok(())
@@ -562,6 +621,26 @@ impl RawView<Exclusive<'_>> {
     /// [`ViewError::AssignShapeMismatch`] for different shapes,
     /// [`ViewError::LengthMismatch`] for different item sizes.
     pub(crate) fn copy_from<T: Storage>(&mut self, src: &RawView<T>) -> Result<(), ViewError> {
+        self.copy_items_from(src, Swap::Keep)
+    }
+
+    /// [`copy_from`](Self::copy_from) with each item's bytes reversed: the same scalars in
+    /// the other byte order (for items of 2, 4 or 8 bytes; others are copied as they are).
+    ///
+    /// # Errors
+    /// As [`copy_from`](Self::copy_from).
+    pub(crate) fn copy_swapped_from<T: Storage>(
+        &mut self,
+        src: &RawView<T>,
+    ) -> Result<(), ViewError> {
+        self.copy_items_from(src, Swap::Reverse)
+    }
+
+    fn copy_items_from<T: Storage>(
+        &mut self,
+        src: &RawView<T>,
+        swap: Swap,
+    ) -> Result<(), ViewError> {
         let (g, h) = (&self.geom, &src.geom);
         if g.shape != h.shape {
             return Err(ViewError::AssignShapeMismatch {
@@ -577,7 +656,7 @@ impl RawView<Exclusive<'_>> {
         }
         if g.indirect.is_some() || h.indirect.is_some() {
             let mut bytes = Vec::new();
-            src.gather_into(false, &mut bytes);
+            src.gather(false, &mut bytes, swap);
             return self.scatter_from(false, &bytes);
         }
         let (shape, dst_strides, src_strides) =
@@ -597,6 +676,7 @@ impl RawView<Exclusive<'_>> {
                 &src_strides,
                 &shape,
                 size,
+                swap,
             );
         }
         Ok(())
@@ -687,6 +767,7 @@ impl RawView<Exclusive<'_>> {
                 &zeros,
                 &shape,
                 item.len(),
+                Swap::Keep,
             );
         }
         Ok(())
