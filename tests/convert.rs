@@ -303,7 +303,13 @@ fn byte_order_changes_reverse_every_item() {
         let (order, code) = f.split_at(1);
         format!("{}{code}", if order == "<" { ">" } else { "<" })
     };
-    for fmt in [">H", "<h", ">i", "<I", ">q", "<Q", ">e", "<f", ">d"] {
+    // Under Miri (slow here), one format per width class.
+    let formats: &[&str] = if cfg!(miri) {
+        &[">H", ">d"]
+    } else {
+        &[">H", "<h", ">i", "<I", ">q", "<Q", ">e", "<f", ">d"]
+    };
+    for &fmt in formats {
         let size = memview::format::Format::parse(fmt).unwrap().itemsize();
         let layouts: Vec<Layout<'_>> = vec![
             (&[4, 3], None, 0),
@@ -348,11 +354,19 @@ fn byte_order_changes_reverse_every_item() {
         }
     }
     // A transpose long enough for the kernel's tiles (rows 320 bytes apart), odd extents.
-    let big: Vec<u8> = (0..41 * 40 * 8u32).map(|i| (i * 13 % 253) as u8).collect();
-    for fmt in [">d", "<H", ">i"] {
+    let rows = if cfg!(miri) { 5 } else { 41 };
+    let big: Vec<u8> = (0..rows * 40 * 8u32)
+        .map(|i| (i * 13 % 253) as u8)
+        .collect();
+    let formats: &[&str] = if cfg!(miri) {
+        &[">d"]
+    } else {
+        &[">d", "<H", ">i"]
+    };
+    for &fmt in formats {
         let size = memview::format::Format::parse(fmt).unwrap().itemsize();
-        let cols = big.len() / size / 41;
-        let v = MemoryView::from_parts(&big, fmt, &[41, cols], None, 0).unwrap();
+        let cols = big.len() / size / rows as usize;
+        let v = MemoryView::from_parts(&big, fmt, &[rows as usize, cols], None, 0).unwrap();
         let t = v.transpose();
         let to = other(fmt);
         for order in [Order::C, Order::F] {
@@ -368,7 +382,8 @@ fn byte_order_changes_reverse_every_item() {
             );
         }
         let mut out = vec![0u8; big.len()];
-        let mut dst = MemoryViewMut::from_parts(&mut out, &to, &[cols, 41], None, 0).unwrap();
+        let mut dst =
+            MemoryViewMut::from_parts(&mut out, &to, &[cols, rows as usize], None, 0).unwrap();
         dst.copy_from_converted(&t).unwrap();
         let want: Vec<u8> = t
             .to_bytes(Order::C)
