@@ -194,61 +194,30 @@ fn to_bytes_as_matches_the_converting_copy_on_every_layout() {
     let doubles: Vec<u8> = (0..24)
         .flat_map(|i| (f64::from(i) * 0.5).to_be_bytes())
         .collect();
+    fn view<'a>(
+        bytes: &'a [u8],
+        fmt: &str,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> MemoryView<'a> {
+        MemoryView::from_parts(bytes, fmt, shape, strides, offset).unwrap()
+    }
+    let (d, f) = (&data[..], &doubles[..]);
     let cases: Vec<(MemoryView<'_>, &str)> = vec![
-        (
-            MemoryView::from_parts(&data, "<i", &[4, 6], None, 0).unwrap(),
-            "<q",
-        ),
-        (
-            MemoryView::from_parts(&data, ">H", &[4, 6], Some(&[48, 8]), 2).unwrap(),
-            "<i",
-        ),
-        (
-            MemoryView::from_parts(&data, "<h", &[4, 6], None, 0)
-                .unwrap()
-                .transpose(),
-            ">d",
-        ),
-        (
-            MemoryView::from_parts(&data, "B", &[4, 6], Some(&[-24, 3]), 72).unwrap(),
-            "<H",
-        ),
-        (
-            MemoryView::from_parts(&data, "<I", &[3, 5], Some(&[0, 4]), 0).unwrap(),
-            "<Q",
-        ),
-        (
-            MemoryView::from_parts(&data, "<I", &[], None, 4).unwrap(),
-            ">Q",
-        ),
-        (
-            MemoryView::from_parts(&data, "<I", &[3, 0], None, 0).unwrap(),
-            ">Q",
-        ),
-        (
-            MemoryView::from_parts(&doubles, ">d", &[4, 6], None, 0).unwrap(),
-            "<d",
-        ),
-        (
-            MemoryView::from_parts(&doubles, ">d", &[4, 3], Some(&[48, 16]), 8).unwrap(),
-            "<f",
-        ),
-        (
-            MemoryView::from_parts(&doubles, ">d", &[4, 6], None, 0).unwrap(),
-            "<Zd",
-        ),
-        (
-            MemoryView::from_parts(&doubles, ">d", &[4, 6], None, 0).unwrap(),
-            "<e",
-        ),
-        (
-            MemoryView::from_parts(&doubles, ">d", &[4, 6], None, 0).unwrap(),
-            "<h",
-        ),
-        (
-            MemoryView::from_parts(&doubles, ">d", &[2, 2], Some(&[96, 16]), 0).unwrap(),
-            "<h",
-        ),
+        (view(d, "<i", &[4, 6], None, 0), "<q"),
+        (view(d, ">H", &[4, 6], Some(&[48, 8]), 2), "<i"),
+        (view(d, "<h", &[4, 6], None, 0).transpose(), ">d"),
+        (view(d, "B", &[4, 6], Some(&[-24, 3]), 72), "<H"),
+        (view(d, "<I", &[3, 5], Some(&[0, 4]), 0), "<Q"),
+        (view(d, "<I", &[], None, 4), ">Q"),
+        (view(d, "<I", &[3, 0], None, 0), ">Q"),
+        (view(f, ">d", &[4, 6], None, 0), "<d"),
+        (view(f, ">d", &[4, 3], Some(&[48, 16]), 8), "<f"),
+        (view(f, ">d", &[4, 6], None, 0), "<Zd"),
+        (view(f, ">d", &[4, 6], None, 0), "<e"),
+        (view(f, ">d", &[4, 6], None, 0), "<h"),
+        (view(f, ">d", &[2, 2], Some(&[96, 16]), 0), "<h"),
     ];
     for (k, (src, df)) in cases.iter().enumerate() {
         for order in [Order::C, Order::F, Order::A] {

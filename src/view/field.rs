@@ -139,12 +139,7 @@ impl<S: Storage> ViewBase<S> {
     where
         S: Lend<'s, 'l>,
     {
-        let raw = self.raw().lend_derived(Derivation::Project {
-            offset,
-            itemsize: format.itemsize(),
-            shape: &[],
-            strides: &[],
-        })?;
+        let raw = self.raw().lend_derived(scalar_part(offset, &format))?;
         Ok(ViewBase::from_raw(raw, format))
     }
 }
@@ -156,12 +151,19 @@ impl<'a> ViewBase<Exclusive<'a>> {
         offset: usize,
         format: Arc<Format>,
     ) -> Result<MemoryViewMut<'_>, ViewError> {
-        let raw = self.raw_mut().reborrow_derived(Derivation::Project {
-            offset,
-            itemsize: format.itemsize(),
-            shape: &[],
-            strides: &[],
-        })?;
+        let raw = self
+            .raw_mut()
+            .reborrow_derived(scalar_part(offset, &format))?;
         Ok(ViewBase::from_raw(raw, format))
+    }
+}
+
+/// The projection onto the one-scalar part of `format` at `offset` in every item.
+fn scalar_part(offset: usize, format: &Format) -> Derivation<'static> {
+    Derivation::Project {
+        offset,
+        itemsize: format.itemsize(),
+        shape: &[],
+        strides: &[],
     }
 }
