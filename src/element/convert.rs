@@ -282,12 +282,7 @@ fn convert_loop<S: Element, D: Element>(
     if check {
         check_values::<S, D>(src, sswap, format)?;
     }
-    dst.zip_with(src, |d, s| {
-        // Checked above (or infallible): `from_number` succeeds.
-        if let Ok(v) = D::from_number(S::load(s, sswap).to_number()) {
-            v.store(d, dswap);
-        }
-    })?;
+    dst.zip_with(src, |d, s| convert_item::<S, D>(s, d, (sswap, dswap)))?;
     Ok(())
 }
 
@@ -307,10 +302,7 @@ fn gather_loop<S: Element, D: Element, const N: usize>(
     }
     src.gather_map_into::<N>(fortran, out, |s| {
         let mut bytes = [0u8; N];
-        // Checked above (or infallible): `from_number` succeeds.
-        if let Ok(v) = D::from_number(S::load(s, sswap).to_number()) {
-            v.store(&mut bytes, dswap);
-        }
+        convert_item::<S, D>(s, &mut bytes, (sswap, dswap));
         bytes
     })?;
     Ok(())
@@ -323,24 +315,31 @@ fn check_values<S: Element, D: Element>(
     sswap: bool,
     format: &str,
 ) -> Result<(), ElementError> {
-    {
-        let shape = &src.geom().shape;
-        let base = src.base() as usize;
-        for (flat, item) in src.items(false).enumerate() {
-            if let Some(byte) = S::invalid_byte(item) {
-                return Err(ElementError::InvalidBool {
-                    byte,
-                    offset: item.as_ptr() as usize - base,
-                    index: unravel(shape, flat),
-                });
-            }
-            let n = S::load(item, sswap).to_number();
-            if let Err(why) = D::from_number(n) {
-                return Err(value_error(why, n, shape, flat, format, D::NAME));
-            }
+    let shape = &src.geom().shape;
+    let base = src.base() as usize;
+    for (flat, item) in src.items(false).enumerate() {
+        if let Some(byte) = S::invalid_byte(item) {
+            return Err(ElementError::InvalidBool {
+                byte,
+                offset: item.as_ptr() as usize - base,
+                index: unravel(shape, flat),
+            });
+        }
+        let n = S::load(item, sswap).to_number();
+        if let Err(why) = D::from_number(n) {
+            return Err(value_error(why, n, shape, flat, format, D::NAME));
         }
     }
     Ok(())
+}
+
+/// Convert the `S` in `src` into the `D` bytes of `out`. The values were checked first (or
+/// convert infallibly), so `from_number` succeeds.
+#[inline(always)]
+fn convert_item<S: Element, D: Element>(src: &[u8], out: &mut [u8], (sswap, dswap): (bool, bool)) {
+    if let Ok(v) = D::from_number(S::load(src, sswap).to_number()) {
+        v.store(out, dswap);
+    }
 }
 
 /// Calls `$body` with `$T` the element type of scalar `$s`, or evaluates `$other` for scalars
