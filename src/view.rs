@@ -188,6 +188,7 @@ fn byte_format() -> Arc<Format> {
 
 /// The geometry for a new view: itemsize from the format unless given (not smaller than the
 /// format's size), C-contiguous strides unless given.
+#[inline]
 pub(crate) fn geometry_for(
     format: &Format,
     itemsize: Option<usize>,
@@ -356,6 +357,7 @@ impl<S: Storage> ViewBase<S> {
 
     /// The general constructor: an already parsed format (any dialect), an optional explicit
     /// itemsize, shape, optional strides and offset.
+    #[inline]
     pub fn from_format(
         buf: impl Into<S>,
         format: impl Into<Arc<Format>>,
@@ -544,6 +546,7 @@ impl<S: Storage> ViewBase<S> {
     }
 
     /// A read-only view with this view's format and another raw view.
+    #[inline]
     fn shared_with<'l>(&self, raw: RawView<Shared<'l>>) -> MemoryView<'l> {
         ViewBase {
             raw,
@@ -567,12 +570,12 @@ impl<S: Storage> ViewBase<S> {
     /// slices follow Python's rules, `Ellipsis` stands for as many full slices as needed and
     /// `NewAxis` inserts an axis of length 1 with stride 0. Axes not mentioned are kept.
     /// Integer-only keys (one per axis) give a 0-dim view.
+    #[inline]
     pub fn select_with<'s, 'l>(&'s self, args: &[SliceArg]) -> Result<MemoryView<'l>, ViewError>
     where
         S: Lend<'s, 'l>,
     {
-        let plan = select::plan(self.raw.geom(), args)?;
-        Ok(self.shared_with(self.raw.lend_derived(Derivation::Select(&plan))?))
+        Ok(self.shared_with(self.raw.lend_derived(Derivation::SelectArgs(args))?))
     }
 
     /// The view with its axes reversed (NumPy's `.T`).
@@ -600,8 +603,7 @@ impl<S: Storage> ViewBase<S> {
     where
         S: Lend<'s, 'l>,
     {
-        let geom = select::reshape(self.raw.geom(), shape)?;
-        Ok(self.shared_with(self.raw.lend_derived(Derivation::Regeometry(&geom))?))
+        Ok(self.shared_with(self.raw.lend_derived(Derivation::Reshape(shape))?))
     }
 
     /// NumPy's `np.broadcast_to(view, shape)`: the same elements repeated to `shape` with
@@ -646,9 +648,11 @@ impl<S: Storage> ViewBase<S> {
         S: Lend<'s, 'l>,
     {
         let format = format.into();
-        let geom = select::cast(self.raw.geom(), format.itemsize(), shape)?;
+        let itemsize = format.itemsize();
         Ok(ViewBase {
-            raw: self.raw.lend_derived(Derivation::Regeometry(&geom))?,
+            raw: self
+                .raw
+                .lend_derived(Derivation::Cast { itemsize, shape })?,
             format,
         })
     }
@@ -780,10 +784,9 @@ impl<'a> ViewBase<Exclusive<'a>> {
 
     /// [`select_with`](ViewBase::select_with), writable.
     pub fn select_with_mut(&mut self, args: &[SliceArg]) -> Result<MemoryViewMut<'_>, ViewError> {
-        let plan = select::plan(self.raw.geom(), args)?;
         let format = self.format.clone();
         Ok(ViewBase {
-            raw: self.raw.reborrow_derived(Derivation::Select(&plan))?,
+            raw: self.raw.reborrow_derived(Derivation::SelectArgs(args))?,
             format,
         })
     }
@@ -809,10 +812,9 @@ impl<'a> ViewBase<Exclusive<'a>> {
 
     /// [`reshape`](ViewBase::reshape), writable.
     pub fn reshape_mut(&mut self, shape: &[usize]) -> Result<MemoryViewMut<'_>, ViewError> {
-        let geom = select::reshape(self.raw.geom(), shape)?;
         let format = self.format.clone();
         Ok(ViewBase {
-            raw: self.raw.reborrow_derived(Derivation::Regeometry(&geom))?,
+            raw: self.raw.reborrow_derived(Derivation::Reshape(shape))?,
             format,
         })
     }
@@ -824,9 +826,11 @@ impl<'a> ViewBase<Exclusive<'a>> {
         shape: Option<&[usize]>,
     ) -> Result<MemoryViewMut<'_>, ViewError> {
         let format = Arc::new(Format::parse(format)?);
-        let geom = select::cast(self.raw.geom(), format.itemsize(), shape)?;
+        let itemsize = format.itemsize();
         Ok(ViewBase {
-            raw: self.raw.reborrow_derived(Derivation::Regeometry(&geom))?,
+            raw: self
+                .raw
+                .reborrow_derived(Derivation::Cast { itemsize, shape })?,
             format,
         })
     }

@@ -69,8 +69,9 @@
 //!    Every derived view reaches a subset of its parent's reached bytes, so 8b carries over:
 //!    selections and permutations (point 7's argument), field projections (each new element
 //!    lies inside one old element, checked by [`Geometry::project`]), and reshapes and casts of
-//!    C-contiguous views (the same bytes, checked by [`Geometry::same_bytes`]). A new geometry
-//!    that is merely validated against `len` is taken only by whole-buffer storage.
+//!    C-contiguous views (C-contiguous from the same offset over the same byte count: the same
+//!    bytes, built so by [`Geometry::reshaped`] and [`Geometry::cast`]). A new geometry that is
+//!    merely validated against `len` (a broadcast) is taken only by whole-buffer storage.
 //!
 //! Strides may be zero (an axis that repeats the same bytes, as NumPy's broadcasting does),
 //! negative (reversed axes), and need **not** be multiples of the itemsize (a field view into a
@@ -114,6 +115,7 @@ use std::marker::PhantomData;
 use std::ptr::{self, NonNull};
 
 use super::error::ViewError;
+use super::select::SliceArg;
 use sealed::Sealed as _;
 
 pub(crate) use axes::Axes;
@@ -389,6 +391,8 @@ pub(crate) struct RawView<S> {
 pub(crate) enum Derivation<'p> {
     /// A selection plan ([`Geometry::select`]).
     Select(&'p [AxisOp]),
+    /// A selection, resolved as it is applied ([`Geometry::select_args`]).
+    SelectArgs(&'p [SliceArg]),
     /// An axis permutation ([`Geometry::permuted`]).
     Permute(&'p [usize]),
     /// The axes reversed.
@@ -406,8 +410,15 @@ pub(crate) enum Derivation<'p> {
         /// A sub-array's strides.
         strides: &'p [isize],
     },
-    /// A new direct geometry of the same bytes (reshape, cast).
-    Regeometry(&'p Geometry),
+    /// A new shape of a C-contiguous view ([`Geometry::reshaped`]).
+    Reshape(&'p [usize]),
+    /// A C-contiguous view's bytes as items of another size ([`Geometry::cast`]).
+    Cast {
+        /// The new itemsize.
+        itemsize: usize,
+        /// The new shape (1-D when `None`).
+        shape: Option<&'p [usize]>,
+    },
 }
 
 impl<S: Storage> RawView<S> {
@@ -415,6 +426,7 @@ impl<S: Storage> RawView<S> {
     /// indirect geometry is refused: only [`Self::new_indirect`] and selections make those.
     /// Elements-only storage (8b) promised its reached bytes for whatever view is built on
     /// it, so this holds for it too.
+    #[inline]
     pub(crate) fn new(store: S, geom: Geometry) -> Result<Self, ViewError> {
         if let Some(ind) = &geom.indirect {
             return Err(ViewError::SuboffsetsInvalid {
@@ -448,6 +460,7 @@ impl<S: Storage> RawView<S> {
     /// # Safety
     ///
     /// `geom` must satisfy invariants 1–8 of the module docs for `store`.
+    #[inline]
     unsafe fn new_unchecked(store: S, geom: Geometry) -> Self {
         debug_assert_eq!(geom.validate(store.parts().1), Ok(()));
         RawView { store, geom }
@@ -505,6 +518,7 @@ impl<S: Storage> RawView<S> {
     /// The geometry a derivation gives, whether it reaches a subset of this view's reached
     /// bytes (so that elements-only storage may take it), and whether it is valid by
     /// construction (so that it need not be validated again).
+    #[inline]
     fn derived_geometry(&self, d: Derivation<'_>) -> Result<(Geometry, bool, bool), ViewError> {
         let g = &self.geom;
         Ok(match d {
@@ -516,6 +530,7 @@ impl<S: Storage> RawView<S> {
             // `lo ..= hi` (5); the element count does not grow (3); `select` checks the
             // dimension count (1) and the offset (4).
             Derivation::Select(plan) => (g.select(plan)?, true, true),
+            Derivation::SelectArgs(args) => (g.select_args(args)?, true, true),
             Derivation::Permute(axes) => (g.permuted(axes)?, true, true),
             // Reversing shape, strides and levels together permutes the terms of the sums in
             // 3, 5 and 7 and keeps 1, 2, 4 and 6: the same addresses.
@@ -532,18 +547,13 @@ impl<S: Storage> RawView<S> {
                 shape,
                 strides,
             } => (g.project(offset, itemsize, shape, strides)?, true, true),
-            // A reshape or cast: the same bytes when `same_bytes` says so; any other direct
-            // geometry is taken only by whole-buffer storage.
-            Derivation::Regeometry(geom) => {
-                let geom = geom.clone();
-                if let Some(ind) = &geom.indirect {
-                    return Err(ViewError::SuboffsetsInvalid {
-                        suboffsets: ind.suboffsets.clone(),
-                    });
-                }
-                let same = g.same_bytes(&geom);
-                (geom, same, false)
-            }
+            // A reshape or cast of a C-contiguous view: C-contiguous from the same offset over
+            // the same number of bytes (both checked by them), so exactly the same bytes (8b)
+            // and valid by construction: 1, 2 and 3 are checked there (the new byte count is
+            // the old one), the offset is kept (4), and the new elements reach `offset ..
+            // offset + nbytes`, which the old ones reach (5, 6).
+            Derivation::Reshape(shape) => (g.reshaped(shape)?, true, true),
+            Derivation::Cast { itemsize, shape } => (g.cast(itemsize, shape)?, true, true),
         })
     }
 
@@ -555,6 +565,7 @@ impl<S: Storage> RawView<S> {
     ///
     /// `store` borrows the same bytes as `self.store`, as `lend` or `reborrow` give them, and
     /// `(geom, subset, valid)` came from [`Self::derived_geometry`] of this view.
+    #[inline]
     unsafe fn wrap_derived<T: Storage>(
         store: T,
         (geom, subset, valid): (Geometry, bool, bool),
@@ -568,13 +579,14 @@ impl<S: Storage> RawView<S> {
         }
         // SAFETY: 1–6, 7a, 7b were just checked, or hold by construction (`valid`, argued in
         // `derived_geometry`, and re-checked in debug builds by `new_unchecked`); 7c carries
-        // over from this view (every derivation but `Regeometry` reaches a subset of its
-        // addresses, and `Regeometry` is direct); 8b holds when the storage is elements-only
+        // over from this view (every derivation reaches a subset of its addresses, and a
+        // reshape or cast is direct); 8b holds when the storage is elements-only
         // because then `subset` holds.
         Ok(unsafe { RawView::new_unchecked(store, geom) })
     }
 
     /// A shared view derived from this one (a selection, transpose, cast, field...), for `'l`.
+    #[inline]
     pub(crate) fn lend_derived<'s, 'l>(
         &'s self,
         d: Derivation<'_>,

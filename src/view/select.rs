@@ -1,15 +1,16 @@
-//! Selection: NumPy basic indexing with Python's slice rules, the subscript-text parser, and
-//! the other pure stride transformations (`permute_axes`, `reshape`, `cast`).
+//! Selection: NumPy basic indexing with Python's slice rules and the subscript-text parser.
 //!
-//! Everything here maps a [`Geometry`] to a new one; the caller re-validates the result
-//! against the buffer, so nothing here needs to be trusted.
+//! Everything here resolves a selection against a shape into [`AxisOp`] steps; the raw module
+//! checks each step as it applies it ([`Geometry::select`]), so nothing here needs to be
+//! trusted. Reshapes and casts are the raw module's own ([`Geometry::reshaped`],
+//! [`Geometry::cast`]): their results are valid by construction, so they are built there.
 
 #![forbid(unsafe_code)]
 
 use std::ops::{Range, RangeFrom, RangeFull, RangeTo};
 
 use super::error::ViewError;
-use super::raw::{Axes, AxisOp, Geometry, MAX_NDIM};
+use super::raw::{Axes, AxisOp, Geometry};
 
 /// One item of a selection, as in a Python subscript `view[a, b:c, ..., None]`.
 ///
@@ -93,6 +94,7 @@ impl From<RangeFull> for SliceArg {
 /// // list(range(3))[100:] == []
 /// assert_eq!(adjust_slice(3, Some(100), None, None), Ok((3, 1, 0)));
 /// ```
+#[inline]
 pub fn adjust_slice(
     length: usize,
     start: Option<isize>,
@@ -154,149 +156,113 @@ pub(crate) fn apply(g: &Geometry, args: &[SliceArg]) -> Result<Geometry, ViewErr
 /// Resolve a selection against the shape: one [`AxisOp`] per item (Python's slice rules,
 /// negative indices, `...` expanded); the raw module applies it to the strides and offsets.
 pub(crate) fn plan(g: &Geometry, args: &[SliceArg]) -> Result<Axes<AxisOp>, ViewError> {
-    let ndim = g.ndim();
-    let ellipses = args.iter().filter(|a| **a == SliceArg::Ellipsis).count();
+    ops(&g.shape, args)?.collect()
+}
+
+/// The steps of a selection, resolved one at a time as the raw module applies them
+/// ([`Geometry::select_args`]): making a sub-view stores no plan. The up-front checks (one
+/// `...` at most, no more axes used than there are) are done by [`ops`]; each step's own
+/// error (an index or a zero step) comes when that step is reached, in the order of `args`.
+pub(crate) struct Ops<'a> {
+    shape: &'a [usize],
+    args: std::slice::Iter<'a, SliceArg>,
+    /// The next axis of the source to use up.
+    axis: usize,
+    /// How many full slices an `...` stands for.
+    ellipsis_len: usize,
+    /// Full slices of the `...` being expanded still to come.
+    fill: usize,
+}
+
+/// Check a selection against a shape and resolve it lazily (see [`Ops`]).
+#[inline]
+pub(crate) fn ops<'a>(shape: &'a [usize], args: &'a [SliceArg]) -> Result<Ops<'a>, ViewError> {
+    let ndim = shape.len();
+    let mut ellipses = 0;
+    let mut consumed = 0;
+    for a in args {
+        ellipses += usize::from(*a == SliceArg::Ellipsis);
+        consumed += usize::from(a.consumes_axis());
+    }
     if ellipses > 1 {
         return Err(ViewError::MultipleEllipsis);
     }
-    let consumed = args.iter().filter(|a| a.consumes_axis()).count();
     if consumed > ndim {
         return Err(ViewError::TooManyIndices {
             ndim,
             given: consumed,
         });
     }
-    let mut plan = Axes::new();
-    let mut axis = 0;
-    for &arg in args {
-        match arg {
-            SliceArg::Index(i) => {
-                let n = g.shape[axis];
-                let idx = if i < 0 {
-                    i as i128 + n as i128
-                } else {
-                    i as i128
-                };
-                if idx < 0 || idx >= n as i128 {
-                    return Err(ViewError::IndexOutOfBounds {
-                        axis,
-                        index: i,
-                        size: n,
-                    });
+    Ok(Ops {
+        shape,
+        args: args.iter(),
+        axis: 0,
+        ellipsis_len: ndim - consumed,
+        fill: 0,
+    })
+}
+
+impl Iterator for Ops<'_> {
+    type Item = Result<AxisOp, ViewError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.fill > 0 {
+                self.fill -= 1;
+                let len = self.shape[self.axis];
+                self.axis += 1;
+                return Some(Ok(AxisOp::Slice {
+                    start: 0,
+                    step: 1,
+                    len,
+                }));
+            }
+            // `ops` checked that the args use up at most `shape.len()` axes, so every
+            // `self.shape[self.axis]` below is inside the shape.
+            let op = match *self.args.next()? {
+                SliceArg::Index(i) => {
+                    let (axis, n) = (self.axis, self.shape[self.axis]);
+                    self.axis += 1;
+                    // `n` fits isize for any valid view; a negative index counts from the end.
+                    let idx = if i < 0 {
+                        i.checked_add_unsigned(n)
+                    } else {
+                        Some(i)
+                    };
+                    match idx.and_then(|k| usize::try_from(k).ok()).filter(|&k| k < n) {
+                        Some(index) => Ok(AxisOp::Index { index }),
+                        None => Err(ViewError::IndexOutOfBounds {
+                            axis,
+                            index: i,
+                            size: n,
+                        }),
+                    }
                 }
-                plan.push(AxisOp::Index {
-                    index: idx as usize,
-                });
-                axis += 1;
-            }
-            SliceArg::Slice { start, stop, step } => {
-                let (start, step, len) = adjust_slice(g.shape[axis], start, stop, step)?;
-                plan.push(AxisOp::Slice { start, step, len });
-                axis += 1;
-            }
-            SliceArg::Ellipsis => {
-                for _ in 0..ndim - consumed {
-                    plan.push(AxisOp::Slice {
-                        start: 0,
-                        step: 1,
-                        len: g.shape[axis],
-                    });
-                    axis += 1;
+                SliceArg::Slice { start, stop, step } => {
+                    let n = self.shape[self.axis];
+                    self.axis += 1;
+                    adjust_slice(n, start, stop, step).map(|(start, step, len)| AxisOp::Slice {
+                        start,
+                        step,
+                        len,
+                    })
                 }
-            }
-            SliceArg::NewAxis => plan.push(AxisOp::NewAxis),
+                SliceArg::Ellipsis => {
+                    self.fill = self.ellipsis_len;
+                    continue;
+                }
+                SliceArg::NewAxis => Ok(AxisOp::NewAxis),
+            };
+            return Some(op);
         }
     }
-    Ok(plan)
 }
 
 /// Reorder the axes: axis `k` of the result is axis `axes[k]` of `g`.
 #[cfg(test)]
 pub(crate) fn permute(g: &Geometry, axes: &[usize]) -> Result<Geometry, ViewError> {
     g.permuted(axes)
-}
-
-/// Give a C-contiguous geometry a new shape with the same number of elements.
-pub(crate) fn reshape(g: &Geometry, shape: &[usize]) -> Result<Geometry, ViewError> {
-    if shape.len() > MAX_NDIM {
-        return Err(ViewError::TooManyDimensions { ndim: shape.len() });
-    }
-    if !g.is_c_contiguous() {
-        return Err(ViewError::ReshapeNotContiguous);
-    }
-    let elements = g.nelements();
-    let product = shape.iter().try_fold(1usize, |a, &n| a.checked_mul(n));
-    if product != Some(elements) {
-        return Err(ViewError::ReshapeSize {
-            elements,
-            shape: shape.to_vec(),
-        });
-    }
-    let strides =
-        Geometry::c_strides(shape, g.itemsize).ok_or_else(|| ViewError::SizeOverflow {
-            shape: shape.to_vec(),
-            itemsize: g.itemsize,
-        })?;
-    Ok(Geometry {
-        offset: g.offset,
-        itemsize: g.itemsize,
-        shape: shape.into(),
-        strides,
-        indirect: None,
-    })
-}
-
-/// `memoryview.cast` on the geometry: the bytes of a C-contiguous view reinterpreted as items
-/// of `itemsize` bytes, 1-D (`shape` `None`) or with the given shape. Check order follows
-/// CPython's `memoryview_cast_impl` for the checks it shares.
-pub(crate) fn cast(
-    g: &Geometry,
-    itemsize: usize,
-    shape: Option<&[usize]>,
-) -> Result<Geometry, ViewError> {
-    if !g.is_c_contiguous() {
-        return Err(ViewError::CastNotContiguous);
-    }
-    if let Some(shape) = shape {
-        if shape.len() > MAX_NDIM {
-            return Err(ViewError::TooManyDimensions { ndim: shape.len() });
-        }
-    }
-    if itemsize == 0 {
-        return Err(ViewError::ItemsizeZero);
-    }
-    let nbytes = g.nbytes();
-    if !nbytes.is_multiple_of(itemsize) {
-        return Err(ViewError::CastLengthNotMultiple { nbytes, itemsize });
-    }
-    let shape: Axes<usize> = match shape {
-        None => [nbytes / itemsize].into(),
-        Some(shape) => {
-            let product = shape
-                .iter()
-                .try_fold(itemsize, |a, &n| a.checked_mul(n))
-                .filter(|&p| isize::try_from(p).is_ok());
-            if product != Some(nbytes) {
-                return Err(ViewError::CastShapeMismatch {
-                    shape: shape.to_vec(),
-                    itemsize,
-                    nbytes,
-                });
-            }
-            shape.into()
-        }
-    };
-    let strides = Geometry::c_strides(&shape, itemsize).ok_or_else(|| ViewError::SizeOverflow {
-        shape: shape.to_vec(),
-        itemsize,
-    })?;
-    Ok(Geometry {
-        offset: g.offset,
-        itemsize,
-        shape,
-        strides,
-        indirect: None,
-    })
 }
 
 /// Parse Python subscript text into a selection.

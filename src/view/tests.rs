@@ -386,7 +386,7 @@ proptest! {
         let raw = RawView::new(Shared::from_slice(&buf), g.clone()).unwrap();
         let bytes = copy::to_bytes(&raw, Order::C);
         let flat = [g.nelements()];
-        match select::reshape(raw.geom(), &flat) {
+        match raw.geom().reshaped(&flat) {
             Ok(rg) => {
                 prop_assert!(g.is_c_contiguous());
                 let r = RawView::new(Shared::from_slice(&buf), rg).unwrap();
@@ -397,7 +397,7 @@ proptest! {
                 prop_assert_eq!(e, ViewError::ReshapeNotContiguous);
             }
         }
-        match select::cast(raw.geom(), new_itemsize, None) {
+        match raw.geom().cast(new_itemsize, None) {
             Ok(cg) => {
                 let c = RawView::new(Shared::from_slice(&buf), cg).unwrap();
                 prop_assert_eq!(c.geom().shape.clone(), vec![bytes.len() / new_itemsize]);
@@ -603,11 +603,11 @@ fn selection_errors_name_their_numbers() {
         select::permute(&g, &[0, 2]).unwrap_err(),
         ViewError::AxesNotPermutation { axes: vec![0, 2] }
     );
-    let e = select::reshape(&g, &[5]).unwrap_err();
+    let e = &g.reshaped(&[5]).unwrap_err();
     assert_eq!(e.to_string(), "cannot reshape 12 elements into shape [5]");
     let t = select::permute(&g, &[1, 0]).unwrap();
     assert_eq!(
-        select::reshape(&t, &[12]).unwrap_err().to_string(),
+        &t.reshaped(&[12]).unwrap_err().to_string(),
         "reshape is restricted to C-contiguous views"
     );
 }
@@ -643,7 +643,7 @@ fn slicing_keeps_cpython_strides_and_offsets() {
 #[test]
 fn cast_errors_name_their_numbers() {
     let g = geom(0, 1, &[3], &[1]);
-    let e = select::cast(&g, 4, None).unwrap_err();
+    let e = g.cast(4, None).unwrap_err();
     assert_eq!(
         e,
         ViewError::CastLengthNotMultiple {
@@ -656,35 +656,32 @@ fn cast_errors_name_their_numbers() {
         "memoryview: length is not a multiple of itemsize (3 bytes, itemsize 4)"
     );
     let g = geom(0, 1, &[4], &[1]);
-    let e = select::cast(&g, 4, Some(&[2])).unwrap_err();
+    let e = g.cast(4, Some(&[2])).unwrap_err();
     assert_eq!(
         e.to_string(),
         "memoryview: product(shape) * itemsize != buffer size (shape [2], itemsize 4, buffer size 4)"
     );
-    let e = select::cast(&g, 1, Some(&[usize::MAX, 2])).unwrap_err();
+    let e = g.cast(1, Some(&[usize::MAX, 2])).unwrap_err();
     assert!(matches!(e, ViewError::CastShapeMismatch { .. }));
-    let e = select::cast(&geom(0, 1, &[2], &[2]), 1, None).unwrap_err();
+    let e = geom(0, 1, &[2], &[2]).cast(1, None).unwrap_err();
     assert_eq!(e, ViewError::CastNotContiguous);
     assert_eq!(
         e.to_string(),
         "memoryview: casts are restricted to C-contiguous views"
     );
-    let e = select::cast(&g, 1, Some(&[1; 65])).unwrap_err();
+    let e = g.cast(1, Some(&[1; 65])).unwrap_err();
     assert_eq!(e, ViewError::TooManyDimensions { ndim: 65 });
-    assert_eq!(
-        select::cast(&g, 0, None).unwrap_err(),
-        ViewError::ItemsizeZero
-    );
+    assert_eq!(g.cast(0, None).unwrap_err(), ViewError::ItemsizeZero);
     // 0-dim results, and casts of empty views.
-    let c = select::cast(&g, 4, Some(&[])).unwrap();
+    let c = g.cast(4, Some(&[])).unwrap();
     assert_eq!((c.shape.to_vec(), c.strides.to_vec()), (vec![], vec![]));
     let empty = geom(0, 4, &[2, 0], &[-100, 3]);
-    let c = select::cast(&empty, 8, Some(&[0, 5])).unwrap();
+    let c = empty.cast(8, Some(&[0, 5])).unwrap();
     assert_eq!(
         (c.shape.to_vec(), c.strides.to_vec()),
         (vec![0, 5], vec![40, 8])
     );
-    let c = select::cast(&empty, 2, None).unwrap();
+    let c = empty.cast(2, None).unwrap();
     assert_eq!(c.shape, vec![0]);
 }
 

@@ -402,22 +402,6 @@ pub(crate) enum Refusal {
     },
 }
 
-/// Element strides for `T`-sized items: every axis of length > 1 must step a multiple of the
-/// size; shorter axes get their stride divided when it divides, else 0 (never used).
-fn element_strides(g: &Geometry, size: usize) -> Result<Axes<isize>, Refusal> {
-    let mut out = Axes::new();
-    for (axis, (&n, &s)) in g.shape.iter().zip(g.strides.iter()).enumerate() {
-        out.push(if s.unsigned_abs().is_multiple_of(size) {
-            s / size as isize
-        } else if n <= 1 {
-            0
-        } else {
-            return Err(Refusal::Stride { axis, stride: s });
-        });
-    }
-    Ok(out)
-}
-
 /// Refuses layouts in which two elements could share a byte (ndarray's rule for mutable
 /// arrays, in bytes so that the refusal can name the axis).
 fn check_no_overlap(g: &Geometry) -> Result<(), Refusal> {
@@ -448,12 +432,54 @@ fn check_no_overlap(g: &Geometry) -> Result<(), Refusal> {
 struct Plan {
     low: *const u8,
     strides: Axes<usize>,
-    invert: Axes<usize>,
+    /// Bit `k` set: invert axis `k` (at most [`MAX_NDIM`](super::MAX_NDIM) = 64 axes).
+    invert: u64,
+}
+
+impl Plan {
+    /// The axes to invert, in increasing order.
+    fn inverted(&self) -> impl Iterator<Item = usize> {
+        let mut bits = self.invert;
+        std::iter::from_fn(move || {
+            let k = bits.trailing_zeros() as usize;
+            bits &= bits.wrapping_sub(1);
+            (k < 64).then_some(k)
+        })
+    }
+}
+
+/// The element strides of a non-empty direct geometry whose items are `size` bytes, made
+/// absolute, with the axes to invert and the byte distance from element `[0, …, 0]` to the
+/// lowest corner, in one pass. A stride that is not a multiple of `size` is refused unless
+/// its axis has at most one position (its stride is never used: 0).
+#[inline]
+fn element_layout(g: &Geometry, size: usize) -> Result<(Axes<usize>, u64, isize), Refusal> {
+    let mut strides = Axes::new();
+    let mut invert = 0u64;
+    let mut lo = 0isize;
+    for (axis, (&n, &s)) in g.shape.iter().zip(g.strides.iter()).enumerate() {
+        let e = if s.unsigned_abs().is_multiple_of(size) {
+            s / size as isize
+        } else if n <= 1 {
+            0
+        } else {
+            return Err(Refusal::Stride { axis, stride: s });
+        };
+        strides.push(e.unsigned_abs());
+        if e < 0 {
+            invert |= 1 << axis;
+            // A partial corner sum of a validated geometry (invariant 5): it fits, and
+            // `offset + lo` lies inside the storage.
+            lo = lo.wrapping_add((n as isize).wrapping_sub(1).wrapping_mul(s));
+        }
+    }
+    Ok((strides, invert, lo))
 }
 
 impl<S: super::Storage> RawView<S> {
     /// Check that this view's elements can be `T` without copying, and how to build the
     /// array (`None`: it is empty). Every check that the array's soundness needs is made here.
+    #[inline]
     fn zero_copy_plan<T: Reinterpret>(&self) -> Result<Option<Plan>, Refusal> {
         let g = &self.geom;
         if g.indirect.is_some() {
@@ -469,7 +495,7 @@ impl<S: super::Storage> RawView<S> {
             // empty slice, with ndarray's own strides.
             return Ok(None);
         }
-        let es = element_strides(g, size)?;
+        let (strides, invert, lo) = element_layout(g, size)?;
         let first = base.wrapping_add(g.offset);
         let remainder = (first as usize) % align;
         if remainder != 0 {
@@ -498,14 +524,13 @@ impl<S: super::Storage> RawView<S> {
                 }
             }
         }
-        let (lo, _) = g
-            .extent()
-            .ok()
-            .flatten()
-            .ok_or(Refusal::Misaligned { remainder: 0 })?;
         // `lo` is a multiple of `size` (every stride that contributes is), so the lowest
         // corner is aligned too.
-        Ok(Some(plan_of(first.wrapping_offset(lo), &es)))
+        Ok(Some(Plan {
+            low: first.wrapping_offset(lo),
+            strides,
+            invert,
+        }))
     }
 }
 
@@ -523,26 +548,11 @@ impl<S: super::Storage> RawView<S> {
     }
 }
 
-fn plan_of(low: *const u8, es: &[isize]) -> Plan {
-    let mut strides = Axes::new();
-    let mut invert = Axes::new();
-    for (k, &s) in es.iter().enumerate() {
-        strides.push(s.unsigned_abs());
-        if s < 0 {
-            invert.push(k);
-        }
-    }
-    Plan {
-        low,
-        strides,
-        invert,
-    }
-}
-
 impl<S: super::Storage> RawView<S> {
     /// The elements as an `ndarray` view of `T` sharing this view's memory, for `'l` (see
     /// [`Lend`](super::Lend)). The caller has checked that the format is `T` in native byte
     /// order; the layout is checked here.
+    #[inline]
     pub(crate) fn array_view<'s, 'l, T: Reinterpret>(&'s self) -> Result<ArrayViewD<'l, T>, Refusal>
     where
         S: super::Lend<'s, 'l>,
@@ -564,7 +574,7 @@ impl<S: super::Storage> RawView<S> {
         // axes stays inside the storage's one allocation (5, 8) whose span fits `isize`; the
         // element count fits `isize` (3).
         let mut a = unsafe { ArrayView::from_shape_ptr(shape, plan.low.cast::<T>()) };
-        for k in plan.invert {
+        for k in plan.inverted() {
             a.invert_axis(Axis(k));
         }
         Ok(a)
@@ -599,7 +609,7 @@ impl<'a> RawView<Exclusive<'a>> {
         // any `T` written is valid (it is a `T`) and leaves no uninitialised byte (`T` has
         // no padding: asserted above).
         let mut a = unsafe { ArrayViewMut::from_shape_ptr(shape, low.cast::<T>()) };
-        for k in plan.invert {
+        for k in plan.inverted() {
             a.invert_axis(Axis(k));
         }
         Ok(a)

@@ -17,7 +17,7 @@ pub(crate) struct Axes<T: Copy + Default>(Repr<T>);
 
 #[derive(Clone)]
 enum Repr<T: Copy + Default> {
-    Inline { len: u8, buf: [T; INLINE] },
+    Inline { len: usize, buf: [T; INLINE] },
     Heap(Vec<T>),
 }
 
@@ -31,22 +31,25 @@ impl<T: Copy + Default> Axes<T> {
         })
     }
 
-    /// `n` copies of `value`.
+    /// `n` copies of `value`, written at once (not pushed one by one).
     #[inline]
     pub(crate) fn repeat(value: T, n: usize) -> Axes<T> {
-        let mut a = Axes::new();
-        for _ in 0..n {
-            a.push(value);
+        if n <= INLINE {
+            Axes(Repr::Inline {
+                len: n,
+                buf: [value; INLINE],
+            })
+        } else {
+            Axes(Repr::Heap(vec![value; n]))
         }
-        a
     }
 
     /// Append one entry.
     #[inline]
     pub(crate) fn push(&mut self, value: T) {
         match &mut self.0 {
-            Repr::Inline { len, buf } if usize::from(*len) < INLINE => {
-                buf[usize::from(*len)] = value;
+            Repr::Inline { len, buf } if *len < INLINE => {
+                buf[*len] = value;
                 *len += 1;
             }
             _ => self.push_slow(value),
@@ -59,7 +62,7 @@ impl<T: Copy + Default> Axes<T> {
     fn push_slow(&mut self, value: T) {
         match &mut self.0 {
             Repr::Inline { len, buf } => {
-                let mut v = buf[..usize::from(*len)].to_vec();
+                let mut v = buf[..*len].to_vec();
                 v.push(value);
                 self.0 = Repr::Heap(v);
             }
@@ -72,7 +75,7 @@ impl<T: Copy + Default> Axes<T> {
     pub(crate) fn pop(&mut self) -> Option<T> {
         match &mut self.0 {
             Repr::Inline { len, buf } => {
-                let n = usize::from(*len).checked_sub(1)?;
+                let n = len.checked_sub(1)?;
                 *len -= 1;
                 Some(buf[n])
             }
@@ -106,7 +109,7 @@ impl<T: Copy + Default> Deref for Axes<T> {
     #[inline]
     fn deref(&self) -> &[T] {
         match &self.0 {
-            Repr::Inline { len, buf } => &buf[..usize::from(*len)],
+            Repr::Inline { len, buf } => &buf[..*len],
             Repr::Heap(v) => v,
         }
     }
@@ -116,7 +119,7 @@ impl<T: Copy + Default> DerefMut for Axes<T> {
     #[inline]
     fn deref_mut(&mut self) -> &mut [T] {
         match &mut self.0 {
-            Repr::Inline { len, buf } => &mut buf[..usize::from(*len)],
+            Repr::Inline { len, buf } => &mut buf[..*len],
             Repr::Heap(v) => v,
         }
     }
@@ -129,7 +132,7 @@ impl<T: Copy + Default> From<&[T]> for Axes<T> {
             let mut buf = [T::default(); INLINE];
             buf[..values.len()].copy_from_slice(values);
             Axes(Repr::Inline {
-                len: values.len() as u8,
+                len: values.len(),
                 buf,
             })
         } else {

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 use super::super::error::ViewError;
+use super::super::select::{self, SliceArg};
 use super::axes::Axes;
 
 /// The maximum number of dimensions (CPython's `PyBUF_MAX_NDIM`).
@@ -85,22 +86,26 @@ impl Indirect {
 
 impl Geometry {
     /// Number of axes.
+    #[inline]
     pub(crate) fn ndim(&self) -> usize {
         self.shape.len()
     }
 
     /// Number of elements (`Π shape`); saturates, which cannot happen for a validated view.
+    #[inline]
     pub(crate) fn nelements(&self) -> usize {
         self.shape.iter().fold(1usize, |a, &n| a.saturating_mul(n))
     }
 
     /// `Π shape * itemsize`; saturates, which cannot happen for a validated view.
+    #[inline]
     pub(crate) fn nbytes(&self) -> usize {
         self.nelements().saturating_mul(self.itemsize)
     }
 
     /// `PyBuffer_IsContiguous(view, 'C')`: walking from the last axis, every axis of extent > 1
     /// has stride `itemsize * Π later extents`; an empty view is contiguous.
+    #[inline]
     pub(crate) fn is_c_contiguous(&self) -> bool {
         self.is_contiguous_in(self.ndim(), |k, n| n - 1 - k)
     }
@@ -110,6 +115,7 @@ impl Geometry {
         self.is_contiguous_in(self.ndim(), |k, _| k)
     }
 
+    #[inline]
     fn is_contiguous_in(&self, ndim: usize, axis: impl Fn(usize, usize) -> usize) -> bool {
         // Never for an indirect view, even an empty one (CPython: any suboffsets clear C and F).
         if self.indirect.is_some() {
@@ -136,6 +142,7 @@ impl Geometry {
     /// C-contiguous strides for `shape` and `itemsize`, or `None` on overflow.
     /// For an empty shape (some extent 0) the strides are never used (invariant 6): they
     /// saturate instead of overflowing, so `[66, 0, 2^62]` has strides too.
+    #[inline]
     pub(crate) fn c_strides(shape: &[usize], itemsize: usize) -> Option<Axes<isize>> {
         let empty = shape.contains(&0);
         let mut strides = Axes::repeat(0isize, shape.len());
@@ -154,6 +161,7 @@ impl Geometry {
 
     /// Check invariants 1–6 (and 7a, 7b for an indirect view) against a buffer of `len` bytes;
     /// each check names its number.
+    #[inline]
     pub(crate) fn validate(&self, len: usize) -> Result<(), ViewError> {
         let Some(ind) = &self.indirect else {
             return self.validate_direct(len);
@@ -183,6 +191,7 @@ impl Geometry {
     }
 
     /// Check invariants 1–6 for a direct view.
+    #[inline]
     fn validate_direct(&self, len: usize) -> Result<(), ViewError> {
         self.validate_sizes(len)?;
         // 6. an empty view reaches no byte: nothing more to check.
@@ -193,6 +202,7 @@ impl Geometry {
     }
 
     /// Invariants 1–4.
+    #[inline]
     fn validate_sizes(&self, len: usize) -> Result<(), ViewError> {
         // 1. ndim and strides length.
         if self.shape.len() > MAX_NDIM {
@@ -235,6 +245,7 @@ impl Geometry {
     }
 
     /// Invariant 5, for a geometry that satisfies 1–4 and has no zero extent.
+    #[inline]
     fn validate_corners(&self, len: usize) -> Result<(), ViewError> {
         // `offset <= len <= isize::MAX` by 4 and because slices never exceed isize::MAX bytes.
         let offset = isize::try_from(self.offset).map_err(|_| ViewError::OffsetOutOfBounds {
@@ -300,21 +311,6 @@ impl Geometry {
             expect = expect.checked_mul(self.shape[k])?;
         }
         Some((lo as usize, lo as usize + expect))
-    }
-
-    /// Whether `new` reaches exactly the bytes `self` reaches, so that a view over a buffer
-    /// of which only the reached bytes are borrowed (invariant 8b) may take it: both direct and
-    /// C-contiguous, the same offset and the same number of bytes (reshape and cast), or both
-    /// reach nothing.
-    pub(crate) fn same_bytes(&self, new: &Geometry) -> bool {
-        let direct = self.indirect.is_none() && new.indirect.is_none();
-        let (a, b) = (self.nbytes(), new.nbytes());
-        direct
-            && ((a == 0 && b == 0)
-                || (self.is_c_contiguous()
-                    && new.is_c_contiguous()
-                    && self.offset == new.offset
-                    && a == b))
     }
 
     /// A part of each element as the elements of a new geometry (a field of a struct): the
@@ -442,6 +438,7 @@ pub(crate) fn unravel(shape: &[usize], mut flat: usize) -> Vec<usize> {
 
 /// The corner sums of invariant 5 from `start`: `(start + Σ_{s < 0} (n-1)·s, start +
 /// Σ_{s > 0} (n-1)·s)` for extents `n >= 1`, with every partial sum checked.
+#[inline]
 fn corner_sums(
     shape: &[usize],
     strides: &[isize],
@@ -511,6 +508,7 @@ pub(crate) enum AxisOp {
 impl AxisOp {
     /// Check that the step consumes an axis of extent `n` sensibly: an index below `n`; a
     /// slice with a non-zero step whose positions all lie in `0..n`.
+    #[inline]
     fn check(self, axis: usize, n: usize) -> Result<(), ViewError> {
         match self {
             AxisOp::Index { index } if index >= n => Err(ViewError::IndexOutOfBounds {
@@ -520,8 +518,14 @@ impl AxisOp {
             }),
             AxisOp::Slice { step: 0, .. } => Err(ViewError::SliceStepZero),
             AxisOp::Slice { start, step, len } if len > 0 => {
-                let last = start as i128 + (len as i128 - 1) * step as i128;
-                if start < 0 || start as usize >= n || last < 0 || last >= n as i128 {
+                // `last` is inside the axis exactly when it is computed without overflow and
+                // lands in `0..n` (`n - 1 <= isize::MAX` positions apart from `start`).
+                let last = isize::try_from(len - 1)
+                    .ok()
+                    .and_then(|k| k.checked_mul(step))
+                    .and_then(|d| d.checked_add(start));
+                let inside = |p: isize| usize::try_from(p).is_ok_and(|p| p < n);
+                if !inside(start) || !last.is_some_and(inside) {
                     Err(ViewError::IndexOutOfBounds {
                         axis,
                         index: start,
@@ -546,9 +550,10 @@ impl Geometry {
     /// reaches a subset of the addresses `self` reaches: for direct views and level 0 the
     /// arithmetic is checked (and the caller re-validates), for deeper levels it is wrapping
     /// arithmetic, the same the address computation uses, so the subset is exact.
+    #[inline]
     pub(crate) fn select(&self, plan: &[AxisOp]) -> Result<Geometry, ViewError> {
         if self.indirect.is_none() {
-            return self.select_direct(plan);
+            return self.select_direct(plan.iter().map(|&op| Ok(op)));
         }
         let ndim = self.ndim();
         let source_empty = self.shape.contains(&0);
@@ -636,16 +641,34 @@ impl Geometry {
         })
     }
 
-    /// [`Geometry::select`] for a direct view, in one pass: every kept position is a position
-    /// of `self`, the offset is moved (checked) only when the result has elements.
-    fn select_direct(&self, plan: &[AxisOp]) -> Result<Geometry, ViewError> {
+    /// Resolve a selection ([`select::ops`]) and apply it: for a direct view step by step as
+    /// the steps are resolved, with no plan stored; an indirect one takes the whole plan.
+    #[inline]
+    pub(crate) fn select_args(&self, args: &[SliceArg]) -> Result<Geometry, ViewError> {
+        let ops = select::ops(&self.shape, args)?;
+        if self.indirect.is_none() {
+            self.select_direct(ops)
+        } else {
+            self.select(&ops.collect::<Result<Axes<AxisOp>, ViewError>>()?)
+        }
+    }
+
+    /// [`Geometry::select`] for a direct view, in one pass over the steps (each checked here,
+    /// whoever resolved it): every kept position is a position of `self`, the offset is moved
+    /// (checked) only when the result has elements.
+    #[inline]
+    fn select_direct(
+        &self,
+        plan: impl IntoIterator<Item = Result<AxisOp, ViewError>>,
+    ) -> Result<Geometry, ViewError> {
         let ndim = self.ndim();
         let mut shape = Axes::new();
         let mut strides = Axes::new();
         let mut shift: i128 = 0;
         let mut empty = self.shape.contains(&0);
         let mut axis = 0;
-        for &op in plan {
+        for op in plan {
+            let op = op?;
             let (n, stride) = match op {
                 AxisOp::NewAxis => {
                     shape.push(1);
@@ -699,6 +722,97 @@ impl Geometry {
         Ok(Geometry {
             offset,
             itemsize: self.itemsize,
+            shape,
+            strides,
+            indirect: None,
+        })
+    }
+
+    /// Give a C-contiguous geometry a new shape with the same number of elements. Valid by
+    /// construction (no re-validation): the result is C-contiguous from the same offset over the
+    /// same number of bytes, so it reaches exactly the bytes `self` reaches.
+    #[inline]
+    pub(crate) fn reshaped(&self, shape: &[usize]) -> Result<Geometry, ViewError> {
+        let g = self;
+        if shape.len() > MAX_NDIM {
+            return Err(ViewError::TooManyDimensions { ndim: shape.len() });
+        }
+        if !g.is_c_contiguous() {
+            return Err(ViewError::ReshapeNotContiguous);
+        }
+        let elements = g.nelements();
+        let product = shape.iter().try_fold(1usize, |a, &n| a.checked_mul(n));
+        if product != Some(elements) {
+            return Err(ViewError::ReshapeSize {
+                elements,
+                shape: shape.to_vec(),
+            });
+        }
+        let strides =
+            Geometry::c_strides(shape, g.itemsize).ok_or_else(|| ViewError::SizeOverflow {
+                shape: shape.to_vec(),
+                itemsize: g.itemsize,
+            })?;
+        Ok(Geometry {
+            offset: g.offset,
+            itemsize: g.itemsize,
+            shape: shape.into(),
+            strides,
+            indirect: None,
+        })
+    }
+
+    /// `memoryview.cast` on the geometry: the bytes of a C-contiguous view reinterpreted as items
+    /// of `itemsize` bytes, 1-D (`shape` `None`) or with the given shape. Check order follows
+    /// CPython's `memoryview_cast_impl` for the checks it shares. Valid by construction, as
+    /// [`reshaped`](Self::reshaped): C-contiguous from the same offset over the same bytes.
+    #[inline]
+    pub(crate) fn cast(
+        &self,
+        itemsize: usize,
+        shape: Option<&[usize]>,
+    ) -> Result<Geometry, ViewError> {
+        let g = self;
+        if !g.is_c_contiguous() {
+            return Err(ViewError::CastNotContiguous);
+        }
+        if let Some(shape) = shape {
+            if shape.len() > MAX_NDIM {
+                return Err(ViewError::TooManyDimensions { ndim: shape.len() });
+            }
+        }
+        if itemsize == 0 {
+            return Err(ViewError::ItemsizeZero);
+        }
+        let nbytes = g.nbytes();
+        if !nbytes.is_multiple_of(itemsize) {
+            return Err(ViewError::CastLengthNotMultiple { nbytes, itemsize });
+        }
+        let shape: Axes<usize> = match shape {
+            None => [nbytes / itemsize].into(),
+            Some(shape) => {
+                let product = shape
+                    .iter()
+                    .try_fold(itemsize, |a, &n| a.checked_mul(n))
+                    .filter(|&p| isize::try_from(p).is_ok());
+                if product != Some(nbytes) {
+                    return Err(ViewError::CastShapeMismatch {
+                        shape: shape.to_vec(),
+                        itemsize,
+                        nbytes,
+                    });
+                }
+                shape.into()
+            }
+        };
+        let strides =
+            Geometry::c_strides(&shape, itemsize).ok_or_else(|| ViewError::SizeOverflow {
+                shape: shape.to_vec(),
+                itemsize,
+            })?;
+        Ok(Geometry {
+            offset: g.offset,
+            itemsize,
             shape,
             strides,
             indirect: None,
