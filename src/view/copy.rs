@@ -85,7 +85,7 @@ mod tests {
     /// transposed with partial tiles, 3-D, in C and F order.
     #[test]
     fn strided_and_transposed_copies_match_item_order() {
-        let len = if cfg!(miri) { 16_000u32 } else { 400_000 };
+        let len = if cfg!(miri) { 16_000u32 } else { 3_300_000 };
         let buf: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
         // Every size class of the item kernels: the fixed sizes, the overlapping pairs of
         // 2, 4, 8, 16 and 32 bytes at both ends of their ranges, and `memcpy` beyond 64
@@ -109,7 +109,12 @@ mod tests {
             };
             let v = MemoryView::from_parts(&buf, fmt, v_shape, None, 0).unwrap();
             let w = MemoryView::from_parts(&buf, fmt, w_shape, None, 0).unwrap();
+            // Items over 16 bytes are tiled only past `UNTILED_MAX` (2048) items per row, and
+            // only when rows are 256 bytes or more apart.
+            let long: &[usize] = if cfg!(miri) { &[3, 34] } else { &[2049, 16] };
+            let long = MemoryView::from_parts(&buf, fmt, long, None, 0).unwrap();
             let cases = [
+                long.transpose(),
                 v.clone(),
                 v.select("::2, ::3").unwrap(),
                 v.select("::-1, ::-2").unwrap(),
