@@ -756,6 +756,7 @@ impl<'a> RawView<Exclusive<'a>> {
 
     /// A writable view derived from this one (a selection, transpose, cast, field...),
     /// borrowing `self`.
+    #[inline]
     pub(crate) fn reborrow_derived(
         &mut self,
         d: Derivation<'_>,

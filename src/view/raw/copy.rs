@@ -121,6 +121,7 @@ pub(crate) unsafe fn copy_strided(
     let worth_tiling = size <= 16 || n1 > UNTILED_MAX;
     let tiled = nd >= 2 && worth_tiling && (far(s1, axes[nd - 2].2) || far(d1, axes[nd - 2].1));
     let outer = if tiled { nd - 2 } else { nd - 1 };
+    let steps = Steps::new(d1, s1);
     macro_rules! dispatch {
         ($n:literal) => {
             if swap {
@@ -136,10 +137,10 @@ pub(crate) unsafe fn copy_strided(
                     if tiled {
                         // SAFETY: items `(i, j0..j0 + cols)` of the block.
                         copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), TILE, |dr, sr, cols| {
-                            copy_row::<$n, $swap>(dr, d1, sr, s1, cols)
+                            copy_row::<$n, $swap>(dr, sr, &steps, cols)
                         });
                     } else {
-                        copy_row::<$n, $swap>(d, d1, s, s1, n1);
+                        copy_row::<$n, $swap>(d, s, &steps, n1);
                     }
                 })
             }
@@ -206,7 +207,29 @@ unsafe fn each_block(
     }
 }
 
-/// `n` items of `N` bytes, `ds`/`ss` bytes apart.
+/// One, two, three and four inner strides of each side, for [`copy_row`]'s unrolled loop.
+/// Made once per copy, not per row, through [`std::hint::black_box`]: knowing that
+/// `d[1] == d[0] + d[0]`, LLVM rewrites the four addresses into a chain of adds, one per
+/// item, which limits the loop to one item per cycle; and hiding them per row cost a store
+/// and a reload each row (256² assignments: ~10% of the time).
+#[derive(Clone, Copy)]
+struct Steps {
+    d: [isize; 4],
+    s: [isize; 4],
+}
+
+impl Steps {
+    #[inline(always)]
+    fn new(ds: isize, ss: isize) -> Steps {
+        let times = |x: isize| [1, 2, 3, 4].map(|k| x.wrapping_mul(k));
+        std::hint::black_box(Steps {
+            d: times(ds),
+            s: times(ss),
+        })
+    }
+}
+
+/// `n` items of `N` bytes, `steps.d[0]`/`steps.s[0]` bytes apart.
 ///
 /// Unrolled by four with the four positions computed from one base: stepping one pointer per
 /// item makes each address wait for the previous one (one item per cycle at best), where
@@ -218,11 +241,14 @@ unsafe fn each_block(
 #[inline(always)]
 unsafe fn copy_row<const N: usize, const SWAP: bool>(
     d: *mut u8,
-    ds: isize,
     s: *const u8,
-    ss: isize,
+    steps: &Steps,
     n: usize,
 ) {
+    let Steps {
+        d: [ds, ds2, ds3, ds4],
+        s: [ss, ss2, ss3, ss4],
+    } = *steps;
     // The item as stored: reversed for a byte-order change (`[u8; N]::reverse` is one
     // `bswap` for 2, 4 and 8 bytes).
     let fix = |mut item: [u8; N]| {
@@ -231,9 +257,6 @@ unsafe fn copy_row<const N: usize, const SWAP: bool>(
         }
         item
     };
-    // Hidden from the optimiser: knowing `ds2 == ds + ds`, LLVM rewrites the four addresses
-    // into a chain of adds, one per item, which limits the loop to one item per cycle.
-    let [ds2, ds3, ds4] = std::hint::black_box([2, 3, 4].map(|k| ds.wrapping_mul(k)));
     let mut d = d;
     let mut left = n;
     if ss == 0 {
@@ -261,7 +284,6 @@ unsafe fn copy_row<const N: usize, const SWAP: bool>(
         }
         return;
     }
-    let [ss2, ss3, ss4] = std::hint::black_box([2, 3, 4].map(|k| ss.wrapping_mul(k)));
     let mut s = s;
     while left >= 4 {
         // SAFETY: the caller's contract: the next four items of each side (`left >= 4`
