@@ -49,7 +49,7 @@ const PTR: (usize, usize) = (size_of::<*const u8>(), align_of::<*const u8>());
 
 /// The scalar for `code` under `mode`, before counts: `(kind, size, alignment)`. For `s p u w x`
 /// the size is that of one unit.
-fn scalar_unit(code: TypeCode, mode: ByteOrder) -> (ScalarKind, usize, usize) {
+pub(super) fn scalar_unit(code: TypeCode, mode: ByteOrder) -> (ScalarKind, usize, usize) {
     use ScalarKind as K;
     use TypeCode::*;
     let native = mode.native_sizes();
@@ -110,7 +110,7 @@ fn scalar_unit(code: TypeCode, mode: ByteOrder) -> (ScalarKind, usize, usize) {
 }
 
 /// The resolved byte order of a mode on this host.
-fn endian(mode: ByteOrder) -> Endian {
+pub(super) fn endian(mode: ByteOrder) -> Endian {
     match mode {
         ByteOrder::Little => Endian::Little,
         ByteOrder::Big | ByteOrder::Network => Endian::Big,
@@ -140,7 +140,7 @@ struct Lowerer<'s> {
 }
 
 /// `(a + m - 1) / m * m`, checked.
-fn align_up(offset: usize, align: usize) -> Option<usize> {
+pub(super) fn align_up(offset: usize, align: usize) -> Option<usize> {
     match offset % align.max(1) {
         0 => Some(offset),
         r => offset.checked_add(align - r),
@@ -154,7 +154,8 @@ fn gcd(mut a: usize, mut b: usize) -> usize {
     a
 }
 
-fn lcm(a: usize, b: usize) -> Option<usize> {
+/// The least common multiple of two alignments; `None` on overflow.
+pub(super) fn lcm(a: usize, b: usize) -> Option<usize> {
     let g = gcd(a, b).max(1);
     (a / g).checked_mul(b)
 }
