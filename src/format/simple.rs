@@ -3,8 +3,9 @@
 //! [`parse`] covers `[order] ws* ((count) code ws*)*`: an optional byte-order prefix as the
 //! first character, then items of an optional repeat count and a one-letter type code,
 //! with whitespace between items; that is, CPython's `struct` syntax. It builds the same
-//! [`Ast`] (spans included) and [`Layout`] as `parse::parse` followed by `lower::lower`,
-//! directly from the text, with no intermediate item list walked a second time.
+//! [`Layout`] as `parse::parse` followed by `lower::lower`, directly from the text, with no
+//! syntax tree: `Format` parses the tree on first use ([`Format::ast`](super::Format::ast)),
+//! which `Struct::new` never makes.
 //!
 //! Anything else (`T{`, `X{`, `&`, shapes, names, `Z` codes, prefixes after the start,
 //! non-ASCII, a format that is only a prefix) and every input that is an error (an unknown
@@ -13,34 +14,33 @@
 //! that both give equal results (`tests/simple.rs`).
 //!
 //! Why it exists: for the 30-field `'<bBhHiIlLqQefd?s...'` the general path spent ~18,600
-//! instructions (2.5 µs) in `Struct::new`, CPython's `struct.Struct` ~440 ns.
+//! instructions (2.5 µs) in `Struct::new`, CPython's `struct.Struct` ~440 ns. Building
+//! (and dropping) the 30 tree items alone cost ~2,100 of the instructions left after the
+//! general path was skipped.
 
-use super::ast::{Ast, ByteOrder, ByteOrderMark, Count, Item, ItemType, Span, TypeCode};
+use super::ast::{ByteOrder, TypeCode};
 use super::layout::{Field, FieldType, Layout, Scalar, ScalarKind, StructLayout};
 use super::lower::{align_up, endian, lcm, scalar_unit};
 use super::parse::is_space;
 use super::Dialect;
 
-/// The tree and layout of `text` if it is a valid plain `struct` format (see the module
-/// docs); `None` for anything else, which the general parser is to handle.
-pub(super) fn parse(text: &str, dialect: Dialect) -> Option<(Ast, Layout)> {
+/// The layout of `text` if it is a valid plain `struct` format (see the module docs);
+/// `None` for anything else, which the general parser is to handle.
+pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
     let bytes = text.as_bytes();
     let mut pos = 0;
     let mut mode = ByteOrder::Native;
-    let mut mark = None;
+    let mut prefixed = false;
     if let Some(order) = bytes
         .first()
         .and_then(|&b| ByteOrder::from_char(char::from(b)))
     {
         mode = order;
-        mark = Some(ByteOrderMark {
-            order,
-            span: Span::new(0, 1),
-        });
+        prefixed = true;
         pos = 1;
     }
-    // At most one item per byte.
-    let mut items = Vec::with_capacity(bytes.len());
+    let mut items = 0usize;
+    // At most one field per byte.
     let mut fields = Vec::with_capacity(bytes.len());
     let (mut offset, mut common, mut split_any) = (0usize, 1usize, false);
     loop {
@@ -50,34 +50,24 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<(Ast, Layout)> {
         let Some(&first) = bytes.get(pos) else {
             break;
         };
-        // The first item starts at the prefix, as in the general parser.
-        let start = if items.is_empty() && mark.is_some() {
-            0
-        } else {
-            pos
-        };
         let count = if first.is_ascii_digit() {
-            let digits = pos;
             let mut value = 0usize;
             while let Some(&d) = bytes.get(pos).filter(|d| d.is_ascii_digit()) {
                 value = value.checked_mul(10)?.checked_add(usize::from(d - b'0'))?;
                 pos += 1;
             }
-            Some(Count {
-                value,
-                span: Span::new(digits, pos),
-            })
+            Some(value)
         } else {
             None
         };
         let code = TypeCode::from_char(char::from(*bytes.get(pos)?))?;
-        let code_span = Span::new(pos, pos + 1);
         pos += 1;
+        items += 1;
         // Lowering, as `lower::Lowerer::lower_items` does for a top-level code item without
         // shape or name under a mode that no later prefix changes.
         let (kind, unit, native_align) = scalar_unit(code, mode);
         let folded = code.count_is_size();
-        let n = count.map_or(1, |c| c.value);
+        let n = count.unwrap_or(1);
         let size = if folded {
             unit.checked_mul(n).filter(|&s| s <= isize::MAX as usize)?
         } else {
@@ -91,9 +81,9 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<(Ast, Layout)> {
             1
         };
         let copies = match count {
-            Some(c) if !folded => {
+            Some(n) if !folded => {
                 split_any = true;
-                c.value
+                n
             }
             _ => 1,
         };
@@ -117,16 +107,8 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<(Ast, Layout)> {
             });
         }
         offset = end;
-        items.push(Item {
-            span: Span::new(start, pos),
-            shape: None,
-            byte_order: if items.is_empty() { mark } else { None },
-            count,
-            ty: ItemType::Code(code, code_span),
-            name: None,
-        });
     }
-    if items.is_empty() && mark.is_some() {
+    if items == 0 && prefixed {
         // Only a prefix (and whitespace): the general parser's special case.
         return None;
     }
@@ -135,14 +117,10 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<(Ast, Layout)> {
         size = align_up(size, common).filter(|&s| s <= isize::MAX as usize)?;
     }
     let tuple = split_any || fields.len() != 1;
-    let ast = Ast {
-        items,
-        span: Span::new(0, text.len()),
-    };
     let top = StructLayout {
         size,
         align: common,
         fields,
     };
-    Some((ast, Layout { top, tuple }))
+    Some(Layout { top, tuple })
 }
