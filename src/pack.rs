@@ -116,9 +116,10 @@ pub struct Struct {
     plan: Plan,
 }
 
-/// Every value's offset and fast decoder, when each is a plain scalar inside the record.
-fn fast_plan(format: &Format, size: usize) -> Option<Vec<(usize, FastScalar)>> {
-    let mut plan = Vec::with_capacity(format.layout().value_count());
+/// Every value's offset and fast decoder, when each is a plain scalar inside the record;
+/// `count` is the number of values.
+fn fast_plan(format: &Format, size: usize, count: usize) -> Option<Vec<(usize, FastScalar)>> {
+    let mut plan = Vec::with_capacity(count);
     for f in format.fields() {
         let FieldType::Scalar(s) = &f.ty else {
             return None;
@@ -127,11 +128,14 @@ fn fast_plan(format: &Format, size: usize) -> Option<Vec<(usize, FastScalar)>> {
             return None;
         }
         let fast = FastScalar::of(s)?;
-        for offset in f.copy_offsets() {
-            if offset.checked_add(s.size)? > size {
-                return None;
-            }
-            plan.push((offset, fast));
+        // The copies lie back to back; the last one ends at `offset + repeat * size`.
+        if f.repeat.checked_mul(s.size)?.checked_add(f.offset)? > size {
+            return None;
+        }
+        if f.repeat == 1 {
+            plan.push((f.offset, fast));
+        } else {
+            plan.extend(f.copy_offsets().map(|offset| (offset, fast)));
         }
     }
     Some(plan)
@@ -148,8 +152,9 @@ impl Struct {
         let size = format.itemsize();
         // The fast plan lists every value; a huge top-level count (`'100000000i'`) stays on
         // the general path rather than allocating a plan as long as the record.
-        let fast = (format.layout().value_count() <= FAST_PLAN_MAX)
-            .then(|| fast_plan(&format, size))
+        let count = format.layout().value_count();
+        let fast = (count <= FAST_PLAN_MAX)
+            .then(|| fast_plan(&format, size, count))
             .flatten();
         let plan = fast.map_or(Plan::General, Plan::Fast);
         Struct { format, plan }

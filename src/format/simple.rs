@@ -24,6 +24,49 @@ use super::lower::{align_up, endian, lcm, scalar_unit};
 use super::parse::is_space;
 use super::Dialect;
 
+/// One type code as the lowerer sizes it under native or standard sizes: `scalar_unit`,
+/// `TypeCode::count_is_size` and `TypeCode::as_str` looked up at once.
+#[derive(Clone, Copy)]
+struct Unit {
+    kind: ScalarKind,
+    /// The size of one unit (`s p u w x`) or of the value.
+    size: usize,
+    /// The alignment under `@`.
+    align: usize,
+    /// Whether the count is part of the size (`s p u w x`).
+    folded: bool,
+    /// The code's text.
+    text: &'static str,
+}
+
+/// Each ASCII byte's [`Unit`] under `mode`'s sizes, `None` if it is not a one-letter code.
+/// Tabulated because the matches behind it were ~35 instructions per item.
+const fn units(mode: ByteOrder) -> [Option<Unit>; 128] {
+    let mut table = [None; 128];
+    let mut i = 0;
+    while i < TypeCode::ALL.len() {
+        let code = TypeCode::ALL[i];
+        if let [byte] = code.as_str().as_bytes() {
+            let (kind, size, align) = scalar_unit(code, mode);
+            table[*byte as usize] = Some(Unit {
+                kind,
+                size,
+                align,
+                folded: code.count_is_size(),
+                text: code.as_str(),
+            });
+        }
+        i += 1;
+    }
+    table
+}
+
+/// [`units`] with native sizes (`@`, `^`, and no prefix).
+static NATIVE: [Option<Unit>; 128] = units(ByteOrder::Native);
+
+/// [`units`] with standard sizes (`= < > !`).
+static STANDARD: [Option<Unit>; 128] = units(ByteOrder::NativeStandard);
+
 /// The layout of `text` if it is a valid plain `struct` format (see the module docs);
 /// `None` for anything else, which the general parser is to handle.
 pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
@@ -39,6 +82,11 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
         prefixed = true;
         pos = 1;
     }
+    let units = if mode.native_sizes() {
+        &NATIVE
+    } else {
+        &STANDARD
+    };
     let mut items = 0usize;
     // At most one field per byte.
     let mut fields = Vec::with_capacity(bytes.len());
@@ -60,13 +108,17 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
         } else {
             None
         };
-        let code = TypeCode::from_char(char::from(*bytes.get(pos)?))?;
+        let Unit {
+            kind,
+            size: unit,
+            align: native_align,
+            folded,
+            text,
+        } = (*units.get(usize::from(*bytes.get(pos)?))?)?;
         pos += 1;
         items += 1;
         // Lowering, as `lower::Lowerer::lower_items` does for a top-level code item without
         // shape or name under a mode that no later prefix changes.
-        let (kind, unit, native_align) = scalar_unit(code, mode);
-        let folded = code.count_is_size();
         let n = count.unwrap_or(1);
         let size = if folded {
             unit.checked_mul(n).filter(|&s| s <= isize::MAX as usize)?
@@ -97,7 +149,7 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
                 offset,
                 shape: Vec::new(),
                 ty: FieldType::Scalar(Scalar {
-                    code: code.as_str(),
+                    code: text,
                     kind,
                     size,
                     align,
