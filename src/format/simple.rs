@@ -119,11 +119,17 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
         items += 1;
         // Lowering, as `lower::Lowerer::lower_items` does for a top-level code item without
         // shape or name under a mode that no later prefix changes.
-        let n = count.unwrap_or(1);
-        let size = if folded {
-            unit.checked_mul(n).filter(|&s| s <= isize::MAX as usize)?
-        } else {
-            unit
+        // A count is the size of one value (`s p u w x`) or a number of copies.
+        let (size, copies) = match count {
+            None => (unit, 1),
+            Some(n) if folded => (
+                unit.checked_mul(n).filter(|&s| s <= isize::MAX as usize)?,
+                1,
+            ),
+            Some(n) => {
+                split_any = true;
+                (unit, n)
+            }
         };
         let align = if mode.aligned() {
             offset = align_up(offset, native_align)?;
@@ -132,16 +138,13 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
         } else {
             1
         };
-        let copies = match count {
-            Some(n) if !folded => {
-                split_any = true;
-                n
-            }
-            _ => 1,
+        let total = if copies == 1 {
+            size
+        } else {
+            copies.checked_mul(size)?
         };
-        let end = copies
-            .checked_mul(size)
-            .and_then(|total| offset.checked_add(total))
+        let end = offset
+            .checked_add(total)
             .filter(|&e| e <= isize::MAX as usize)?;
         if kind != ScalarKind::Pad && copies > 0 {
             fields.push(Field {
