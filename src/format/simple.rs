@@ -91,22 +91,24 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
     // At most one field per byte.
     let mut fields = Vec::with_capacity(bytes.len());
     let (mut offset, mut common, mut split_any) = (0usize, 1usize, false);
-    loop {
-        while bytes.get(pos).is_some_and(|&b| is_space(char::from(b))) {
-            pos += 1;
-        }
-        let Some(&first) = bytes.get(pos) else {
-            break;
-        };
-        let count = if first.is_ascii_digit() {
-            let mut value = 0usize;
-            while let Some(&d) = bytes.get(pos).filter(|d| d.is_ascii_digit()) {
-                value = value.checked_mul(10)?.checked_add(usize::from(d - b'0'))?;
+    while let Some(&first) = bytes.get(pos) {
+        // The common item, a code alone, is one table load; whitespace and counts are
+        // looked for only when that fails.
+        let (unit, count) = match units.get(usize::from(first)) {
+            Some(&Some(unit)) => (unit, None),
+            _ if is_space(char::from(first)) => {
                 pos += 1;
+                continue;
             }
-            Some(value)
-        } else {
-            None
+            _ if first.is_ascii_digit() => {
+                let mut value = 0usize;
+                while let Some(&d) = bytes.get(pos).filter(|d| d.is_ascii_digit()) {
+                    value = value.checked_mul(10)?.checked_add(usize::from(d - b'0'))?;
+                    pos += 1;
+                }
+                ((*units.get(usize::from(*bytes.get(pos)?))?)?, Some(value))
+            }
+            _ => return None,
         };
         let Unit {
             kind,
@@ -114,7 +116,7 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
             align: native_align,
             folded,
             text,
-        } = (*units.get(usize::from(*bytes.get(pos)?))?)?;
+        } = unit;
         pos += 1;
         items += 1;
         // Lowering, as `lower::Lowerer::lower_items` does for a top-level code item without
