@@ -213,7 +213,8 @@ impl Format {
         self.dialect
     }
 
-    /// The syntax tree.
+    /// The syntax tree. For plain `struct` formats, which are laid out in one pass without
+    /// one, it is parsed from the text on the first call.
     pub fn ast(&self) -> &Ast {
         self.ast.get_or_init(|| match parse::parse(&self.text) {
             Ok(ast) => ast,
