@@ -103,8 +103,11 @@ mod lower;
 mod parse;
 mod portable;
 mod print;
+mod simple;
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 pub use ast::Ast;
 pub use error::{FormatError, FormatErrorKind};
@@ -125,12 +128,46 @@ pub enum Dialect {
 /// A parsed and laid-out format string.
 ///
 /// Two formats are equal when their text, dialect and layout are.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Format {
     text: String,
     dialect: Dialect,
-    ast: Ast,
+    /// The syntax tree: set by the general parser, which lowers from it; for plain `struct`
+    /// formats, laid out in one pass without a tree, parsed from `text` on first use (what
+    /// `Struct::new` is given needs none: building and dropping the tree of a 30-field
+    /// format was ~2,100 of its ~9,000 instructions). A function of `text`, so equality,
+    /// hashing and `Debug` treat it as if it had always been set.
+    ast: OnceLock<Ast>,
     layout: Layout,
+}
+
+impl PartialEq for Format {
+    fn eq(&self, other: &Format) -> bool {
+        // The tree follows from the text.
+        self.text == other.text && self.dialect == other.dialect && self.layout == other.layout
+    }
+}
+
+impl Eq for Format {}
+
+impl Hash for Format {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+        self.dialect.hash(state);
+        self.layout.hash(state);
+    }
+}
+
+impl fmt::Debug for Format {
+    /// All four parts, the tree parsed if it was not yet.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Format")
+            .field("text", &self.text)
+            .field("dialect", &self.dialect)
+            .field("ast", self.ast())
+            .field("layout", &self.layout)
+            .finish()
+    }
 }
 
 impl Format {
@@ -141,12 +178,27 @@ impl Format {
 
     /// Parse `text` in the given dialect.
     pub fn parse_with(text: &str, dialect: Dialect) -> Result<Format, FormatError> {
+        // Plain `struct` formats in one pass; everything else, and every error, below.
+        if let Some(layout) = simple::parse(text, dialect) {
+            return Ok(Format {
+                text: text.to_owned(),
+                dialect,
+                ast: OnceLock::new(),
+                layout,
+            });
+        }
+        Self::parse_general(text, dialect)
+    }
+
+    /// [`parse_with`](Self::parse_with) without the one-pass path for plain `struct`
+    /// formats: the parser and lowerer for every format, which the tests hold that path to.
+    fn parse_general(text: &str, dialect: Dialect) -> Result<Format, FormatError> {
         let ast = parse::parse(text)?;
         let layout = lower::lower(&ast, text, dialect)?;
         Ok(Format {
             text: text.to_owned(),
             dialect,
-            ast,
+            ast: OnceLock::from(ast),
             layout,
         })
     }
@@ -161,9 +213,13 @@ impl Format {
         self.dialect
     }
 
-    /// The syntax tree.
+    /// The syntax tree. For plain `struct` formats, which are laid out in one pass without
+    /// one, it is parsed from the text on the first call.
     pub fn ast(&self) -> &Ast {
-        &self.ast
+        self.ast.get_or_init(|| match parse::parse(&self.text) {
+            Ok(ast) => ast,
+            Err(e) => unreachable!("{:?} parsed when the format was made: {e}", self.text),
+        })
     }
 
     /// The lowered layout.
@@ -199,7 +255,7 @@ impl std::str::FromStr for Format {
 impl fmt::Display for Format {
     /// The canonical text (see [`ast`]); it parses back to an equal tree and layout.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.ast, f)
+        fmt::Display::fmt(self.ast(), f)
     }
 }
 

@@ -141,7 +141,7 @@ impl ByteOrder {
     }
 
     /// Whether items take their native sizes (`@` and `^`); otherwise standard sizes.
-    pub fn native_sizes(self) -> bool {
+    pub const fn native_sizes(self) -> bool {
         matches!(self, ByteOrder::Native | ByteOrder::NativeUnaligned)
     }
 
@@ -308,7 +308,7 @@ impl TypeCode {
     }
 
     /// The code as written (`"i"`, `"Zd"`).
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         use TypeCode::*;
         match self {
             Pad => "x",
@@ -344,7 +344,7 @@ impl TypeCode {
 
     /// Whether a repeat count gives the size of one value rather than a number of values
     /// (`s p u w`, and `x` whose count is a number of pad bytes).
-    pub fn count_is_size(self) -> bool {
+    pub const fn count_is_size(self) -> bool {
         matches!(
             self,
             TypeCode::Bytes | TypeCode::Pascal | TypeCode::Ucs2 | TypeCode::Ucs4 | TypeCode::Pad

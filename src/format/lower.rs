@@ -48,12 +48,19 @@ const LONG_DOUBLE: (usize, usize) = if cfg!(all(
 const PTR: (usize, usize) = (size_of::<*const u8>(), align_of::<*const u8>());
 
 /// The scalar for `code` under `mode`, before counts: `(kind, size, alignment)`. For `s p u w x`
-/// the size is that of one unit.
-fn scalar_unit(code: TypeCode, mode: ByteOrder) -> (ScalarKind, usize, usize) {
+/// the size is that of one unit. A `const fn` so that the one-pass parser can tabulate it.
+pub(super) const fn scalar_unit(code: TypeCode, mode: ByteOrder) -> (ScalarKind, usize, usize) {
     use ScalarKind as K;
     use TypeCode::*;
     let native = mode.native_sizes();
-    let pick = |std: usize, nat: (usize, usize)| if native { nat } else { (std, nat.1) };
+    /// The native size and alignment, or the standard size with the native alignment.
+    const fn pick(native: bool, std: usize, nat: (usize, usize)) -> (usize, usize) {
+        if native {
+            nat
+        } else {
+            (std, nat.1)
+        }
+    }
     let (kind, (size, align)) = match code {
         Pad => (K::Pad, (1, 1)),
         Char => (K::Char, (1, 1)),
@@ -62,33 +69,56 @@ fn scalar_unit(code: TypeCode, mode: ByteOrder) -> (ScalarKind, usize, usize) {
         Bool => (K::Bool, (1, 1)),
         Short => (
             K::Int,
-            pick(2, (size_of::<c_short>(), align_of::<c_short>())),
+            pick(native, 2, (size_of::<c_short>(), align_of::<c_short>())),
         ),
         UShort => (
             K::UInt,
-            pick(2, (size_of::<c_short>(), align_of::<c_short>())),
+            pick(native, 2, (size_of::<c_short>(), align_of::<c_short>())),
         ),
-        Int => (K::Int, pick(4, (size_of::<c_int>(), align_of::<c_int>()))),
-        UInt => (K::UInt, pick(4, (size_of::<c_int>(), align_of::<c_int>()))),
-        Long => (K::Int, pick(4, (size_of::<c_long>(), align_of::<c_long>()))),
+        Int => (
+            K::Int,
+            pick(native, 4, (size_of::<c_int>(), align_of::<c_int>())),
+        ),
+        UInt => (
+            K::UInt,
+            pick(native, 4, (size_of::<c_int>(), align_of::<c_int>())),
+        ),
+        Long => (
+            K::Int,
+            pick(native, 4, (size_of::<c_long>(), align_of::<c_long>())),
+        ),
         ULong => (
             K::UInt,
-            pick(4, (size_of::<c_long>(), align_of::<c_long>())),
+            pick(native, 4, (size_of::<c_long>(), align_of::<c_long>())),
         ),
         LongLong => (
             K::Int,
-            pick(8, (size_of::<c_longlong>(), align_of::<c_longlong>())),
+            pick(
+                native,
+                8,
+                (size_of::<c_longlong>(), align_of::<c_longlong>()),
+            ),
         ),
         ULongLong => (
             K::UInt,
-            pick(8, (size_of::<c_longlong>(), align_of::<c_longlong>())),
+            pick(
+                native,
+                8,
+                (size_of::<c_longlong>(), align_of::<c_longlong>()),
+            ),
         ),
         // Native-only codes keep their native size under every prefix.
         SSize => (K::Int, (size_of::<isize>(), align_of::<isize>())),
         Size => (K::UInt, (size_of::<usize>(), align_of::<usize>())),
         Half => (K::Float, (2, 2)),
-        Float => (K::Float, pick(4, (size_of::<f32>(), align_of::<f32>()))),
-        Double => (K::Float, pick(8, (size_of::<f64>(), align_of::<f64>()))),
+        Float => (
+            K::Float,
+            pick(native, 4, (size_of::<f32>(), align_of::<f32>())),
+        ),
+        Double => (
+            K::Float,
+            pick(native, 8, (size_of::<f64>(), align_of::<f64>())),
+        ),
         LongDouble => (K::LongDouble, LONG_DOUBLE),
         Bytes => (K::Bytes, (1, 1)),
         Pascal => (K::Pascal, (1, 1)),
@@ -98,11 +128,11 @@ fn scalar_unit(code: TypeCode, mode: ByteOrder) -> (ScalarKind, usize, usize) {
         Ucs4 => (K::Ucs4, (4, 4)),
         ComplexFloat => (
             K::Complex,
-            pick(8, (2 * size_of::<f32>(), align_of::<f32>())),
+            pick(native, 8, (2 * size_of::<f32>(), align_of::<f32>())),
         ),
         ComplexDouble => (
             K::Complex,
-            pick(16, (2 * size_of::<f64>(), align_of::<f64>())),
+            pick(native, 16, (2 * size_of::<f64>(), align_of::<f64>())),
         ),
         ComplexLongDouble => (K::Complex, (2 * LONG_DOUBLE.0, LONG_DOUBLE.1)),
     };
@@ -110,7 +140,7 @@ fn scalar_unit(code: TypeCode, mode: ByteOrder) -> (ScalarKind, usize, usize) {
 }
 
 /// The resolved byte order of a mode on this host.
-fn endian(mode: ByteOrder) -> Endian {
+pub(super) fn endian(mode: ByteOrder) -> Endian {
     match mode {
         ByteOrder::Little => Endian::Little,
         ByteOrder::Big | ByteOrder::Network => Endian::Big,
@@ -140,7 +170,7 @@ struct Lowerer<'s> {
 }
 
 /// `(a + m - 1) / m * m`, checked.
-fn align_up(offset: usize, align: usize) -> Option<usize> {
+pub(super) fn align_up(offset: usize, align: usize) -> Option<usize> {
     match offset % align.max(1) {
         0 => Some(offset),
         r => offset.checked_add(align - r),
@@ -154,7 +184,8 @@ fn gcd(mut a: usize, mut b: usize) -> usize {
     a
 }
 
-fn lcm(a: usize, b: usize) -> Option<usize> {
+/// The least common multiple of two alignments; `None` on overflow.
+pub(super) fn lcm(a: usize, b: usize) -> Option<usize> {
     let g = gcd(a, b).max(1);
     (a / g).checked_mul(b)
 }

@@ -6,6 +6,7 @@ mod errors;
 mod layout;
 mod parse;
 mod props;
+mod simple;
 
 use super::*;
 

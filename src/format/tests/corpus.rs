@@ -4,7 +4,7 @@ use super::*;
 
 /// NumPy corpus (numpy.md §5): `(#, format, itemsize, leaf offsets)` that NumPy accepts;
 /// leaf offsets flatten nested structs (not sub-arrays) to absolute offsets.
-const NUMPY_ACCEPTED: &[(u32, &str, usize, &[usize])] = &[
+pub(super) const NUMPY_ACCEPTED: &[(u32, &str, usize, &[usize])] = &[
     (1, "?", 1, &[0]),
     (2, "c", 1, &[0]),
     (3, "b", 1, &[0]),
@@ -132,7 +132,7 @@ const NUMPY_ACCEPTED: &[(u32, &str, usize, &[usize])] = &[
 ];
 
 /// NumPy corpus entries that are errors for us too (NumPy's error, or why we reject its leniency).
-const NUMPY_REJECTED: &[(u32, &str)] = &[
+pub(super) const NUMPY_REJECTED: &[(u32, &str)] = &[
     (50, "t"),     // NotImplementedError: Unrepresentable PEP 3118 data type 't' (bitfields)
     (52, "Ze"),    // NumPy leniency: fast-path bug: Z ignored
     (53, "Zb"),    // NumPy leniency: fast-path bug: Z ignored
@@ -154,7 +154,7 @@ const NUMPY_REJECTED: &[(u32, &str)] = &[
 ];
 
 /// NumPy corpus entries NumPy rejects and we accept (a deliberate superset), with our itemsize.
-const NUMPY_SUPERSET: &[(u32, &str, usize)] = &[
+pub(super) const NUMPY_SUPERSET: &[(u32, &str, usize)] = &[
     (58, "<", 0),    // a lone prefix is the empty format, as in struct (calcsize('<') == 0)
     (42, "<g", 16),  // native-only code under <
     (43, "=Zg", 32), // native-only code under =
@@ -172,7 +172,7 @@ const NUMPY_SUPERSET: &[(u32, &str, usize)] = &[
 ];
 
 /// `struct.calcsize` on CPython 3.11 x86-64 Linux.
-const STRUCT_CALCSIZE: &[(&str, usize)] = &[
+pub(super) const STRUCT_CALCSIZE: &[(&str, usize)] = &[
     ("ci", 8),
     ("ic", 5),
     ("ic0i", 8),
