@@ -693,6 +693,8 @@ pub(crate) enum FastScalar {
     F64(Endian),
     Bool,
     Char,
+    /// `Ns` of at most `u16::MAX` bytes: the bytes as they are.
+    Bytes(u16),
 }
 
 macro_rules! read_as {
@@ -707,10 +709,17 @@ macro_rules! read_as {
 
 impl FastScalar {
     /// The fast decoder for `s`, if it has one.
+    #[inline]
     pub(crate) fn of(s: &Scalar) -> Option<FastScalar> {
+        Self::of_parts(s.kind, s.size, s.endian)
+    }
+
+    /// The fast decoder for a scalar of `kind`, `size` bytes and byte order `e`, if it has
+    /// one.
+    #[inline]
+    pub(crate) fn of_parts(kind: ScalarKind, size: usize, e: Endian) -> Option<FastScalar> {
         use FastScalar as F;
-        let e = s.endian;
-        Some(match (s.kind, s.size) {
+        Some(match (kind, size) {
             (ScalarKind::Int, 1) => F::I8,
             (ScalarKind::Int, 2) => F::I16(e),
             (ScalarKind::Int, 4) => F::I32(e),
@@ -724,12 +733,14 @@ impl FastScalar {
             (ScalarKind::Float, 8) => F::F64(e),
             (ScalarKind::Bool, 1) => F::Bool,
             (ScalarKind::Char, 1) => F::Char,
+            (ScalarKind::Bytes, n) => F::Bytes(u16::try_from(n).ok()?),
             _ => return None,
         })
     }
 
     /// Decode from the start of `b`, which the caller has checked holds the scalar's size in
-    /// bytes (missing bytes would read as zeros; this never fails and never panics).
+    /// bytes (missing bytes would read as zeros, or be left out of an `s` string; this never
+    /// fails and never panics).
     #[inline(always)]
     pub(crate) fn decode(self, b: &[u8]) -> Value {
         use FastScalar as F;
@@ -747,6 +758,7 @@ impl FastScalar {
             F::F64(e) => Value::Float(read_as!(f64, e, b)),
             F::Bool => Value::Bool(read_array::<1>(b) != [0]),
             F::Char => Value::Bytes(read_array::<1>(b).to_vec()),
+            F::Bytes(n) => Value::Bytes(b.get(..usize::from(n)).unwrap_or(b).to_vec()),
         }
     }
 }

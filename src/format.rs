@@ -103,7 +103,7 @@ mod lower;
 mod parse;
 mod portable;
 mod print;
-mod simple;
+pub(crate) mod simple;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};

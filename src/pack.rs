@@ -30,10 +30,12 @@
 const FAST_PLAN_MAX: usize = 1 << 16;
 
 use std::borrow::Cow;
+use std::fmt;
 use std::mem::ManuallyDrop;
+use std::sync::OnceLock;
 
 use crate::codec::{self, FastScalar, PackError};
-use crate::format::{FieldType, Format, FormatError};
+use crate::format::{simple, Dialect, FieldType, Format, FormatError};
 use crate::value::Value;
 
 /// The size in bytes of the struct described by `fmt` (`struct.calcsize`).
@@ -110,10 +112,40 @@ enum Plan {
 /// assert_eq!(s.unpack(&bytes)?, vec![Value::from(-1), Value::from(u64::MAX)]);
 /// # Ok::<(), memview::PackError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Struct {
-    format: Format,
+    /// The format text as given.
+    text: Box<str>,
+    /// The record's size in bytes.
+    size: usize,
+    /// Values per record.
+    count: usize,
+    /// The parsed format. [`Struct::new`] lays a plain `struct` format (an optional byte
+    /// order, then counts and one-letter codes) out in one pass straight into the plan, as
+    /// CPython's `struct.Struct` compiles its codes, and parses the [`Format`] on first use:
+    /// building its 30 fields and dropping them was half of `Struct::new` of a 30-field
+    /// format (callgrind, `benches/sweep.rs` `fixed`).
+    format: OnceLock<Format>,
     plan: Plan,
+}
+
+impl PartialEq for Struct {
+    /// Equal formats (text, dialect and layout).
+    fn eq(&self, other: &Struct) -> bool {
+        self.as_format() == other.as_format()
+    }
+}
+
+impl Eq for Struct {}
+
+impl fmt::Debug for Struct {
+    /// The format (parsed if it was not yet) and the plan.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Struct")
+            .field("format", self.as_format())
+            .field("plan", &self.plan)
+            .finish()
+    }
 }
 
 /// Every value's offset and fast decoder, when each is a plain scalar inside the record;
@@ -144,7 +176,34 @@ fn fast_plan(format: &Format, size: usize, count: usize) -> Option<Vec<(usize, F
 impl Struct {
     /// Compile `fmt` (in the `struct` dialect).
     pub fn new(fmt: &str) -> Result<Struct, FormatError> {
+        if let Some(st) = Struct::one_pass(fmt) {
+            return Ok(st);
+        }
         Ok(Struct::from_format(Format::parse(fmt)?))
+    }
+
+    /// A plain `struct` format whose every value has a fast decoder, laid out in one pass
+    /// into the plan without a [`Format`]; `None` for any other format (and every error),
+    /// which [`Format::parse`] handles.
+    fn one_pass(fmt: &str) -> Option<Struct> {
+        // One step per field unless counts repeat them.
+        let mut plan = Vec::with_capacity(fmt.len());
+        let summary = simple::scan(fmt, Dialect::Struct, |item| {
+            let fast = FastScalar::of_parts(item.kind, item.size, item.endian)?;
+            if item.copies > FAST_PLAN_MAX - plan.len() {
+                return None;
+            }
+            // The scan lays the copies out back to back within the record.
+            plan.extend((0..item.copies).map(|i| (item.offset + i * item.size, fast)));
+            Some(())
+        })?;
+        Some(Struct {
+            text: fmt.into(),
+            size: summary.size,
+            count: plan.len(),
+            format: OnceLock::new(),
+            plan: Plan::Fast(plan),
+        })
     }
 
     /// Use an already parsed format (in any dialect).
@@ -157,28 +216,37 @@ impl Struct {
             .then(|| fast_plan(&format, size, count))
             .flatten();
         let plan = fast.map_or(Plan::General, Plan::Fast);
-        Struct { format, plan }
+        Struct {
+            text: format.as_str().into(),
+            size,
+            count,
+            format: OnceLock::from(format),
+            plan,
+        }
     }
 
     /// The format text as given (Python's `Struct.format`).
     pub fn format(&self) -> &str {
-        self.format.as_str()
+        &self.text
     }
 
     /// The parsed format.
     pub fn as_format(&self) -> &Format {
-        &self.format
+        self.format.get_or_init(|| match Format::parse(&self.text) {
+            Ok(format) => format,
+            Err(e) => unreachable!("{:?} was laid out when the Struct was made: {e}", self.text),
+        })
     }
 
     /// The size in bytes of one record (Python's `Struct.size`).
     pub fn size(&self) -> usize {
-        self.format.itemsize()
+        self.size
     }
 
     /// How many values [`pack`](Struct::pack) takes and [`unpack`](Struct::unpack) returns
     /// (one per top-level field; `s`/`p` count as one, `x` as none).
     pub fn value_count(&self) -> usize {
-        self.format.layout().value_count()
+        self.count
     }
 
     fn check_count(&self, function: &'static str, got: usize) -> Result<(), PackError> {
@@ -199,7 +267,7 @@ impl Struct {
     pub fn pack(&self, values: &[Value]) -> Result<Vec<u8>, PackError> {
         self.check_count("pack", values.len())?;
         let mut out = vec![0u8; self.size()];
-        codec::encode_fields(self.format.layout(), values, &mut out)?;
+        codec::encode_fields(self.as_format().layout(), values, &mut out)?;
         Ok(out)
     }
 
@@ -291,7 +359,7 @@ impl Struct {
                 .iter()
                 .map(|&(offset, f)| f.decode(bytes.get(offset..).unwrap_or_default()))
                 .collect()),
-            _ => codec::decode_fields(self.format.layout(), bytes),
+            _ => codec::decode_fields(self.as_format().layout(), bytes),
         }
     }
 
@@ -308,7 +376,7 @@ impl Struct {
                 Ok(())
             }
             _ => {
-                out.extend(codec::decode_fields(self.format.layout(), bytes)?);
+                out.extend(codec::decode_fields(self.as_format().layout(), bytes)?);
                 Ok(())
             }
         }
@@ -375,7 +443,9 @@ impl SmallPlan {
         };
         let mut plan = SmallPlan {
             len: steps.len(),
-            plain: steps.iter().all(|(_, f)| !matches!(f, FastScalar::Char)),
+            plain: steps
+                .iter()
+                .all(|(_, f)| !matches!(f, FastScalar::Char | FastScalar::Bytes(_))),
             steps: [(0, FastScalar::U8); Record::INLINE],
         };
         if steps.len() > Record::INLINE {

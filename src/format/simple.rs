@@ -19,7 +19,7 @@
 //! general path was skipped.
 
 use super::ast::{ByteOrder, TypeCode};
-use super::layout::{Field, FieldType, Layout, Scalar, ScalarKind, StructLayout};
+use super::layout::{Endian, Field, FieldType, Layout, Scalar, ScalarKind, StructLayout};
 use super::lower::{align_up, endian, lcm, scalar_unit};
 use super::parse::is_space;
 use super::Dialect;
@@ -67,9 +67,47 @@ static NATIVE: [Option<Unit>; 128] = units(ByteOrder::Native);
 /// [`units`] with standard sizes (`= < > !`).
 static STANDARD: [Option<Unit>; 128] = units(ByteOrder::NativeStandard);
 
-/// The layout of `text` if it is a valid plain `struct` format (see the module docs);
-/// `None` for anything else, which the general parser is to handle.
-pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
+/// One item of a plain `struct` format as [`scan`] lays it out: `copies` values of `size`
+/// bytes each, back to back from `offset`. Padding (`x`) and zero-count items are not
+/// reported.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Item {
+    /// Byte offset of the first copy.
+    pub offset: usize,
+    /// What the value is.
+    pub kind: ScalarKind,
+    /// Bytes per copy (for `s p u w`, the count folded in).
+    pub size: usize,
+    /// The alignment the lowerer records: the native one under `@`, else 1.
+    pub align: usize,
+    /// How many copies (at least 1).
+    pub copies: usize,
+    /// Byte order of the value.
+    pub endian: Endian,
+    /// The type code's text.
+    pub code: &'static str,
+}
+
+/// What [`scan`] found besides the items.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Summary {
+    /// The record's size in bytes.
+    pub size: usize,
+    /// The record's alignment.
+    pub align: usize,
+    /// Whether the record decodes to a tuple (not exactly one value of one item).
+    pub tuple: bool,
+}
+
+/// Walk `text` if it is a valid plain `struct` format (see the module docs), handing each
+/// value-bearing [`Item`] to `item` in order; `None` for anything else, which the general
+/// parser is to handle, or as soon as `item` returns `None`.
+#[inline]
+pub(crate) fn scan(
+    text: &str,
+    dialect: Dialect,
+    mut item: impl FnMut(Item) -> Option<()>,
+) -> Option<Summary> {
     let bytes = text.as_bytes();
     let mut pos = 0;
     let mut mode = ByteOrder::Native;
@@ -87,9 +125,7 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
     } else {
         &STANDARD
     };
-    let mut items = 0usize;
-    // At most one field per byte.
-    let mut fields = Vec::with_capacity(bytes.len());
+    let (mut items, mut reported) = (0usize, 0usize);
     let (mut offset, mut common, mut split_any) = (0usize, 1usize, false);
     while let Some(&first) = bytes.get(pos) {
         // The common item, a code alone, is one table load; whitespace and counts are
@@ -149,19 +185,16 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
             .checked_add(total)
             .filter(|&e| e <= isize::MAX as usize)?;
         if kind != ScalarKind::Pad && copies > 0 {
-            fields.push(Field {
-                name: None,
+            reported += 1;
+            item(Item {
                 offset,
-                shape: Vec::new(),
-                ty: FieldType::Scalar(Scalar {
-                    code: text,
-                    kind,
-                    size,
-                    align,
-                    endian: endian(mode),
-                }),
-                repeat: copies,
-            });
+                kind,
+                size,
+                align,
+                copies,
+                endian: endian(mode),
+                code: text,
+            })?;
         }
         offset = end;
     }
@@ -173,11 +206,41 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
     if dialect == Dialect::NumPy && mode.aligned() {
         size = align_up(size, common).filter(|&s| s <= isize::MAX as usize)?;
     }
-    let tuple = split_any || fields.len() != 1;
-    let top = StructLayout {
+    Some(Summary {
         size,
         align: common,
+        tuple: split_any || reported != 1,
+    })
+}
+
+/// The layout of `text` if it is a valid plain `struct` format (see the module docs);
+/// `None` for anything else, which the general parser is to handle.
+pub(super) fn parse(text: &str, dialect: Dialect) -> Option<Layout> {
+    // At most one field per byte.
+    let mut fields = Vec::with_capacity(text.len());
+    let summary = scan(text, dialect, |item| {
+        fields.push(Field {
+            name: None,
+            offset: item.offset,
+            shape: Vec::new(),
+            ty: FieldType::Scalar(Scalar {
+                code: item.code,
+                kind: item.kind,
+                size: item.size,
+                align: item.align,
+                endian: item.endian,
+            }),
+            repeat: item.copies,
+        });
+        Some(())
+    })?;
+    let top = StructLayout {
+        size: summary.size,
+        align: summary.align,
         fields,
     };
-    Some(Layout { top, tuple })
+    Some(Layout {
+        top,
+        tuple: summary.tuple,
+    })
 }

@@ -238,7 +238,8 @@ fn fast_and_general_paths_agree() {
         .collect();
     for prefix in ["<", ">", "@", "="] {
         for code in [
-            "b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "e", "f", "d", "?", "c",
+            "b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "e", "f", "d", "?", "c", "s", "0s",
+            "5s",
         ] {
             let fmt = format!("{prefix}{code}{code}");
             let s = Struct::new(&fmt).unwrap();
@@ -259,8 +260,57 @@ fn fast_and_general_paths_agree() {
             "{fmt}"
         );
     }
-    for fmt in ["3s", "g", "Zd", "w", "T{i}", "(2)i"] {
+    for fmt in ["70000s", "p", "3p", "g", "Zd", "w", "T{i}", "(2)i"] {
         assert_eq!(Struct::new(fmt).unwrap().plan, Plan::General, "{fmt}");
+    }
+}
+
+#[test]
+fn one_pass_structs_equal_parsed_ones() {
+    // `Struct::new` lays plain formats out without a `Format`; everything it reports must be
+    // what the parsed format says, and its `Format` (made on first use) that format.
+    for fmt in [
+        "",
+        "<",
+        "i",
+        " <2h x 3s ?",
+        "@bq",
+        "=bq",
+        ">i0q",
+        "!3e2x",
+        "@ci5s2d",
+        "<bBhHiIlLqQefd?sbBhHiIlLqQefd?s",
+        "@nNP",
+        "65536x",
+        "65536B",
+        "65537B",
+        "3x",
+        "0i",
+        "p",
+        "<T{i}",
+        "10000000000000000000000i",
+        "i<",
+    ] {
+        let parsed = Format::parse(fmt).map(Struct::from_format);
+        let new = Struct::new(fmt);
+        match (&new, &parsed) {
+            (Ok(new), Ok(parsed)) => {
+                assert_eq!(new.plan, parsed.plan, "{fmt:?}");
+                assert_eq!(new.size(), parsed.size(), "{fmt:?}");
+                assert_eq!(new.value_count(), parsed.value_count(), "{fmt:?}");
+                assert_eq!(new.format(), fmt);
+                assert_eq!(new, parsed, "{fmt:?}");
+                assert_eq!(new.as_format(), parsed.as_format(), "{fmt:?}");
+                assert_eq!(format!("{new:?}"), format!("{parsed:?}"), "{fmt:?}");
+                let bytes: Vec<u8> = (0..new.size()).map(|i| (i * 7) as u8).collect();
+                // As text: NaN values are not equal to themselves.
+                let want = format!("{:?}", parsed.unpack(&bytes));
+                assert_eq!(format!("{:?}", new.unpack(&bytes)), want, "{fmt:?}");
+                assert_eq!(format!("{:?}", new.clone().unpack(&bytes)), want, "{fmt:?}");
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{fmt:?}"),
+            _ => panic!("{fmt:?}: {new:?} but {parsed:?}"),
+        }
     }
 }
 

@@ -202,4 +202,36 @@ proptest! {
     fn random_plain_formats_agree(text in arb_plain_format()) {
         check(&text);
     }
+
+    #[test]
+    fn struct_new_agrees_with_the_parsed_format(
+        text in prop_oneof![arb_plain_format(), arb_struct_text()],
+    ) {
+        check_struct(&text);
+    }
+}
+
+/// `Struct::new` (which lays plain formats out into its plan without a `Format`) against a
+/// `Struct` of the parsed format: the same errors, size, values and format.
+fn check_struct(text: &str) {
+    use crate::Struct;
+    let new = Struct::new(text);
+    let parsed = Format::parse(text).map(Struct::from_format);
+    match (new, parsed) {
+        (Ok(new), Ok(parsed)) => {
+            assert_eq!(new.size(), parsed.size(), "{text:?}");
+            assert_eq!(new.value_count(), parsed.value_count(), "{text:?}");
+            assert_eq!(new.format(), text);
+            if new.size() <= 4096 {
+                let bytes: Vec<u8> = (0..new.size()).map(|i| (i * 13 + 5) as u8).collect();
+                // Compared as text: NaN values are not equal to themselves.
+                let (a, b) = (new.unpack(&bytes), parsed.unpack(&bytes));
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text:?}");
+            }
+            assert_eq!(new.as_format(), parsed.as_format(), "{text:?}");
+            assert_eq!(new, parsed, "{text:?}");
+        }
+        (Err(a), Err(b)) => assert_eq!(a, b, "{text:?}"),
+        (a, b) => panic!("{text:?}: {a:?} but {b:?}"),
+    }
 }
