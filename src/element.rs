@@ -179,6 +179,13 @@ pub(crate) mod sealed {
         /// native order, byte-swapped when `swap`. For `bool` the byte must already have been
         /// validated (any non-zero byte reads as `true`).
         fn load(raw: &[u8], swap: bool) -> Self;
+        /// [`load`](Self::load) byte-swapped, by a byte shuffle in a vector register where
+        /// that is faster (floats; see [`Shuffles`](crate::view::raw::cpu::Shuffles)).
+        #[inline(always)]
+        fn load_swapped(raw: &[u8], shuffles: crate::view::raw::cpu::Shuffles) -> Self {
+            let _ = shuffles;
+            Self::load(raw, true)
+        }
         /// Writes `self` into `raw[..size_of::<Self>()]`, byte-swapped when `swap`.
         fn store(self, raw: &mut [u8], swap: bool);
         /// For `bool`: the first byte of `raw` if it is neither 0 nor 1.
@@ -289,6 +296,10 @@ impl sealed::Sealed for f64 {
         f64::from_bits(b)
     }
     #[inline(always)]
+    fn load_swapped(raw: &[u8], shuffles: crate::view::raw::cpu::Shuffles) -> Self {
+        shuffles.swapped_f64(raw)
+    }
+    #[inline(always)]
     fn store(self, raw: &mut [u8], swap: bool) {
         self.to_bits().store(raw, swap);
     }
@@ -304,6 +315,10 @@ impl sealed::Sealed for f32 {
     #[inline(always)]
     fn load(raw: &[u8], swap: bool) -> Self {
         f32::from_bits(u32::load(raw, swap))
+    }
+    #[inline(always)]
+    fn load_swapped(raw: &[u8], shuffles: crate::view::raw::cpu::Shuffles) -> Self {
+        shuffles.swapped_f32(raw)
     }
     #[inline(always)]
     fn store(self, raw: &mut [u8], swap: bool) {

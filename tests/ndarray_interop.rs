@@ -1201,7 +1201,8 @@ fn typed_sum_matches_ndarray_sum_bit_for_bit() {
 }
 
 /// The byte-swapped sum (compiled with AVX2 or SSSE3 where the CPU has it) adds in ndarray's
-/// order for every length around the unrolled block of 8, for f32 and f64, at any alignment.
+/// order for every length around the unrolled block of 8, for f32 and f64, at any alignment,
+/// contiguous and strided.
 #[test]
 fn swapped_sums_match_ndarray_for_every_block_remainder() {
     let foreign = |code: &str| {
@@ -1238,6 +1239,29 @@ fn swapped_sums_match_ndarray_for_every_block_remainder() {
                 w.typed::<f32>().unwrap().sum().to_bits(),
                 want32,
                 "f32 {n} +{shift}"
+            );
+            // Strided: one element at a time (a shuffled load where the CPU has one).
+            let a = ndarray::Array1::from(values.clone());
+            assert_eq!(
+                v.select("::2")
+                    .unwrap()
+                    .typed::<f64>()
+                    .unwrap()
+                    .sum()
+                    .to_bits(),
+                a.slice(s![..;2]).sum().to_bits(),
+                "f64 ::2 {n} +{shift}"
+            );
+            let a32 = a.mapv(|x| x as f32);
+            assert_eq!(
+                w.select("::-3")
+                    .unwrap()
+                    .typed::<f32>()
+                    .unwrap()
+                    .sum()
+                    .to_bits(),
+                a32.slice(s![..;-3]).sum().to_bits(),
+                "f32 ::-3 {n} +{shift}"
             );
         }
     }

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use ndarray::ArrayViewD;
 
 use crate::view::raw::array::Refusal;
-use crate::view::raw::cpu::{with_byte_shuffles, Kernel};
+use crate::view::raw::cpu::{with_byte_shuffles, Kernel, Shuffles};
 use crate::view::raw::{Exclusive, Lend, RawView, RowItems, Rows, Shared, Storage};
 use crate::view::ViewBase;
 
@@ -280,7 +280,7 @@ impl<T: Element + num_traits::Zero> TypedView<'_, T> {
             None if !<T as Sealed>::is_native(&self.plan) => {
                 with_byte_shuffles(SwappedSum(&self.raw, PhantomData::<T>))
             }
-            None => strided_sum::<T, false>(&self.raw),
+            None => strided_sum::<T, false>(&self.raw, None),
         }
     }
 }
@@ -323,7 +323,7 @@ where
 /// rows, a plain fold over strided ones). Always inlined, so that a caller compiled with
 /// extra CPU features compiles it with them.
 #[inline(always)]
-fn strided_sum<T, const SWAP: bool>(raw: &RawView<Shared<'_>>) -> T
+fn strided_sum<T, const SWAP: bool>(raw: &RawView<Shared<'_>>, shuffles: Option<Shuffles>) -> T
 where
     T: Element + num_traits::Zero,
 {
@@ -335,12 +335,22 @@ where
     let Some(rows) = raw.rows() else {
         return T::zero();
     };
-    rows.fold(T::zero(), |acc, row| {
-        match row.contiguous().filter(|_| packed) {
-            Some(bytes) => acc + unrolled_sum::<T, SWAP>(bytes),
-            None => acc + row.items().fold(T::zero(), |a, x| a + T::load(x, SWAP)),
-        }
-    })
+    // A loop over `next`, not `fold`: `Rows::fold` stayed out of line, and with it the
+    // row loops, compiled without the caller's byte shuffles.
+    let mut acc = T::zero();
+    for row in rows {
+        acc = acc
+            + match row.contiguous().filter(|_| packed) {
+                Some(bytes) => unrolled_sum::<T, SWAP>(bytes),
+                None => match shuffles.filter(|_| SWAP) {
+                    Some(sh) => row
+                        .items()
+                        .fold(T::zero(), |a, x| a + T::load_swapped(x, sh)),
+                    None => row.items().fold(T::zero(), |a, x| a + T::load(x, SWAP)),
+                },
+            };
+    }
+    acc
 }
 
 /// [`strided_sum`] with byte swapping, as a [`Kernel`] for [`with_byte_shuffles`].
@@ -349,8 +359,8 @@ struct SwappedSum<'r, 'a, T>(&'r RawView<Shared<'a>>, PhantomData<T>);
 impl<T: Element + num_traits::Zero> Kernel for SwappedSum<'_, '_, T> {
     type Output = T;
     #[inline(always)]
-    fn run(self) -> T {
-        strided_sum::<T, true>(self.0)
+    fn run(self, shuffles: Option<Shuffles>) -> T {
+        strided_sum::<T, true>(self.0, shuffles)
     }
 }
 

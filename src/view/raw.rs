@@ -1022,6 +1022,27 @@ impl<'a> Iterator for RowItems<'a> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.row.count, Some(self.row.count))
     }
+
+    /// A counted loop, always inlined: the default `fold` over `next` tested each item's
+    /// `Option` (a null-pointer check) and stayed out of line, so a caller compiled with
+    /// byte shuffles (`with_byte_shuffles`) did not get them: the byte-swapped strided sum
+    /// was 1.4x the native one (`benches/sweep.rs` `swapped_sum`).
+    #[inline(always)]
+    fn fold<B, F>(self, init: B, mut f: F) -> B
+    where
+        F: FnMut(B, &'a [u8]) -> B,
+    {
+        let r = self.row;
+        let mut acc = init;
+        let mut ptr = r.ptr;
+        for _ in 0..r.count {
+            // SAFETY: one of the row's reached elements, as in `next`.
+            acc = f(acc, unsafe { std::slice::from_raw_parts(ptr, r.itemsize) });
+            // The next element of the row (or one stride past the last, never dereferenced).
+            ptr = ptr.wrapping_offset(r.stride);
+        }
+        acc
+    }
 }
 
 impl ExactSizeIterator for RowItems<'_> {}
