@@ -122,6 +122,7 @@ pub(crate) unsafe fn copy_strided(
     let tiled = nd >= 2 && worth_tiling && (far(s1, axes[nd - 2].2) || far(d1, axes[nd - 2].1));
     let outer = if tiled { nd - 2 } else { nd - 1 };
     let steps = Steps::new(d1, s1);
+    let movbe = swap && has_movbe();
     macro_rules! dispatch {
         ($n:literal) => {
             if swap {
@@ -137,10 +138,10 @@ pub(crate) unsafe fn copy_strided(
                     if tiled {
                         // SAFETY: items `(i, j0..j0 + cols)` of the block.
                         copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), TILE, |dr, sr, cols| {
-                            copy_row::<$n, $swap>(dr, sr, &steps, cols)
+                            copy_row_with::<$n, $swap>(movbe, dr, sr, &steps, cols)
                         });
                     } else {
-                        copy_row::<$n, $swap>(d, s, &steps, n1);
+                        copy_row_with::<$n, $swap>(movbe, d, s, &steps, n1);
                     }
                 })
             }
@@ -227,6 +228,54 @@ impl Steps {
             s: times(ss),
         })
     }
+}
+
+/// Whether the running CPU has MOVBE (a load or store that reverses the bytes).
+#[inline]
+fn has_movbe() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("movbe")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// [`copy_row`], byte-swapping rows compiled with MOVBE when `movbe` (which only
+/// [`has_movbe`] may have said): a swapping load in one instruction, where the baseline's
+/// load + `bswap` made a swapped strided gather of 8-byte items on AMD Zen 5 1.4-1.8x the
+/// plain one (0.49 against 0.28 ns per item at 64 Ki items; with MOVBE, 0.28).
+///
+/// # Safety
+/// As for [`copy_row`]; `movbe` only if the running CPU has MOVBE.
+#[inline(always)]
+unsafe fn copy_row_with<const N: usize, const SWAP: bool>(
+    movbe: bool,
+    d: *mut u8,
+    s: *const u8,
+    steps: &Steps,
+    n: usize,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if SWAP && movbe {
+        /// [`copy_row`] with swapping, with MOVBE enabled.
+        ///
+        /// # Safety
+        /// As for [`copy_row`], on a CPU with MOVBE.
+        #[target_feature(enable = "movbe")]
+        unsafe fn swapped<const N: usize>(d: *mut u8, s: *const u8, steps: &Steps, n: usize) {
+            // SAFETY: the caller's contract.
+            unsafe { copy_row::<N, true>(d, s, steps, n) }
+        }
+        // SAFETY: the CPU has MOVBE (our caller's word, from `has_movbe`), and the row is
+        // the caller's.
+        return unsafe { swapped::<N>(d, s, steps, n) };
+    }
+    let _ = movbe;
+    // SAFETY: the caller's contract.
+    unsafe { copy_row::<N, SWAP>(d, s, steps, n) }
 }
 
 /// `n` items of `N` bytes, `steps.d[0]`/`steps.s[0]` bytes apart.
