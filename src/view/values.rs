@@ -280,6 +280,8 @@ pub(crate) fn set(
 /// (ignoring one leading `'@'`, CPython's rule) or equal layouts (same codes, sizes, offsets and
 /// byte orders, e.g. `'<i'` and `'=i'`).
 pub(crate) fn equivalent(a: &Format, a_itemsize: usize, b: &Format, b_itemsize: usize) -> bool {
-    let strip = |s: &str| s.strip_prefix('@').unwrap_or(s).to_string();
+    fn strip(s: &str) -> &str {
+        s.strip_prefix('@').unwrap_or(s)
+    }
     a_itemsize == b_itemsize && (strip(a.as_str()) == strip(b.as_str()) || a.layout() == b.layout())
 }
