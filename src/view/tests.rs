@@ -671,6 +671,18 @@ fn cast_errors_name_their_numbers() {
     );
     let e = g.cast(1, Some(&[1; 65])).unwrap_err();
     assert_eq!(e, ViewError::TooManyDimensions { ndim: 65 });
+    // An empty shape with an extent past isize::MAX breaks invariant 3 (found by
+    // `no_panics`: the derived geometry failed its debug re-check), in a cast and a reshape.
+    let empty = geom(0, 1, &[0], &[1]);
+    let huge = [usize::MAX, 0];
+    let overflow = ViewError::SizeOverflow {
+        shape: huge.to_vec(),
+        itemsize: 1,
+    };
+    assert_eq!(empty.cast(1, Some(&huge)).unwrap_err(), overflow);
+    assert_eq!(empty.reshaped(&huge).unwrap_err(), overflow);
+    let fits = [isize::MAX as usize, 0];
+    assert_eq!(empty.reshaped(&fits).unwrap().shape.to_vec(), fits);
     assert_eq!(g.cast(0, None).unwrap_err(), ViewError::ItemsizeZero);
     // 0-dim results, and casts of empty views.
     let c = g.cast(4, Some(&[])).unwrap();

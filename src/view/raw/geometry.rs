@@ -139,7 +139,9 @@ impl Geometry {
         true
     }
 
-    /// C-contiguous strides for `shape` and `itemsize`, or `None` on overflow.
+    /// C-contiguous strides for `shape` and `itemsize`, or `None` on overflow, and when an
+    /// extent or the itemsize does not fit `isize` (invariant 3), even in an empty shape:
+    /// `reshaped` and `cast` rely on it for `[2^64 - 1, 0]`.
     /// For an empty shape (some extent 0) the strides are never used (invariant 6): they
     /// saturate instead of overflowing, so `[66, 0, 2^62]` has strides too.
     #[inline]
@@ -149,7 +151,7 @@ impl Geometry {
         let mut step = isize::try_from(itemsize).ok()?;
         for (s, &n) in strides.iter_mut().zip(shape).rev() {
             *s = step;
-            let n = isize::try_from(n.max(1)).unwrap_or(isize::MAX);
+            let n = isize::try_from(n.max(1)).ok()?;
             step = if empty {
                 step.saturating_mul(n)
             } else {
