@@ -535,6 +535,25 @@ impl<S: Storage> RawView<S> {
     fn gather(&self, fortran: bool, out: &mut Vec<u8>, swap: Swap) {
         let g = &self.geom;
         let n = g.nbytes();
+        // The bytes in the order asked for, as they lie: one copy, without the kernel's axis
+        // set-up (~45 ns a call, a tenth of copying 64 KiB).
+        let lies = if fortran {
+            g.is_f_contiguous()
+        } else {
+            g.is_c_contiguous()
+        };
+        if lies && (swap == Swap::Keep || !matches!(g.itemsize, 2 | 4 | 8)) {
+            let bytes = if g.shape.contains(&0) {
+                &[][..]
+            } else {
+                // SAFETY: a non-empty C- or F-contiguous direct view (`is_*_contiguous` is
+                // false for an indirect one) has elements that tile `offset .. offset +
+                // nbytes` exactly: reached bytes (5), borrowed for reads (8).
+                unsafe { std::slice::from_raw_parts(self.base().wrapping_add(g.offset), n) }
+            };
+            out.extend_from_slice(bytes);
+            return;
+        }
         if g.indirect.is_some() {
             let reverse = swap == Swap::Reverse && matches!(g.itemsize, 2 | 4 | 8);
             self.shared().items(fortran).for_each(|item| {
