@@ -1390,3 +1390,20 @@ fn typed_iter_next_and_fold_agree_on_strided_layouts() {
         }
     }
 }
+
+/// An axis of one position may have any stride, `isize::MIN` included: it is never used, and
+/// the array gets stride 0 there (found by the random-input driver: 2^63 reached ndarray,
+/// which reads it as negative).
+#[test]
+fn unused_strides_of_one_position_axes_become_zero() {
+    let data = [7u8, 8, 9];
+    let v = MemoryView::from_parts(&data, "B", &[1, 3], Some(&[isize::MIN, 1]), 0).unwrap();
+    let a = v.as_array::<u8>().unwrap();
+    assert_eq!(a.shape(), &[1, 3]);
+    assert_eq!(a.strides(), &[0, 1]);
+    assert_eq!(a.iter().copied().collect::<Vec<_>>(), data);
+    let w = MemoryView::from_parts(&data, "B", &[3, 1], Some(&[-1, isize::MIN]), 2).unwrap();
+    let b = w.as_array::<u8>().unwrap();
+    assert_eq!(b.strides(), &[-1, 0]);
+    assert_eq!(b.iter().copied().collect::<Vec<_>>(), [9, 8, 7]);
+}

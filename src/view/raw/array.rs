@@ -450,18 +450,20 @@ impl Plan {
 
 /// The element strides of a non-empty direct geometry whose items are `size` bytes, made
 /// absolute, with the axes to invert and the byte distance from element `[0, …, 0]` to the
-/// lowest corner, in one pass. A stride that is not a multiple of `size` is refused unless
-/// its axis has at most one position (its stride is never used: 0).
+/// lowest corner, in one pass. A stride that is not a multiple of `size` is refused; an axis of
+/// at most one position gets stride 0 (its stride is never used).
 #[inline]
 fn element_layout(g: &Geometry, size: usize) -> Result<(Axes<usize>, u64, isize), Refusal> {
     let mut strides = Axes::new();
     let mut invert = 0u64;
     let mut lo = 0isize;
     for (axis, (&n, &s)) in g.shape.iter().zip(g.strides.iter()).enumerate() {
-        let e = if s.unsigned_abs().is_multiple_of(size) {
-            s / size as isize
-        } else if n <= 1 {
+        // An axis of at most one position never uses its stride: 0, whatever it is (an
+        // `isize::MIN` there would come out as 2^63, which ndarray reads as negative).
+        let e = if n <= 1 {
             0
+        } else if s.unsigned_abs().is_multiple_of(size) {
+            s / size as isize
         } else {
             return Err(Refusal::Stride { axis, stride: s });
         };
