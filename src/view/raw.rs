@@ -486,6 +486,32 @@ impl<S: Storage> RawView<S> {
         self.store.parts().2
     }
 
+    /// The bytes of a C-contiguous (with `fortran`, F-contiguous) direct view as one slice,
+    /// its elements in that order (empty for an empty view), `None` otherwise.
+    ///
+    /// # Safety
+    /// The storage's bytes are borrowed for reads for `'b` (`'a` of `Shared<'a>`, or the
+    /// borrow of `self`).
+    #[inline]
+    pub(crate) unsafe fn lying_bytes<'b>(&self, fortran: bool) -> Option<&'b [u8]> {
+        let g = &self.geom;
+        let lies = if fortran {
+            g.is_f_contiguous()
+        } else {
+            g.is_c_contiguous()
+        };
+        if !lies {
+            return None;
+        }
+        if g.shape.contains(&0) {
+            return Some(&[]);
+        }
+        // SAFETY: a non-empty C- or F-contiguous direct view's elements (`is_*_contiguous` is
+        // false for an indirect one) tile `offset .. offset + nbytes` exactly, so these are
+        // reached bytes (5), borrowed for reads for `'b` (the caller's word).
+        Some(unsafe { std::slice::from_raw_parts(self.base().wrapping_add(g.offset), g.nbytes()) })
+    }
+
     /// A shared view of the same bytes and geometry, for the borrow of `self`.
     pub(crate) fn shared(&self) -> RawView<Shared<'_>> {
         let (buf, len, whole) = self.store.parts();
@@ -695,16 +721,8 @@ impl<'a> RawView<Shared<'a>> {
     /// The bytes of a C-contiguous direct view as one slice (empty for an empty view), `None`
     /// otherwise.
     pub(crate) fn contiguous(&self) -> Option<&'a [u8]> {
-        let g = &self.geom;
-        if !g.is_c_contiguous() {
-            return None;
-        }
-        if g.shape.contains(&0) {
-            return Some(&[]);
-        }
-        // SAFETY: a non-empty C-contiguous direct view's elements tile `offset .. offset +
-        // nbytes` exactly, so these are reached bytes (5, 8), borrowed for `'a`.
-        Some(unsafe { std::slice::from_raw_parts(self.base().wrapping_add(g.offset), g.nbytes()) })
+        // SAFETY: this storage borrows its bytes for `'a` (8).
+        unsafe { self.lying_bytes(false) }
     }
 
     /// When the elements tile one block of memory in some axis order (see

@@ -137,7 +137,7 @@ pub(crate) unsafe fn copy_strided(
                 each_block(dst, src, &axes[..outer], 0, |d, s| {
                     if tiled {
                         // SAFETY: items `(i, j0..j0 + cols)` of the block.
-                        copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), TILE, |dr, sr, cols| {
+                        copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), |dr, sr, cols| {
                             copy_row_with::<$n, $swap>(movbe, dr, sr, &steps, cols)
                         });
                     } else {
@@ -159,7 +159,7 @@ pub(crate) unsafe fn copy_strided(
                 each_block(dst, src, &axes[..outer], 0, |d, s| {
                     if tiled {
                         // SAFETY: items `(i, j0..j0 + cols)` of the block.
-                        copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), TILE, |dr, sr, cols| {
+                        copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), |dr, sr, cols| {
                             copy_row_dyn(dr, d1, sr, s1, cols, size)
                         });
                     } else {
@@ -441,14 +441,13 @@ unsafe fn copy_tiles(
     s: *const u8,
     outer: Axis,
     inner: Axis,
-    tile: usize,
     mut row: impl FnMut(*mut u8, *const u8, usize),
 ) {
     let ((n0, d0, s0), (n1, d1, s1)) = (outer, inner);
-    for i0 in (0..n0).step_by(tile) {
-        let rows = (n0 - i0).min(tile);
-        for j0 in (0..n1).step_by(tile) {
-            let cols = (n1 - j0).min(tile);
+    for i0 in (0..n0).step_by(TILE) {
+        let rows = (n0 - i0).min(TILE);
+        for j0 in (0..n1).step_by(TILE) {
+            let cols = (n1 - j0).min(TILE);
             for i in i0..i0 + rows {
                 let (i, j) = (i as isize, j0 as isize);
                 let dr = d.wrapping_offset(d0.wrapping_mul(i).wrapping_add(d1.wrapping_mul(j)));
@@ -537,22 +536,12 @@ impl<S: Storage> RawView<S> {
         let n = g.nbytes();
         // The bytes in the order asked for, as they lie: one copy, without the kernel's axis
         // set-up (~45 ns a call, a tenth of copying 64 KiB).
-        let lies = if fortran {
-            g.is_f_contiguous()
-        } else {
-            g.is_c_contiguous()
-        };
-        if lies && (swap == Swap::Keep || !matches!(g.itemsize, 2 | 4 | 8)) {
-            let bytes = if g.shape.contains(&0) {
-                &[][..]
-            } else {
-                // SAFETY: a non-empty C- or F-contiguous direct view (`is_*_contiguous` is
-                // false for an indirect one) has elements that tile `offset .. offset +
-                // nbytes` exactly: reached bytes (5), borrowed for reads (8).
-                unsafe { std::slice::from_raw_parts(self.base().wrapping_add(g.offset), n) }
-            };
-            out.extend_from_slice(bytes);
-            return;
+        if swap == Swap::Keep || !matches!(g.itemsize, 2 | 4 | 8) {
+            // SAFETY: `self`'s bytes are borrowed at least for reads while `self` is (8).
+            if let Some(bytes) = unsafe { self.lying_bytes(fortran) } {
+                out.extend_from_slice(bytes);
+                return;
+            }
         }
         if g.indirect.is_some() {
             let reverse = swap == Swap::Reverse && matches!(g.itemsize, 2 | 4 | 8);
