@@ -647,11 +647,10 @@ impl Geometry {
     /// the steps are resolved, with no plan stored; an indirect one takes the whole plan.
     #[inline]
     pub(crate) fn select_args(&self, args: &[SliceArg]) -> Result<Geometry, ViewError> {
-        let ops = select::ops(&self.shape, args)?;
         if self.indirect.is_none() {
-            self.select_direct(ops)
+            self.select_direct(select::ops(&self.shape, args)?)
         } else {
-            self.select(&ops.collect::<Result<Axes<AxisOp>, ViewError>>()?)
+            self.select(&select::plan(self, args)?)
         }
     }
 
