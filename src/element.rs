@@ -186,6 +186,17 @@ pub(crate) mod sealed {
             let _ = shuffles;
             Self::load(raw, true)
         }
+        /// The eight partial sums of `ndarray`'s unrolled sum over the whole 8-element blocks
+        /// of `bytes` (elements byte-swapped), where wide shuffles make them faster than the
+        /// element-by-element loop (floats with AVX2); else `None`.
+        #[inline(always)]
+        fn swapped_lanes(
+            bytes: &[u8],
+            shuffles: crate::view::raw::cpu::Shuffles,
+        ) -> Option<[Self; 8]> {
+            let _ = (bytes, shuffles);
+            None
+        }
         /// Writes `self` into `raw[..size_of::<Self>()]`, byte-swapped when `swap`.
         fn store(self, raw: &mut [u8], swap: bool);
         /// For `bool`: the first byte of `raw` if it is neither 0 nor 1.
@@ -300,6 +311,10 @@ impl sealed::Sealed for f64 {
         shuffles.swapped_f64(raw)
     }
     #[inline(always)]
+    fn swapped_lanes(bytes: &[u8], shuffles: crate::view::raw::cpu::Shuffles) -> Option<[Self; 8]> {
+        shuffles.swapped_f64_lanes(bytes)
+    }
+    #[inline(always)]
     fn store(self, raw: &mut [u8], swap: bool) {
         self.to_bits().store(raw, swap);
     }
@@ -319,6 +334,10 @@ impl sealed::Sealed for f32 {
     #[inline(always)]
     fn load_swapped(raw: &[u8], shuffles: crate::view::raw::cpu::Shuffles) -> Self {
         shuffles.swapped_f32(raw)
+    }
+    #[inline(always)]
+    fn swapped_lanes(bytes: &[u8], shuffles: crate::view::raw::cpu::Shuffles) -> Option<[Self; 8]> {
+        shuffles.swapped_f32_lanes(bytes)
     }
     #[inline(always)]
     fn store(self, raw: &mut [u8], swap: bool) {

@@ -361,6 +361,31 @@ fn byte_order_changes_reverse_every_item() {
             .collect();
         assert_eq!(out, want, "{fmt} transposed copy_from_converted");
     }
+    // Sources spanning more than L2 (over 4 MiB): rows copied as they are, then swapped in
+    // place, 32 bytes at a time, with odd row lengths (a tail shorter than 32 bytes).
+    if !cfg!(miri) {
+        let huge: Vec<u8> = (0..(5usize << 20) as u32)
+            .map(|i| (i * 29 % 251) as u8)
+            .collect();
+        for fmt in [">d", "<f", ">H"] {
+            let size = memview::format::Format::parse(fmt).unwrap().itemsize();
+            let cols = 1003;
+            let rows = huge.len() / size / cols;
+            let v =
+                MemoryView::from_parts(&huge[..rows * cols * size], fmt, &[rows, cols], None, 0)
+                    .unwrap();
+            let to = other(fmt);
+            for sub in ["::2, ::3", "::-1, 1:", "::2"] {
+                let sv = v.select(sub).unwrap();
+                let want: Vec<u8> = sv
+                    .to_bytes(Order::C)
+                    .chunks(size)
+                    .flat_map(|c| c.iter().rev().copied())
+                    .collect();
+                assert_eq!(sv.to_bytes_as(&to, Order::C).unwrap(), want, "{fmt} {sub}");
+            }
+        }
+    }
     // Same byte order, same scalar: the bytes as they are.
     let v = MemoryView::from_parts(&data, "<i", &[2, 3], Some(&[48, 8]), 4).unwrap();
     assert_eq!(v.to_bytes_as("<i", Order::C).unwrap(), v.to_bytes(Order::C));

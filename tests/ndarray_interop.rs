@@ -1213,7 +1213,10 @@ fn swapped_sums_match_ndarray_for_every_block_remainder() {
         }
     };
     for n in 0..40usize {
-        let values: Vec<f64> = (0..n).map(|k| (k as f64).mul_add(0.37, 0.011)).collect();
+        // Magnitudes 1 to 1e12, so that adding in another order changes the bits.
+        let values: Vec<f64> = (0..n)
+            .map(|k| (k as f64).mul_add(0.37, 0.011) * 1e3f64.powi((k % 5) as i32))
+            .collect();
         let swapped: Vec<u8> = values
             .iter()
             .flat_map(|x| x.to_bits().swap_bytes().to_ne_bytes())

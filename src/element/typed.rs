@@ -295,19 +295,26 @@ impl<'a, T: ArrayElement> IntoIterator for &TypedView<'a, T> {
 
 /// ndarray's eight-way unrolled sum, over packed elements in `bytes` (read with swapping).
 #[inline(always)]
-fn unrolled_sum<T, const SWAP: bool>(bytes: &[u8]) -> T
+fn unrolled_sum<T, const SWAP: bool>(bytes: &[u8], shuffles: Option<Shuffles>) -> T
 where
     T: Element + num_traits::Zero,
 {
     let size = std::mem::size_of::<T>();
     let mut acc = T::zero();
-    let mut p = [T::zero(); 8];
     let mut blocks = bytes.chunks_exact(8 * size);
-    for block in &mut blocks {
-        for (acc_k, raw) in p.iter_mut().zip(block.chunks_exact(size)) {
-            *acc_k = *acc_k + T::load(raw, SWAP);
+    let lanes = match shuffles.filter(|_| SWAP) {
+        Some(sh) => T::swapped_lanes(bytes, sh),
+        None => None,
+    };
+    let p = lanes.unwrap_or_else(|| {
+        let mut p = [T::zero(); 8];
+        for block in &mut blocks {
+            for (acc_k, raw) in p.iter_mut().zip(block.chunks_exact(size)) {
+                *acc_k = *acc_k + T::load(raw, SWAP);
+            }
         }
-    }
+        p
+    });
     acc = acc + (p[0] + p[4]);
     acc = acc + (p[1] + p[5]);
     acc = acc + (p[2] + p[6]);
@@ -330,7 +337,7 @@ where
     // Items padded beyond `T` (an explicit itemsize) are never packed `T`s.
     let packed = raw.geom().itemsize == std::mem::size_of::<T>();
     if let Some(block) = raw.block().filter(|_| packed) {
-        return unrolled_sum::<T, SWAP>(block);
+        return unrolled_sum::<T, SWAP>(block, shuffles);
     }
     let Some(rows) = raw.rows() else {
         return T::zero();
@@ -341,7 +348,7 @@ where
     for row in rows {
         acc = acc
             + match row.contiguous().filter(|_| packed) {
-                Some(bytes) => unrolled_sum::<T, SWAP>(bytes),
+                Some(bytes) => unrolled_sum::<T, SWAP>(bytes, shuffles),
                 None => match shuffles.filter(|_| SWAP) {
                     Some(sh) => row
                         .items()
