@@ -49,11 +49,16 @@ pub(crate) enum Swap {
 /// [`TILE`]² tiles when one side steps a long way along it (a transpose), and other sizes as
 /// `size`-byte copies.
 ///
+/// Items of 17 to 31 bytes copied into rows laid end to end move 32 bytes at a time where
+/// `src_readable` allows: the source read past an item's end (bytes that are not copied), the
+/// destination written past it (into the next item of the row, written next).
+///
 /// # Safety
 ///
 /// For every index inside `shape`, the source item is valid for reads of `size` bytes and the
 /// destination item for writes of `size` bytes, and no source item overlaps any destination
-/// item. Every partial sum of the offsets (the positions of items and of row starts, from the
+/// item. The `src_readable` bytes from `src` (0, or more) are valid for reads and overlap no
+/// destination item. Every partial sum of the offsets (the positions of items and of row starts, from the
 /// first item along any subset of the axes) stays inside the allocation of its side, which
 /// holds when each side is the geometry of a validated view (invariant 5) or a C-contiguous
 /// layout of the region written.
@@ -68,6 +73,7 @@ pub(crate) unsafe fn copy_strided(
     shape: &[usize],
     size: usize,
     swap: Swap,
+    src_readable: usize,
 ) {
     if shape.contains(&0) || size == 0 {
         return;
@@ -95,6 +101,7 @@ pub(crate) unsafe fn copy_strided(
         // One item (every extent 1): through the item kernel, which reverses it.
         axes.push((1, 0, 0));
     }
+    let src_end = (src as usize).wrapping_add(src_readable);
     let dst = dst.wrapping_offset(dst_off);
     let src = src.wrapping_offset(src_off);
     if run > size || axes.is_empty() {
@@ -161,6 +168,23 @@ pub(crate) unsafe fn copy_strided(
         4 => dispatch!(4),
         8 => dispatch!(8),
         16 => dispatch!(16, false),
+        17..=31 if d1 == size as isize && src_readable > 0 => {
+            let wide = Wide::detect();
+            // SAFETY: as for `copy_strided`; the rows are laid end to end in the destination,
+            // and `src_end` ends the bytes readable from the source.
+            unsafe {
+                each_block(dst, src, &axes[..outer], 0, |d, s| {
+                    if tiled {
+                        // SAFETY: items `(i, j0..j0 + cols)` of the block.
+                        copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), |dr, sr, cols| {
+                            wide.row(dr, sr, s1, cols, size, src_end)
+                        });
+                    } else {
+                        wide.row(d, s, s1, n1, size, src_end);
+                    }
+                })
+            }
+        }
         _ => {
             // SAFETY: as for `copy_strided`.
             unsafe {
@@ -473,6 +497,91 @@ unsafe fn copy_row_dyn(d: *mut u8, ds: isize, s: *const u8, ss: isize, n: usize,
     }
 }
 
+/// Rows of items of 17 to 31 bytes laid end to end in the destination, one 32-byte move per
+/// item (the next item's store overwrites what this one wrote past its end), with AVX's
+/// 32-byte registers when the running CPU has them (`Wide(true)`).
+///
+/// Against two overlapping 16-byte moves per item ([`copy_row_pair`]), `[::2, ::2]` of 29-byte
+/// records on AMD Zen 5: 0.92x the time at 256², 0.74x at 1024², 0.59x at 2048² with AVX (the
+/// second, overlapping store of each item is what it saves); 0.96x, 0.91x, 0.78x as two
+/// 16-byte halves without.
+#[derive(Clone, Copy)]
+struct Wide(bool);
+
+impl Wide {
+    #[inline]
+    fn detect() -> Wide {
+        #[cfg(target_arch = "x86_64")]
+        {
+            Wide(std::arch::is_x86_feature_detected!("avx"))
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            Wide(false)
+        }
+    }
+
+    /// Copy one row of `n` items of `size` (17..=31) bytes, `ss` apart in the source, to
+    /// consecutive items from `d`: 32-byte moves for all but the last item when the highest of
+    /// them leaves 32 bytes before `src_end`, else (and for the last) [`copy_row_pair`].
+    ///
+    /// # Safety
+    /// As for [`copy_row`], with the destination's items `size` bytes apart, and every byte
+    /// from the row's source items up to `src_end` valid for reads and no destination item.
+    #[inline(always)]
+    unsafe fn row(
+        self,
+        d: *mut u8,
+        s: *const u8,
+        ss: isize,
+        n: usize,
+        size: usize,
+        src_end: usize,
+    ) {
+        let ds = size as isize;
+        // The source item farthest along of the first `n - 1`.
+        let far = if ss >= 0 {
+            (s as usize).wrapping_add((n.saturating_sub(2)).wrapping_mul(ss as usize))
+        } else {
+            s as usize
+        };
+        if n < 2 || far > src_end.wrapping_sub(32) || src_end < 32 {
+            // SAFETY: the caller's contract; `size` is in the pair's range.
+            return unsafe { copy_row_pair::<u128>(d, ds, s, ss, n, size) };
+        }
+        #[inline(always)]
+        unsafe fn moves(d: *mut u8, s: *const u8, ss: isize, n: usize, size: usize) {
+            let (mut d, mut s) = (d, s);
+            for _ in 0..n - 1 {
+                // SAFETY: the 32 bytes from `s` are readable (the caller checked the highest
+                // item against `src_end`); those from `d` are this item and the start of the
+                // next one of the row (`size` >= 17, so at most 15 bytes of it), which is
+                // written after this.
+                unsafe {
+                    let v = ptr::read_unaligned(s as *const [u128; 2]);
+                    ptr::write_unaligned(d as *mut [u128; 2], v);
+                }
+                d = d.wrapping_add(size);
+                s = s.wrapping_offset(ss);
+            }
+            // SAFETY: the last item, exactly.
+            unsafe { copy_row_pair::<u128>(d, size as isize, s, ss, 1, size) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        if self.0 {
+            #[target_feature(enable = "avx")]
+            unsafe fn avx(d: *mut u8, s: *const u8, ss: isize, n: usize, size: usize) {
+                // SAFETY: the caller's contract.
+                unsafe { moves(d, s, ss, n, size) }
+            }
+            // SAFETY: the running CPU has AVX (`detect`); the row is as `moves` needs.
+            return unsafe { avx(d, s, ss, n, size) };
+        }
+        // SAFETY: the row is as `moves` needs (checked above).
+        unsafe { moves(d, s, ss, n, size) }
+    }
+}
+
 /// A 2-D block (`outer` rows of `inner` items) in [`TILE`]×[`TILE`] tiles, so that the lines
 /// one side reads or writes across stay in cache: `row(dst, src, count)` copies one row piece
 /// (the inner stride is `inner`'s).
@@ -619,6 +728,7 @@ impl<S: Storage> RawView<S> {
                 &shape,
                 g.itemsize,
                 swap,
+                self.span_len(),
             );
             // SAFETY: the copy initialised exactly `n` bytes after `len` (the items tile the
             // C-contiguous layout of `nbytes` bytes), within the capacity.
@@ -746,6 +856,7 @@ impl RawView<Exclusive<'_>> {
                 &shape,
                 itemsize,
                 Swap::Keep,
+                0,
             );
         }
         Ok(())
@@ -814,6 +925,7 @@ impl RawView<Exclusive<'_>> {
                 &shape,
                 size,
                 swap,
+                0,
             );
         }
         Ok(())
@@ -905,6 +1017,7 @@ impl RawView<Exclusive<'_>> {
                 &shape,
                 item.len(),
                 Swap::Keep,
+                0,
             );
         }
         Ok(())
