@@ -50,7 +50,7 @@
 //!
 //!    Selecting and permuting axes of an indirect view only ever reaches a subset of the
 //!    addresses the original reached, so 7c carries over to the result: those operations are
-//!    done here ([`RawView::select`], [`RawView::permute`]) rather than by re-validating.
+//!    done here ([`Geometry::select`], [`Geometry::permuted`]) rather than by re-validating.
 //!    Indirect views are never contiguous, so nothing reshapes or casts them.
 //! 8. **Storage.** `buf .. buf + len` lies inside one allocation (so `len <= isize::MAX` and
 //!    every offset of point 5 is an in-bounds pointer offset), and the storage borrows bytes

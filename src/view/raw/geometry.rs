@@ -18,7 +18,7 @@ pub const MAX_NDIM: usize = 64;
 pub(crate) const PTR: usize = std::mem::size_of::<*const u8>();
 
 /// Offset, itemsize, shape and strides of a view, in bytes. Plain numbers: a `Geometry` on its
-/// own promises nothing; [`RawView::new`] checks it against a buffer.
+/// own promises nothing; [`RawView::new`](super::RawView::new) checks it against a buffer.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) struct Geometry {
     /// Byte index of element `[0, ..., 0]`.
