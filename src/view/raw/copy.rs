@@ -39,6 +39,51 @@ pub(crate) enum Swap {
     Reverse,
 }
 
+/// Outputs from this size up are advised onto transparent huge pages (NumPy's threshold for
+/// its array data, `1 << 22`).
+const HUGE_OUTPUT_MIN: usize = 4 << 20;
+
+/// Reserve room for `n` more bytes in `out`, and, for `n` of [`HUGE_OUTPUT_MIN`] or more on
+/// Linux, advise the kernel to back the reserved 2 MiB-aligned part with transparent huge
+/// pages, as NumPy does for its arrays: a fresh output's first touch then faults 2 MiB at a
+/// time, not 4 KiB. Measured on AMD Zen 5 (a VM, THP mode `madvise`): `to_bytes` of
+/// `[::2, ::2]` of 4096² doubles (a 32 MiB output) 11.1 ms → 5.8 ms, 6000² (72 MiB)
+/// 21.5 ms → 11.0 ms. Memory the allocator hands back already touched (reused heap) keeps
+/// its pages; where the kernel has no huge pages the advice fails and nothing changes.
+fn reserve_output(out: &mut Vec<u8>, n: usize) {
+    out.reserve(n);
+    #[cfg(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64"),
+        not(miri)
+    ))]
+    if n >= HUGE_OUTPUT_MIN {
+        use std::ffi::{c_int, c_void};
+        /// `MADV_HUGEPAGE` on Linux (`asm-generic/mman-common.h`).
+        const MADV_HUGEPAGE: c_int = 14;
+        const HUGE_PAGE: usize = 2 << 20;
+        unsafe extern "C" {
+            /// `madvise(2)`, from the C library the standard library links on Linux.
+            fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int;
+        }
+        let start = (out.as_mut_ptr() as usize).wrapping_add(out.len());
+        let (from, to) = (
+            start.next_multiple_of(HUGE_PAGE),
+            (start + n) / HUGE_PAGE * HUGE_PAGE,
+        );
+        if to > from {
+            // SAFETY: `from..to` lies inside `out`'s allocation (its spare capacity, which
+            // `reserve` made at least `n` bytes from `start`: `start <= from < to <= start +
+            // n`), page-aligned. `MADV_HUGEPAGE` is advice on how to back those pages; it
+            // changes no byte and no mapping's validity, so nothing Rust relies on. Its result
+            // is ignored: on failure (no THP support) the pages stay as they are.
+            unsafe {
+                madvise(from as *mut c_void, to - from, MADV_HUGEPAGE);
+            }
+        }
+    }
+}
+
 /// Copy `shape` items of `size` bytes, item `i` from `src + src_off + Σ i[k]·src_strides[k]` to
 /// `dst + dst_off + Σ i[k]·dst_strides[k]`, in C order of `shape` (the last axis fastest; a
 /// caller that wants F order passes the axes reversed). Later items overwrite earlier ones
@@ -773,6 +818,7 @@ impl<S: Storage> RawView<S> {
         if swap == Swap::Keep || !matches!(g.itemsize, 2 | 4 | 8) {
             // SAFETY: `self`'s bytes are borrowed at least for reads while `self` is (8).
             if let Some(bytes) = unsafe { self.lying_bytes(fortran) } {
+                reserve_output(out, bytes.len());
                 out.extend_from_slice(bytes);
                 return;
             }
@@ -788,7 +834,7 @@ impl<S: Storage> RawView<S> {
             });
             return;
         }
-        out.reserve(n);
+        reserve_output(out, n);
         let len = out.len();
         let (shape, strides) = walk_axes(g, fortran);
         let dst_strides =
@@ -846,7 +892,7 @@ impl<S: Storage> RawView<S> {
                 .for_each(|item| out.extend_from_slice(&f(item)));
             return Ok(());
         }
-        out.reserve(n);
+        reserve_output(out, n);
         let len = out.len();
         let (shape, strides) = walk_axes(g, fortran);
         let axes: Axes<Axis> = match Geometry::c_strides(&shape, N) {
