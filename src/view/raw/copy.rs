@@ -313,30 +313,30 @@ impl Steps {
     }
 }
 
+/// Whether the running CPU has the x86 feature `$name` (`false` on other architectures).
+macro_rules! detected {
+    ($name:tt) => {{
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::arch::is_x86_feature_detected!($name)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }};
+}
+
 /// Whether the running CPU has SSSE3 (a byte shuffle in a vector register).
 #[inline]
 fn has_ssse3() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("ssse3")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    detected!("ssse3")
 }
 
 /// Whether the running CPU has MOVBE (a load or store that reverses the bytes).
 #[inline]
 fn has_movbe() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("movbe")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    detected!("movbe")
 }
 
 /// How [`copy_row_with`] reverses items' bytes (when it does).
@@ -637,14 +637,7 @@ struct Wide(bool);
 impl Wide {
     #[inline]
     fn detect() -> Wide {
-        #[cfg(target_arch = "x86_64")]
-        {
-            Wide(std::arch::is_x86_feature_detected!("avx"))
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            Wide(false)
-        }
+        Wide(detected!("avx"))
     }
 
     /// Copy one row of `n` items of `size` (17..=31) bytes, `ss` apart in the source, to
