@@ -103,10 +103,10 @@ fn reserve_output(out: &mut Vec<u8>, n: usize) {
 /// For every index inside `shape`, the source item is valid for reads of `size` bytes and the
 /// destination item for writes of `size` bytes, and no source item overlaps any destination
 /// item. The `src_readable` bytes from `src` (0, or more) are valid for reads and overlap no
-/// destination item. Every partial sum of the offsets (the positions of items and of row starts, from the
-/// first item along any subset of the axes) stays inside the allocation of its side, which
-/// holds when each side is the geometry of a validated view (invariant 5) or a C-contiguous
-/// layout of the region written.
+/// destination item. Every partial sum of the offsets (the positions of items and of row
+/// starts, from the first item along any subset of the axes) stays inside the allocation of
+/// its side, which holds when each side is the geometry of a validated view (invariant 5) or
+/// a C-contiguous layout of the region written.
 #[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn copy_strided(
     dst: *mut u8,
@@ -173,8 +173,8 @@ pub(crate) unsafe fn copy_strided(
     // outgrow L2 and its TLB. Items moved 32 bytes at a time (`Wide`) gain from tiles at every
     // size (29-byte transposes, tiles against a plain walk: 0.6x at 256², 0.95x at 1024², 0.77x
     // at 2048²; 16- or 64-item tiles were no better).
-    let wide = (17..=31).contains(&size) && d1 == size as isize && src_readable > 0;
-    let worth_tiling = size <= 16 || wide || n1 > UNTILED_MAX;
+    let moves_wide = (17..=31).contains(&size) && d1 == size as isize && src_readable > 0;
+    let worth_tiling = size <= 16 || moves_wide || n1 > UNTILED_MAX;
     let tiled = nd >= 2 && worth_tiling && (far(s1, axes[nd - 2].2) || far(d1, axes[nd - 2].1));
     let outer = if tiled { nd - 2 } else { nd - 1 };
     let steps = Steps::new(d1, s1);
@@ -219,7 +219,7 @@ pub(crate) unsafe fn copy_strided(
         4 => dispatch!(4),
         8 => dispatch!(8),
         16 => dispatch!(16, false),
-        17..=31 if wide => {
+        17..=31 if moves_wide => {
             let wide = Wide::detect();
             // SAFETY: as for `copy_strided`; the rows are laid end to end in the destination,
             // and `src_end` ends the bytes readable from the source.
@@ -372,13 +372,15 @@ fn span(axes: &[Axis], size: usize) -> usize {
     })
 }
 
-/// [`copy_row`], reversing items' bytes as `by` says when `SWAP`: MOVBE loads in a function
-/// compiled with it, where the baseline's load + `bswap` made a swapped strided gather of
-/// 8-byte items on AMD Zen 5 1.4-1.8x the plain one (0.49 against 0.28 ns per item at 64 Ki
-/// items; with MOVBE, 0.28); or a plain copy of the row and [`cpu::reverse_each`] over it.
+/// [`copy_row`], reversing items' bytes as `by` says when `SWAP`: two doubles per shuffle
+/// ([`copy_row_swapped_pairs`]); a plain copy of the row and [`cpu::reverse_each`] over it;
+/// or MOVBE loads in a function compiled with it, where the baseline's load + `bswap` made a
+/// swapped strided gather of 8-byte items on AMD Zen 5 1.4-1.8x the plain one (0.49 against
+/// 0.28 ns per item at 64 Ki items; with MOVBE, 0.28).
 ///
 /// # Safety
-/// As for [`copy_row`]; `by` is [`SwapBy::Movbe`] only if the running CPU has MOVBE, and
+/// As for [`copy_row`]; `by` is [`SwapBy::Movbe`] only if the running CPU has MOVBE,
+/// [`SwapBy::Pairs`] only if it has SSSE3, and either of [`SwapBy::Pairs`] and
 /// [`SwapBy::After`] only if the destination's items are `N` bytes apart.
 #[inline(always)]
 unsafe fn copy_row_with<const N: usize, const SWAP: bool>(
@@ -438,8 +440,9 @@ unsafe fn copy_row_with<const N: usize, const SWAP: bool>(
 #[target_feature(enable = "ssse3")]
 unsafe fn copy_row_swapped_pairs(d: *mut u8, s: *const u8, ss: isize, n: usize) {
     use std::arch::x86_64::*;
-    // Bytes 7..0 of the low item, then 15..8 of the high one.
-    let order = _mm_set_epi8(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    let order = cpu::reversing_order(8);
+    // SAFETY: `order` holds 32 bytes; this reads the first 16, unaligned (SSE2).
+    let order = unsafe { _mm_loadu_si128(order.as_ptr().cast()) };
     let [ss2, ss3, ss4] = [2, 3, 4].map(|k| ss.wrapping_mul(k));
     let (mut d, mut s) = (d, s);
     for _ in 0..n / 4 {
