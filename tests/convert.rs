@@ -361,8 +361,9 @@ fn byte_order_changes_reverse_every_item() {
             .collect();
         assert_eq!(out, want, "{fmt} transposed copy_from_converted");
     }
-    // Sources spanning more than L2 (over 4 MiB): rows copied as they are, then swapped in
-    // place, 32 bytes at a time, with odd row lengths (a tail shorter than 32 bytes).
+    // Sources spanning more than L2 (over 4 MiB), odd row lengths: 2- and 4-byte items are
+    // copied as they are, then swapped in place 32 bytes at a time (a tail shorter than 32
+    // bytes); doubles take the two-per-register swap where the CPU has SSSE3 (a tail of 1-3).
     if !cfg!(miri) {
         let huge: Vec<u8> = (0..(5usize << 20) as u32)
             .map(|i| (i * 29 % 251) as u8)
