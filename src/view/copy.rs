@@ -143,6 +143,91 @@ mod tests {
         }
     }
 
+    /// Copies into strided destinations (from a contiguous source, from a strided one, and
+    /// fills) write exactly the destination's items, each with its value, and leave every
+    /// other byte as it was: the masked-store rows (gaps up to 32 bytes, and items of odd
+    /// sizes one by one), the prefetched rows of large destinations (under Miri every
+    /// destination over 256 bytes counts as large) and the plain loops, from several
+    /// alignments.
+    #[test]
+    fn strided_writes_touch_only_their_items() {
+        use crate::{MemoryViewMut, Value};
+        let sizes: &[usize] = if cfg!(miri) {
+            &[1, 3, 8, 29]
+        } else {
+            &[1, 2, 3, 4, 5, 8, 12, 16, 17, 29, 31, 33]
+        };
+        let (shape, selections): (&[usize], &[&str]) = if cfg!(miri) {
+            (&[4, 24], &["::2, ::2", "1::3, 3::5", ":, ::-2"])
+        } else {
+            (
+                &[9, 300],
+                &[
+                    "::2, ::2",
+                    "1::3, 3::5",
+                    ":, ::-2",
+                    "::2, 5:290:2",
+                    "::-1, 1::4",
+                    "2:5, ::9",
+                ],
+            )
+        };
+        let starts: &[usize] = if cfg!(miri) { &[1] } else { &[0, 1, 5] };
+        for &size in sizes {
+            let fmt = format!("{size}s");
+            for &start in starts {
+                let len = start + shape.iter().product::<usize>() * size;
+                let original: Vec<u8> = (0..len).map(|i| (i * 13 % 251) as u8).collect();
+                for sel in selections {
+                    for mode in ["contiguous", "strided", "fill"] {
+                        let mut buf = original.clone();
+                        let at = buf.as_ptr() as usize;
+                        let mut whole =
+                            MemoryViewMut::from_parts(&mut buf, &fmt, shape, None, start).unwrap();
+                        let mut dst = whole.select_mut(sel).unwrap();
+                        let places: Vec<usize> = (dst.raw().shared().items(false))
+                            .map(|item| item.as_ptr() as usize - at)
+                            .collect();
+                        let dims = dst.shape().to_vec();
+                        // Source item `k` of the model: contiguous, every other item of a
+                        // twice-longer buffer, or the one fill item.
+                        let values: Vec<u8> = (0..2 * places.len() * size)
+                            .map(|i| (i * 7 + 3) as u8 | 0x80)
+                            .collect();
+                        let item: Vec<u8> = (0..size as u8).map(|b| b ^ 0x5a).collect();
+                        let source = |k: usize| match mode {
+                            "contiguous" => &values[k * size..][..size],
+                            "strided" => &values[2 * k * size..][..size],
+                            _ => &item[..],
+                        };
+                        match mode {
+                            "contiguous" => {
+                                let src = MemoryView::from_parts(&values, &fmt, &dims, None, 0);
+                                dst.copy_from(&src.unwrap()).unwrap();
+                            }
+                            "strided" => {
+                                let mut strides = vec![2 * size as isize; dims.len()];
+                                for k in (0..dims.len().saturating_sub(1)).rev() {
+                                    strides[k] = strides[k + 1] * dims[k + 1] as isize;
+                                }
+                                let src =
+                                    MemoryView::from_parts(&values, &fmt, &dims, Some(&strides), 0);
+                                dst.copy_from(&src.unwrap()).unwrap();
+                            }
+                            _ => dst.fill(Value::Bytes(item.clone())).unwrap(),
+                        }
+                        drop(whole);
+                        let mut want = original.clone();
+                        for (k, &p) in places.iter().enumerate() {
+                            want[p..p + size].copy_from_slice(source(k));
+                        }
+                        assert_eq!(buf, want, "{fmt} from {start}, [{sel}], {mode}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn hex_groups_like_cpython() {
         // Outputs from CPython 3.11 `bytes.hex`.

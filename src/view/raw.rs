@@ -109,6 +109,7 @@ mod axes;
 pub(crate) mod copy;
 pub(crate) mod cpu;
 mod geometry;
+mod masked;
 
 use std::fmt;
 use std::marker::PhantomData;
