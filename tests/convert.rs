@@ -320,6 +320,23 @@ fn byte_order_changes_reverse_every_item() {
                 .flat_map(|c| c.iter().rev().copied())
                 .collect();
             assert_eq!(out, want, "{fmt} -> {to} {shape:?} copy_from_converted");
+            // Into every other item of every other row (NumPy's `dst[::2, ::2] = src`, gaps
+            // between the items): those items change, and nothing else.
+            if let &[rows, cols] = shape {
+                let whole_shape = [2 * rows, 2 * cols];
+                let n = size * whole_shape[0] * whole_shape[1];
+                let mut out: Vec<u8> = (0..n).map(|i| (i % 7) as u8 ^ 0x55).collect();
+                let mut expect = out.clone();
+                let mut whole =
+                    MemoryViewMut::from_parts(&mut out, &to, &whole_shape, None, 0).unwrap();
+                let mut every_other = whole.select_mut("::2, ::2").unwrap();
+                every_other.copy_from_converted(&src).unwrap();
+                for (k, item) in want.chunks(size).enumerate() {
+                    let at = (2 * (k / cols) * whole_shape[1] + 2 * (k % cols)) * size;
+                    expect[at..at + size].copy_from_slice(item);
+                }
+                assert_eq!(out, expect, "{fmt} -> {to} {shape:?} into [::2, ::2]");
+            }
         }
     }
     // A transpose long enough for the kernel's tiles (rows 320 bytes apart), odd extents.

@@ -115,10 +115,12 @@ impl Spread {
     /// The placement of `size`-byte items `stride` bytes apart, if the running CPU has
     /// AVX-512 (F, BW, VL, VBMI) and masked moves serve the row: gaps between the items
     /// (`stride > size`), and either at least two items per 64-byte block (`stride <= 32`)
-    /// or an item of 3, 5–7, 9–15 or 17–31 bytes (which no single plain move copies).
-    pub(super) fn new(size: usize, stride: isize) -> Option<Spread> {
+    /// or an item of 3, 5–7, 9–15 or 17–31 bytes (which no single plain move copies). With
+    /// `reverse`, each item's bytes are placed in reverse order (a byte-order change, for
+    /// which the permutation costs nothing more; only blocks of items, not one at a time).
+    pub(super) fn new(size: usize, stride: isize, reverse: bool) -> Option<Spread> {
         let stride = usize::try_from(stride).ok()?;
-        if size == 0 || stride <= size {
+        if size == 0 || stride <= size || (reverse && stride > 32) {
             return None;
         }
         let per = if stride <= 32 {
@@ -135,7 +137,8 @@ impl Spread {
             for b in 0..size {
                 // Below 64: `per * stride <= 64` for blocks, `size <= 32` for one item.
                 let j = if per == 1 { b } else { i * stride + b };
-                order[j] = (i * size + b) as u8;
+                let from = if reverse { size - 1 - b } else { b };
+                order[j] = (i * size + from) as u8;
                 items |= 1 << j;
             }
         }
@@ -397,7 +400,7 @@ mod tests {
     /// answer, the gaps untouched, from every position in a cache line.
     #[test]
     fn rows_and_fills_match_item_by_item() {
-        let Some(_) = Spread::new(1, 2) else {
+        let Some(_) = Spread::new(1, 2, false) else {
             return; // no AVX-512 here: nothing to compare
         };
         let sizes: Vec<usize> = if cfg!(miri) {
@@ -412,9 +415,24 @@ mod tests {
         };
         for size in sizes {
             for stride in size + 1..=if cfg!(miri) { size + 1 } else { 70 } {
-                let Some(spread) = Spread::new(size, stride as isize) else {
+                let Some(spread) = Spread::new(size, stride as isize, false) else {
                     continue;
                 };
+                // Reversing blocks: each item's bytes in reverse order, from a later start.
+                if let Some(reversing) = Spread::new(size, stride as isize, true) {
+                    let n = 2 * reversing.per + 1;
+                    let src: Vec<u8> = (0..n * size).map(|i| i as u8).collect();
+                    let mut got = vec![0xeeu8; 7 + n * stride];
+                    // SAFETY: `n` items from byte 7, `stride` apart, fit; `src` holds `n * size`.
+                    unsafe { reversing.copy(got.as_mut_ptr().add(7), src.as_ptr(), (1, 0, 0), n) };
+                    let mut want = vec![0xeeu8; 7 + n * stride];
+                    for i in 0..n {
+                        let to = 7 + i * stride;
+                        want[to..to + size].copy_from_slice(&src[i * size..][..size]);
+                        want[to..to + size].reverse();
+                    }
+                    assert_eq!(got, want, "reversed: size {size}, stride {stride}");
+                }
                 let counts = [0, 1, 2, 3, spread.per, 2 * spread.per + 1, 67];
                 for (&at, n) in starts
                     .iter()
