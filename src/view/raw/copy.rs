@@ -219,10 +219,8 @@ pub(crate) unsafe fn copy_strided(
     // Fills, and scatters from a contiguous row, into rows with gaps: AVX-512 masked stores
     // (reversing items' bytes in the same permutation), for destinations within the caches
     // (beyond them the plain loop with prefetches is faster: see `masked`).
-    let spread = if !tiled && (s1 == 0 || s1 == size as isize) {
-        Some(())
-            .filter(|_| dst_span <= PREFETCH_SPAN)
-            .and_then(|_| Spread::new(size, d1, swap))
+    let spread = if !tiled && (s1 == 0 || s1 == size as isize) && dst_span <= PREFETCH_SPAN {
+        Spread::new(size, d1, swap)
     } else {
         None
     };

@@ -1,4 +1,6 @@
-//! Rows of small items with gaps between them, written with AVX-512's masked stores.
+//! Rows of small items with gaps between them, written with AVX-512's masked stores
+//! ([`Spread`]), and rows of 17- to 31-byte items gathered with its masked loads
+//! ([`Masked::gather_rows`]).
 //!
 //! A plain strided copy writes a destination such as `a[::2, ::2]` one item per store: 1-byte
 //! items every other byte cost one store each, the same as ndarray's `assign`, and stores are
@@ -14,7 +16,8 @@
 //!
 //! Measured on AMD Zen 5 (`[::2, ::2]` scatters from a contiguous source, against the
 //! item-by-item loop, one row per call): 1-, 2-, 4-, 8-byte items 0.2x, 0.35x, 0.5x, 0.78x the
-//! time at 256², 29-byte items 0.9x up to 1024². Two things decided the shape of the code:
+//! time at 256², 29-byte items 0.9x up to 1024². A byte-order change costs nothing more: the
+//! permutation places each item's bytes reversed. Two things decided the shape of the code:
 //! the rows of a copy are walked inside the AVX-512 function (a call per row cost ~30 cycles,
 //! half the time of 1-byte items at 256²), and the caller uses it only for destinations
 //! within the caches: beyond them (over 32 MiB), the plain loop with software prefetches is
@@ -25,7 +28,7 @@
 
 use std::ptr;
 
-/// Whether the running CPU has what [`Spread`] uses: AVX-512 F, BW (byte masks), VL (32-byte
+/// Whether the running CPU has what this module uses: AVX-512 F, BW (byte masks), VL (32-byte
 /// masked moves) and VBMI (`vpermb`).
 fn has_avx512_bytes() -> bool {
     #[cfg(target_arch = "x86_64")]
