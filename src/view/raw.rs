@@ -104,6 +104,21 @@
 //! `unsafe` [`Shared::from_span`] / [`Exclusive::from_span`] and the `ndarray` spans of
 //! [`array`](self::array).
 
+/// Whether the running CPU has the x86 feature `$name` (`false` on other architectures).
+/// (Defined before the submodules, so that the copy kernels and the masked ones share it.)
+macro_rules! detected {
+    ($name:tt) => {{
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::arch::is_x86_feature_detected!($name)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }};
+}
+
 pub(crate) mod array;
 mod axes;
 pub(crate) mod copy;

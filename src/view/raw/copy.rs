@@ -507,20 +507,6 @@ impl Steps {
     }
 }
 
-/// Whether the running CPU has the x86 feature `$name` (`false` on other architectures).
-macro_rules! detected {
-    ($name:tt) => {{
-        #[cfg(target_arch = "x86_64")]
-        {
-            std::arch::is_x86_feature_detected!($name)
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            false
-        }
-    }};
-}
-
 /// Whether the running CPU has SSSE3 (a byte shuffle in a vector register).
 #[inline]
 fn has_ssse3() -> bool {

@@ -26,33 +26,32 @@
 //! Under Miri, which has masked loads and stores but not `vpermb`, the permutation is done
 //! on arrays (the same bytes); the memory accesses — what Miri checks — are the same.
 
-use std::ptr;
-
-/// Whether the running CPU has what this module uses: AVX-512 F, BW (byte masks), VL (32-byte
-/// masked moves) and VBMI (`vpermb`).
-fn has_avx512_bytes() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512bw")
-            && std::arch::is_x86_feature_detected!("avx512vl")
-            && std::arch::is_x86_feature_detected!("avx512vbmi")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
-/// Proof that the running CPU has AVX-512 F, BW, VL and VBMI: made only by
-/// [`Masked::detect`].
+/// Proof that the running CPU has AVX-512 F (foundation), BW (byte masks), VL (32-byte masked
+/// moves) and VBMI (`vpermb`): made only by [`Masked::detect`]. Off x86-64 it cannot be made
+/// at all (its field is uninhabited), so the kernels need no fallback there.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Masked(());
+pub(super) struct Masked(Proof);
+
+#[cfg(target_arch = "x86_64")]
+type Proof = ();
+#[cfg(not(target_arch = "x86_64"))]
+type Proof = std::convert::Infallible;
 
 impl Masked {
     /// `Some` if the running CPU has the features.
     pub(super) fn detect() -> Option<Masked> {
-        has_avx512_bytes().then_some(Masked(()))
+        #[cfg(target_arch = "x86_64")]
+        {
+            (detected!("avx512f")
+                && detected!("avx512bw")
+                && detected!("avx512vl")
+                && detected!("avx512vbmi"))
+            .then_some(Masked(()))
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            None
+        }
     }
 
     /// Gather rows of `n` items of `size` (17..=32) bytes, `ss` bytes apart in the source,
@@ -67,6 +66,7 @@ impl Masked {
     /// `size` is 17..=32; for every row, the `n` source items from `s + r * s_step` are valid
     /// for reads, the `n * size` bytes from `d + r * d_step` for writes, and no source item
     /// overlaps a destination byte.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))] // no body there
     #[inline(always)]
     pub(super) unsafe fn gather_rows(
         self,
@@ -83,16 +83,7 @@ impl Masked {
             gather_32(d, s, rows, ss, n, size)
         }
         #[cfg(not(target_arch = "x86_64"))]
-        // SAFETY: the caller's contract, item by item (unreachable: no `Masked` off x86-64).
-        unsafe {
-            let (count, d_step, s_step) = rows;
-            for r in 0..count as isize {
-                let (d, s) = (d.wrapping_offset(r * d_step), s.wrapping_offset(r * s_step));
-                for i in 0..n as isize {
-                    ptr::copy_nonoverlapping(s.offset(i * ss), d.add(i as usize * size), size);
-                }
-            }
-        }
+        match self.0 {}
     }
 }
 
@@ -112,6 +103,8 @@ pub(super) struct Spread {
     size: usize,
     /// Bytes from the start of one destination item to the next.
     stride: usize,
+    /// The CPU has the instructions.
+    masked: Masked,
 }
 
 impl Spread {
@@ -133,7 +126,7 @@ impl Spread {
         } else {
             return None;
         };
-        Masked::detect()?;
+        let masked = Masked::detect()?;
         let mut order = [0u8; 64];
         let mut items = 0u64;
         for i in 0..per {
@@ -151,6 +144,7 @@ impl Spread {
             per,
             size,
             stride,
+            masked,
         })
     }
 
@@ -164,12 +158,14 @@ impl Spread {
     /// For every row, the `n` destination items (`size` bytes from `d + r * d_step + i *
     /// stride`) are valid for writes, the `n * size` bytes from `s + r * s_step` for reads,
     /// and no source byte is a destination item's.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))] // no body there
     #[inline(always)]
     pub(super) unsafe fn copy(&self, d: *mut u8, s: *const u8, rows: Rows, n: usize) {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `self` exists, so the running CPU has the features (`new` detected them);
-        // the rows are the caller's.
+        // SAFETY: `self.masked` proves the running CPU has the features (`new` detected
+        // them); the rows are the caller's.
         unsafe {
+            let Masked(()) = self.masked;
             if self.per == 1 {
                 one_each(self, d, s, rows, n)
             } else {
@@ -177,21 +173,7 @@ impl Spread {
             }
         }
         #[cfg(not(target_arch = "x86_64"))]
-        // SAFETY: the caller's contract, item by item (unreachable: `new` makes no `Spread`
-        // off x86-64).
-        unsafe {
-            let (count, d_step, s_step) = rows;
-            for r in 0..count as isize {
-                let (d, s) = (d.wrapping_offset(r * d_step), s.wrapping_offset(r * s_step));
-                for i in 0..n {
-                    ptr::copy_nonoverlapping(
-                        s.add(i * self.size),
-                        d.add(i * self.stride),
-                        self.size,
-                    );
-                }
-            }
-        }
+        match self.masked.0 {}
     }
 
     /// A block of the destination with `item` (`size` bytes) in every item's place, for
@@ -212,26 +194,20 @@ impl Spread {
     ///
     /// # Safety
     /// The destination items are valid for writes.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))] // no body there
     #[inline(always)]
     pub(super) unsafe fn fill(&self, d: *mut u8, block: &[u8; 64], rows: Rows, n: usize) {
         let rows = (rows.0, rows.1, 0);
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `self` exists, so the running CPU has the features (`new` detected them);
-        // the destination items are the caller's, and with a fill block `blocks` reads no
-        // source.
+        // SAFETY: `self.masked` proves the running CPU has the features (`new` detected
+        // them); the destination items are the caller's, and with a fill block `blocks` reads
+        // no source.
         unsafe {
-            blocks(self, d, ptr::null(), rows, n, Some(block))
+            let Masked(()) = self.masked;
+            blocks(self, d, std::ptr::null(), rows, n, Some(block))
         }
         #[cfg(not(target_arch = "x86_64"))]
-        // SAFETY: the caller's contract, item by item (unreachable, as in `copy`).
-        unsafe {
-            for r in 0..rows.0 as isize {
-                let d = d.wrapping_offset(r * rows.1);
-                for i in 0..n {
-                    ptr::copy_nonoverlapping(block.as_ptr(), d.add(i * self.stride), self.size);
-                }
-            }
-        }
+        match self.masked.0 {}
     }
 }
 
@@ -240,6 +216,7 @@ impl Spread {
 pub(super) type Rows = (usize, isize, isize);
 
 /// The lowest `k` bits (`k < 64`).
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn low(k: usize) -> u64 {
     (1u64 << k) - 1
@@ -274,6 +251,7 @@ unsafe fn blocks(
         per,
         size,
         stride,
+        ..
     } = *spread;
     // SAFETY: `order` and a fill block hold 64 bytes, read unaligned.
     let (order, fill) = unsafe {
