@@ -58,7 +58,7 @@ lib_filters_ci=(ffi:: view::api_tests::oracle view::api_tests::writing
 # On the big-endian target CI runs what depends on byte order (format import, item access,
 # casts, writes); the stride walks are byte-order-free and covered on the host.
 lib_filters_ci_be=(ffi:: view::api_tests::oracle view::api_tests::writing
-                   view::flags ndarray::tests)
+                   view::flags view::copy::tests::converting ndarray::tests)
 # Integration tests (each a separate binary), as `binary` or `binary:name-filter`.
 # (suboffsets: PIL views, which follow pointers: the one place raw addresses are read.)
 tests_full=(hostile properties fuzz_regressions suboffsets ndarray_interop view_examples convert
@@ -82,8 +82,9 @@ tests_tree=(ndarray_interop:interleaved ndarray_interop:from_array properties:bo
 # The SIMD pass (host, x86-64): the strided/transposed gathers (32-byte moves of 17- to
 # 31-byte items), the masked-store scatters and fills (AVX-512), the CPU-feature helpers,
 # byte-order-changing copies (two doubles per shuffle, rows swapped in place) and
-# byte-swapped sums (32-byte lanes).
-lib_filters_simd=(view::copy::tests::strided view::raw::cpu view::raw::masked)
+# byte-swapped sums (32-byte lanes), converting runs (AVX-512 conversion loops).
+lib_filters_simd=(view::copy::tests::strided view::copy::tests::converting view::raw::cpu
+                  view::raw::masked)
 tests_simd=(convert:byte_order convert:broadcast_strided ndarray_interop:swapped_sums)
 
 if [ "$mode" = ci ]; then
@@ -160,7 +161,7 @@ for target in "${targets[@]}"; do
     # AVX-512's masked loads and stores but not its byte permutation, which the masked
     # kernel does on arrays under Miri.)
     if [ "$(uname -m)" = x86_64 ]; then
-      simd="+ssse3,+avx,+avx2,+movbe,+avx512f,+avx512bw,+avx512vl,+avx512vbmi"
+      simd="+ssse3,+avx,+avx2,+movbe,+avx512f,+avx512bw,+avx512vl,+avx512vbmi,+avx512dq"
       echo "=== SIMD kernels on $label ($simd compiled in)"
       CARGO_TARGET_DIR="$CARGO_TARGET_DIR-simd" \
         RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=$simd" \

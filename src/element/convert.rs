@@ -4,7 +4,9 @@
 use crate::codec::{self, LongParts};
 use crate::format::{Format, Scalar, ScalarKind};
 use crate::value::Value;
-use crate::view::raw::{Derivation, Exclusive, RawView, Shared, Storage};
+use std::marker::PhantomData;
+
+use crate::view::raw::{cpu, Derivation, Exclusive, RawView, Shared, Storage};
 use crate::view::{MemoryViewMut, Order, ViewBase, ViewError};
 
 use super::sealed::Sealed;
@@ -282,8 +284,58 @@ fn convert_loop<S: Element, D: Element>(
     if check {
         check_values::<S, D>(src, sswap, format)?;
     }
-    dst.zip_with(src, |d, s| convert_item::<S, D>(s, d, (sswap, dswap)))?;
+    let (ds, ss) = (std::mem::size_of::<D>(), std::mem::size_of::<S>());
+    if (dst.geom().itemsize, src.geom().itemsize) != (ds, ss) {
+        // Items with padding after the scalar: one at a time.
+        dst.zip_with(src, |d, s| convert_item::<S, D>(s, d, (sswap, dswap)))?;
+        return Ok(());
+    }
+    // Packed runs, one loop per byte-order pair so that each is a plain conversion loop,
+    // compiled for the running CPU's vector width.
+    macro_rules! runs {
+        ($ss:literal, $ds:literal) => {
+            dst.zip_runs_with(src, |out, inp| {
+                cpu::with_wide_vectors(Run::<S, D, $ss, $ds> {
+                    out,
+                    inp,
+                    types: PhantomData,
+                })
+            })?
+        };
+    }
+    match (sswap, dswap) {
+        (false, false) => runs!(false, false),
+        (false, true) => runs!(false, true),
+        (true, false) => runs!(true, false),
+        (true, true) => runs!(true, true),
+    }
     Ok(())
+}
+
+/// The `S` items laid end to end in `inp` to convert into the `D` items of `out`, stored in
+/// the other byte order where `SSWAP` / `DSWAP`: a [`Kernel`](cpu::Kernel), so that the loop is
+/// compiled with the vector instructions the running CPU has.
+struct Run<'a, S, D, const SSWAP: bool, const DSWAP: bool> {
+    out: &'a mut [u8],
+    inp: &'a [u8],
+    types: PhantomData<(S, D)>,
+}
+
+impl<S: Element, D: Element, const SSWAP: bool, const DSWAP: bool> cpu::Kernel
+    for Run<'_, S, D, SSWAP, DSWAP>
+{
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self, _: Option<cpu::Shuffles>) {
+        let items = self
+            .out
+            .chunks_exact_mut(std::mem::size_of::<D>())
+            .zip(self.inp.chunks_exact(std::mem::size_of::<S>()));
+        for (o, i) in items {
+            convert_item::<S, D>(i, o, (SSWAP, DSWAP));
+        }
+    }
 }
 
 /// `to_bytes_as` between element types: the values checked (when `check`), then converted
