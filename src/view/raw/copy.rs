@@ -1476,6 +1476,32 @@ impl RawView<Exclusive<'_>> {
     pub(crate) fn zip_with<T: Storage>(
         &mut self,
         src: &RawView<T>,
+        f: impl FnMut(&mut [u8], &[u8]),
+    ) -> Result<(), ViewError> {
+        self.zip(src, false, f)
+    }
+
+    /// The runs form of [`zip_with`](Self::zip_with): `f(out, inp)` converts `inp` (source
+    /// items laid end to end) into `out` (as many destination items laid end to end), called
+    /// on runs of up to a few thousand items in C order, staged through packed buffers where
+    /// a side is strided ([`convert_strided`]); one item at a time for indirect views and
+    /// items over a quarter of a stage.
+    ///
+    /// # Errors
+    /// [`ViewError::AssignShapeMismatch`] for different shapes.
+    pub(crate) fn zip_runs_with<T: Storage>(
+        &mut self,
+        src: &RawView<T>,
+        f: impl FnMut(&mut [u8], &[u8]),
+    ) -> Result<(), ViewError> {
+        self.zip(src, true, f)
+    }
+
+    /// [`zip_with`](Self::zip_with), or with `runs` [`zip_runs_with`](Self::zip_runs_with).
+    fn zip<T: Storage>(
+        &mut self,
+        src: &RawView<T>,
+        runs: bool,
         mut f: impl FnMut(&mut [u8], &[u8]),
     ) -> Result<(), ViewError> {
         let (g, h) = (&self.geom, &src.geom);
@@ -1499,70 +1525,37 @@ impl RawView<Exclusive<'_>> {
             (g.shape.clone(), g.strides.clone(), h.strides.clone());
         let (dst_off, src_off) = (g.offset, h.offset);
         let (dst_size, src_size) = (g.itemsize, h.itemsize);
+        let runs = runs && dst_size.max(src_size) <= STAGE / 4;
         let dst = self.base_mut().wrapping_add(dst_off);
         let src = src.base().wrapping_add(src_off);
         // SAFETY: both sides are validated direct views of the same shape, every item a
         // reached element of its side (5, 8): the source's borrowed for reads, the
         // destination's exclusively; a shared and an exclusive borrow never cover the same
-        // bytes.
+        // bytes; for runs, the item sizes are within a quarter of a stage (checked above).
         unsafe {
-            zip_strided(
-                dst,
-                &dst_strides,
-                dst_size,
-                src,
-                &src_strides,
-                src_size,
-                &shape,
-                &mut f,
-            );
-        }
-        Ok(())
-    }
-
-    /// The runs form of [`zip_with`](Self::zip_with): `f(out, inp)` converts `inp` (source
-    /// items laid end to end) into `out` (as many destination items laid end to end), called
-    /// on runs of up to a few thousand items in C order, staged through packed buffers where
-    /// a side is strided ([`convert_strided`]). For items of at most 2 KiB on each side.
-    ///
-    /// # Errors
-    /// [`ViewError::AssignShapeMismatch`] for different shapes.
-    pub(crate) fn zip_runs_with<T: Storage>(
-        &mut self,
-        src: &RawView<T>,
-        mut f: impl FnMut(&mut [u8], &[u8]),
-    ) -> Result<(), ViewError> {
-        let (g, h) = (&self.geom, &src.geom);
-        let (dst_size, src_size) = (g.itemsize, h.itemsize);
-        if g.indirect.is_some() || h.indirect.is_some() || dst_size.max(src_size) > STAGE / 4 {
-            return self.zip_with(src, f);
-        }
-        if g.shape != h.shape {
-            return Err(ViewError::AssignShapeMismatch {
-                dst: g.shape.to_vec(),
-                src: h.shape.to_vec(),
-            });
-        }
-        let (shape, dst_strides, src_strides) =
-            (g.shape.clone(), g.strides.clone(), h.strides.clone());
-        let (dst_off, src_off) = (g.offset, h.offset);
-        let dst = self.base_mut().wrapping_add(dst_off);
-        let src = src.base().wrapping_add(src_off);
-        // SAFETY: both sides are validated direct views of the same shape, every item a
-        // reached element of its side (5, 8): the source's borrowed for reads, the
-        // destination's exclusively; a shared and an exclusive borrow never cover the same
-        // bytes; the item sizes are within the stage's (checked above).
-        unsafe {
-            convert_strided(
-                dst,
-                &dst_strides,
-                dst_size,
-                src,
-                &src_strides,
-                src_size,
-                &shape,
-                &mut f,
-            );
+            if runs {
+                convert_strided(
+                    dst,
+                    &dst_strides,
+                    dst_size,
+                    src,
+                    &src_strides,
+                    src_size,
+                    &shape,
+                    &mut f,
+                );
+            } else {
+                zip_strided(
+                    dst,
+                    &dst_strides,
+                    dst_size,
+                    src,
+                    &src_strides,
+                    src_size,
+                    &shape,
+                    &mut f,
+                );
+            }
         }
         Ok(())
     }
