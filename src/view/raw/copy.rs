@@ -1025,7 +1025,7 @@ unsafe fn convert_strided(
     src_strides: &[isize],
     src_size: usize,
     shape: &[usize],
-    mut convert: impl FnMut(&mut [u8], &[u8]),
+    convert: &mut dyn FnMut(&mut [u8], &[u8]),
 ) {
     if shape.contains(&0) {
         return;
