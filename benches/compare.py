@@ -209,6 +209,13 @@ class PythonSide:
                 assert np.array_equal(dst[::2, ::2], same) and not dst[1::2].any()
                 out[f"convert/numpy_{name}/{case(rows, cols)}"] = sweep_time(fn)
             del dst
+            # `a.astype("<f8")` of the contiguous `<i4` source (the NumPy side of `to_bytes_as`
+            # in runs).
+            packed = same.astype("<i4")
+            fn = lambda a=packed: a.astype("<f8")
+            assert fn().tobytes() == same.tobytes()
+            out[f"convert/numpy_packed_as_le_i/{case(rows, cols)}"] = sweep_time(fn)
+            del packed
             # `a[::2, ::2].astype("<f8")` of a full matrix in each source format (the NumPy side
             # of `to_bytes_as`).
             i = np.arange(rows * cols, dtype=np.int64)
@@ -310,6 +317,10 @@ SIZE_TABLES = [
         ("same-format `to_bytes` / NumPy `a[::2, ::2].astype(\"<f8\")`", "to_bytes_same", "py:numpy_astype_same", None),
         ("`>d` / NumPy `astype`", "to_bytes_as_be_d", "py:numpy_astype_be_d", None),
         ("`<i` / NumPy `astype`", "to_bytes_as_le_i", "py:numpy_astype_le_i", None),
+    ]),
+    ("`to_bytes_as(\"<d\", C)` of a contiguous `<i` matrix (half shape; converted in runs)", "convert", [
+        ("/ same-format `to_bytes(C)` of a `<d` matrix", "packed_as_le_i", "rust:packed_same", None),
+        ("/ NumPy `a.astype(\"<f8\")`", "packed_as_le_i", "py:numpy_packed_as_le_i", None),
     ]),
     ("typed sum `typed::<f64>()?.sum()`, byte-swapped / native (1-D over the matrix)", "swapped_sum", [
         ("contiguous", "swapped", "rust:native", 1.1),

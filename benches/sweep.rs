@@ -566,6 +566,23 @@ fn convert(c: &mut Criterion) {
             b.iter(|| sel_as(black_box(&full_int)))
         });
 
+        // `to_bytes_as` of a contiguous `<i` matrix (half shape), which converts in runs,
+        // beside its same-format `to_bytes` (NumPy: `a.astype("<f8")`).
+        assert_eq!(
+            src_int.to_bytes_as("<d", Order::C).expect("convertible"),
+            native_b
+        );
+        g.bench_function(BenchmarkId::new("packed_same", &id), |b| {
+            b.iter(|| black_box(&src_same).to_bytes(Order::C))
+        });
+        g.bench_function(BenchmarkId::new("packed_as_le_i", &id), |b| {
+            b.iter(|| {
+                black_box(&src_int)
+                    .to_bytes_as("<d", Order::C)
+                    .expect("convertible")
+            })
+        });
+
         let mut m = view_mut(bytemuck::cast_slice_mut(&mut dst), "<d", rows, cols);
         g.bench_function(BenchmarkId::new("copy_from_same", &id), |b| {
             b.iter(|| {

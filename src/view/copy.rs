@@ -289,7 +289,7 @@ mod tests {
             let len = 1 + shape.iter().product::<usize>() * ds;
             let original: Vec<u8> = (0..len).map(|i| (i * 13 % 251) as u8).collect();
             for sel in selections {
-                for mode in ["packed", "strided", "reversed", "rows", "columns"] {
+                for mode in ["packed", "gapped", "strided", "reversed", "rows", "columns"] {
                     let mut buf = original.clone();
                     let at = buf.as_ptr() as usize;
                     let mut whole =
@@ -312,7 +312,12 @@ mod tests {
                     } else {
                         values
                     };
-                    let spaced = |k: usize| if mode == "strided" { 2 * k } else { k };
+                    // "gapped": packed rows, 3 items apart.
+                    let spaced = |k: usize| match mode {
+                        "strided" => 2 * k,
+                        "gapped" => k + k / cols * 3,
+                        _ => k,
+                    };
                     let mut bytes = vec![0u8; spaced(count) * ss + ss];
                     for (k, &v) in values.iter().enumerate() {
                         bytes[spaced(k) * ss..][..ss].copy_from_slice(&encode(&s_bytes, v));
@@ -325,6 +330,7 @@ mod tests {
                             vec![(2 * cols * ss) as isize, 2 * ss as isize],
                         ),
                         "reversed" => (dims.clone(), vec![(cols * ss) as isize, -(ss as isize)]),
+                        "gapped" => (dims.clone(), vec![((cols + 3) * ss) as isize, ss as isize]),
                         _ => (dims.clone(), vec![(cols * ss) as isize, ss as isize]),
                     };
                     let start = if mode == "reversed" {
@@ -348,6 +354,21 @@ mod tests {
                         want[p..p + ds].copy_from_slice(&encode(&d_bytes, v));
                     }
                     assert_eq!(buf, want, "{sf} to {df}, [{sel}], {mode}");
+                    // `to_bytes_as` of the same source (not broadcast: the destination's
+                    // shape), in runs into a fresh output or item by item: the destination's
+                    // items just written, in C order and in F order.
+                    if !matches!(mode, "rows" | "columns") {
+                        let item = |k: usize| &want[places[k]..places[k] + ds];
+                        let c: Vec<u8> = (0..rows * cols).flat_map(item).copied().collect();
+                        let f: Vec<u8> = (0..rows * cols)
+                            .flat_map(|k| item(k % rows * cols + k / rows))
+                            .copied()
+                            .collect();
+                        for (order, want) in [(Order::C, c), (Order::F, f)] {
+                            let got = src.to_bytes_as(df, order).unwrap();
+                            assert_eq!(got, want, "{sf} as {df}, [{sel}], {mode}, {order:?}");
+                        }
+                    }
                 }
             }
         }
