@@ -1310,14 +1310,7 @@ impl<S: Storage> RawView<S> {
         mut f: impl FnMut(&[u8]) -> [u8; N],
     ) -> Result<(), ViewError> {
         let g = &self.geom;
-        let count = g.nelements();
-        let n = count
-            .checked_mul(N)
-            .filter(|&n| n <= isize::MAX as usize)
-            .ok_or_else(|| ViewError::SizeOverflow {
-                shape: g.shape.to_vec(),
-                itemsize: N,
-            })?;
+        let n = self.bytes_as(N)?;
         if g.indirect.is_some() || n == 0 {
             self.shared()
                 .items(fortran)
@@ -1343,9 +1336,9 @@ impl<S: Storage> RawView<S> {
         let size = g.itemsize;
         // SAFETY: the source positions are the reached elements of this validated direct view
         // (5, 8: borrowed for reads, `itemsize` bytes each, nonempty by the check above); the
-        // destination positions are the C-contiguous layout of `count` items of `N` bytes at
+        // destination positions are the C-contiguous layout of the items, `N` bytes each, at
         // the end of `out`, inside the capacity reserved above (`c_strides` of a shape whose
-        // `count * N` fits isize cannot fail); a `Vec`'s spare capacity overlaps no other
+        // `n` bytes fit isize cannot fail); a `Vec`'s spare capacity overlaps no other
         // allocation, so no source slice aliases a destination byte.
         unsafe {
             each_block(
@@ -1363,11 +1356,23 @@ impl<S: Storage> RawView<S> {
                     }
                 },
             );
-            // SAFETY: the walk wrote `N` bytes at every one of the `count` item positions,
+            // SAFETY: the walk wrote `N` bytes at every one of the item positions,
             // which tile `len .. len + n` exactly, within the capacity.
             out.set_len(len + n);
         }
         Ok(())
+    }
+
+    /// The bytes of this view's items at `size` bytes each (the output of a converting
+    /// gather), or [`ViewError::SizeOverflow`] when they do not fit in `isize`.
+    fn bytes_as(&self, size: usize) -> Result<usize, ViewError> {
+        let g = &self.geom;
+        (g.nelements().checked_mul(size))
+            .filter(|&n| n <= isize::MAX as usize)
+            .ok_or_else(|| ViewError::SizeOverflow {
+                shape: g.shape.to_vec(),
+                itemsize: size,
+            })
     }
 
     /// Whether the items that a walk of this view in C order (F with `fortran`) visits one
@@ -1402,14 +1407,7 @@ impl<S: Storage> RawView<S> {
         mut convert: impl FnMut(&mut [u8], &[u8]),
     ) -> Result<(), ViewError> {
         let g = &self.geom;
-        let n = g
-            .nelements()
-            .checked_mul(dst_size)
-            .filter(|&n| n <= isize::MAX as usize)
-            .ok_or_else(|| ViewError::SizeOverflow {
-                shape: g.shape.to_vec(),
-                itemsize: dst_size,
-            })?;
+        let n = self.bytes_as(dst_size)?;
         if g.indirect.is_some() || dst_size.max(g.itemsize) > STAGE / 4 {
             self.shared().items(fortran).for_each(|item| {
                 let at = out.len();
