@@ -83,23 +83,29 @@ impl PageAligned {
         Layout::from_size_align(layout.size().checked_add(PAGE)?, 16).ok()
     }
 
-    /// A page-aligned block of `layout` (`aligned(layout)`), zeroed with `zeroed`.
+    /// A block of `layout`, zeroed with `zeroed`: `System`'s, placed on a page boundary
+    /// inside one a page larger when `aligned(layout)`.
     ///
     /// # Safety
     /// `layout` has a non-zero size.
     unsafe fn place(layout: Layout, zeroed: bool) -> *mut u8 {
-        let Some(outer) = Self::outer(layout) else {
+        let big = Self::aligned(layout);
+        let Some(asked) = (if big {
+            Self::outer(layout)
+        } else {
+            Some(layout)
+        }) else {
             return std::ptr::null_mut();
         };
-        // SAFETY: `outer` has a non-zero size.
+        // SAFETY: `asked` has a non-zero size (the caller's, or one page more).
         let base = unsafe {
             if zeroed {
-                System.alloc_zeroed(outer)
+                System.alloc_zeroed(asked)
             } else {
-                System.alloc(outer)
+                System.alloc(asked)
             }
         };
-        if base.is_null() {
+        if !big || base.is_null() {
             return base;
         }
         // The first page boundary at least 8 bytes in: at most `PAGE` bytes in (the base is
@@ -122,24 +128,12 @@ impl PageAligned {
 unsafe impl GlobalAlloc for PageAligned {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's non-zero size.
-        unsafe {
-            if Self::aligned(layout) {
-                Self::place(layout, false)
-            } else {
-                System.alloc(layout)
-            }
-        }
+        unsafe { Self::place(layout, false) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's non-zero size.
-        unsafe {
-            if Self::aligned(layout) {
-                Self::place(layout, true)
-            } else {
-                System.alloc_zeroed(layout)
-            }
-        }
+        unsafe { Self::place(layout, true) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
