@@ -11,6 +11,8 @@
 //! * `contiguous`: `to_bytes(C)` vs `Vec::with_capacity` + `extend_from_slice`.
 //! * `strided_assign`: `assign("::2, ::2", &src)` vs `slice_mut(s![..;2, ..;2]).assign(&src)`.
 //! * `strided_fill`: `select_mut("::2, ::2")` + `fill` vs `slice_mut(..).fill`.
+//! * `lines` in `strided` and `strided_assign`: the same copy's cache lines touched once each
+//!   and no item moved ([`touch_lines`]), the memory-traffic reference of both.
 //! * `convert` (doubles only, parameter `<rows>x<cols>`): `copy_from_converted` of a `>d`
 //!   and of a `<i` source into the `[::2, ::2]` of a `<d` matrix, vs `copy_from` of a `<d`
 //!   source (the same-format copy); and `to_bytes_as("<d", C)` of the `[::2, ::2]` of a `>d`
@@ -284,6 +286,53 @@ fn with_every_other<T: Copy>(data: &[T], cols: usize, src: &[T]) -> Vec<T> {
     out
 }
 
+/// The memory-traffic reference of a `[::2, ::2]` copy (the `lines` function of the `strided`
+/// and `strided_assign` groups): a loop that touches each cache line the copy must move once —
+/// one load per 64 bytes of every row the source side spans, one store per 64 bytes of the
+/// destination's (a one-byte store brings the line in and writes it back whole, as the
+/// copy's stores do) — and moves no item. Rows of the source `(start, len)` pair with rows of
+/// the destination in order. A copy that takes about this time spends it on its lines, not
+/// on its instructions, and no rewriting of its loop moves fewer lines. It is a reference,
+/// not a strict lower bound: one access per line is not the fastest way to bring lines in
+/// (on AMD Zen 5 memview's gather of 29-byte items at 256² takes 0.91x its time).
+fn touch_lines(
+    src: &[u8],
+    src_rows: &[(usize, usize)],
+    dst: &mut [u8],
+    dst_rows: &[(usize, usize)],
+) -> u8 {
+    let mut acc = 0u8;
+    for (&(s0, sn), &(d0, dn)) in src_rows.iter().zip(dst_rows) {
+        let row = &src[s0..s0 + sn];
+        for k in (0..sn).step_by(64) {
+            acc ^= row[k];
+        }
+        acc ^= row[sn - 1];
+        // Stores of a value that does not wait for the loads.
+        let row = &mut dst[d0..d0 + dn];
+        for k in (0..dn).step_by(64) {
+            row[k] = k as u8;
+        }
+        row[dn - 1] = 0;
+    }
+    acc
+}
+
+/// The byte spans `(start, len)` of the rows of `[::2, ::2]` in a C-ordered `rows × cols`
+/// matrix of `k`-byte items: from each even row's first item to the end of its last even one.
+fn every_other_rows(rows: usize, cols: usize, k: usize) -> Vec<(usize, usize)> {
+    let last = (cols - 1) / 2 * 2;
+    (0..rows)
+        .step_by(2)
+        .map(|r| (r * cols * k, last * k + k))
+        .collect()
+}
+
+/// The byte spans of the `rows` rows of a packed matrix whose rows are `len` bytes.
+fn packed_rows(rows: usize, len: usize) -> Vec<(usize, usize)> {
+    (0..rows).map(|r| (r * len, len)).collect()
+}
+
 fn view<'a>(bytes: &'a [u8], format: &str, rows: usize, cols: usize) -> MemoryView<'a> {
     MemoryView::from_parts(bytes, format, &[rows, cols], None, 0).expect("valid view")
 }
@@ -317,6 +366,15 @@ fn strided_case<T: Item>(g: &mut BenchmarkGroup<'_, WallTime>, rows: usize, cols
     });
     g.bench_function(BenchmarkId::new("ndarray", &id), |b| {
         b.iter(|| black_box(&nd).slice(s![..;2, ..;2]).to_owned())
+    });
+    // Into one output buffer, kept: the copies' fresh outputs land on the same pages each call.
+    let (src_rows, out_rows) = (
+        every_other_rows(rows, cols, k),
+        packed_rows(rows.div_ceil(2), cols.div_ceil(2) * k),
+    );
+    let mut out = vec![0u8; rows.div_ceil(2) * cols.div_ceil(2) * k];
+    g.bench_function(BenchmarkId::new("lines", &id), |b| {
+        b.iter(|| touch_lines(black_box(bytes), &src_rows, &mut out, &out_rows))
     });
 }
 
@@ -402,6 +460,12 @@ fn assign_case<T: Item>(g: &mut BenchmarkGroup<'_, WallTime>, rows: usize, cols:
     let mut nd = ArrayViewMut2::from_shape((rows, cols), &mut ours[..]).expect("shape");
     g.bench_function(BenchmarkId::new("ndarray", &id), |b| {
         b.iter(|| nd.slice_mut(s![..;2, ..;2]).assign(black_box(&nd_src)))
+    });
+    // Last, as it overwrites a byte of each line of the destination's rows.
+    let (src_rows, dst_rows) = (packed_rows(hr, hc * k), every_other_rows(rows, cols, k));
+    let dst: &mut [u8] = bytemuck::cast_slice_mut(&mut ours);
+    g.bench_function(BenchmarkId::new("lines", &id), |b| {
+        b.iter(|| touch_lines(black_box(src_bytes), &src_rows, dst, &dst_rows))
     });
 }
 
