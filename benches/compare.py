@@ -596,9 +596,9 @@ def main():
 
 
 def times_table(shapes, res):
-    """The memview and baseline times (medians over rounds) of the item sweeps, 8- and 29-byte
+    """The times (medians over rounds) of each Rust pair of the item tables, 8- and 29-byte
     items, for scale."""
-    lines = ["### times (memview / baseline, median over rounds; 8- and 29-byte items)", "",
+    lines = ["### times (first / second, median over rounds; 8- and 29-byte items)", "",
              "| operation | " + " | ".join(shape_label(r, c) for r, c in shapes) + " |",
              "|---|" + "---:|" * len(shapes)]
     for title, group, fn, base, _, _ in ITEM_TABLES:
@@ -611,7 +611,7 @@ def times_table(shapes, res):
                 m = res.time(res.cell_id(group, fn, p))
                 b = res.time(res.cell_id(group, base, p))
                 cells.append(f"{fmt_ns(m)} / {fmt_ns(b)}")
-            name = f"{group} ({base.split(':', 1)[1]}), {k} B"
+            name = f"{group} ({fn} / {base.split(':', 1)[1]}), {k} B"
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("")
     return lines
