@@ -346,16 +346,14 @@ impl<S: Element, D: Element, const SSWAP: bool, const DSWAP: bool> cpu::Kernel
 }
 
 /// `to_bytes_as` between element types: the values checked (when `check`), then converted
-/// into `out`'s spare capacity, `N = size_of::<D>()` bytes each from `M = size_of::<S>()`, in
-/// C order (F with `fortran`). In runs ([`RawView::gather_runs_into`]: one vectorised loop
-/// per run, straight into the output) when the walk reads the source's items end to end;
-/// else item by item, which is faster from a strided source (a runs path would have to
-/// gather it into a stage first). Measured on AMD Zen 5 (`benches/sweep.rs`, `<i` to `<d`):
-/// a contiguous 256², 1024², 4096² source 1.17 µs, 29.8 µs, 1.96 ms in runs (a same-size
-/// `memcpy` 1.04 µs, 37 µs, 2.35 ms); item by item, 128², 512², 4096×2048 took 3.6 µs, 63 µs,
-/// 5.3 ms. The `[::2, ::2]` of 256², 1024², 4096² sources 3.9 µs, 65 µs, 4.4 ms item by item,
-/// 6.0 µs, 93 µs, 5.1 ms through a stage in runs.
-fn gather_loop<S: Element, D: Element, const M: usize, const N: usize>(
+/// into `out`'s spare capacity, `N = size_of::<D>()` bytes each, in C order (F with
+/// `fortran`). In runs ([`RawView::gather_runs_into`]) when the source's items are its scalars
+/// and the walk reads them end to end; else item by item, which is faster from a strided
+/// source (the run path gathers it into a stage first). Measured on AMD Zen 5 (`benches/sweep.rs`,
+/// `<i` to `<d`): a contiguous 128², 512², 2048² and 4096×2048 source 3.6 µs, 63 µs, 2.5 ms,
+/// 5.3 ms item by item, 1.9 µs, 34 µs, 2.0 ms, 4.1 ms in runs; the `[::2, ::2]` of 256²,
+/// 1024², 4096² sources 3.9 µs, 65 µs, 4.4 ms item by item, 6.0 µs, 93 µs, 5.1 ms in runs.
+fn gather_loop<S: Element, D: Element, const N: usize>(
     src: &RawView<Shared<'_>>,
     fortran: bool,
     (sswap, dswap): (bool, bool),
@@ -366,27 +364,15 @@ fn gather_loop<S: Element, D: Element, const M: usize, const N: usize>(
     if check {
         check_values::<S, D>(src, sswap, format)?;
     }
-    // The item converted to its `N` bytes; in runs, one closure (one loop) per byte-order
-    // pair, so that each is a plain conversion loop.
-    macro_rules! item {
-        ($swaps:expr) => {
-            |s: &[u8]| {
-                let mut bytes = [0u8; N];
-                convert_item::<S, D>(s, &mut bytes, $swaps);
-                bytes
-            }
-        };
-    }
-    if !src.walks_packed(fortran) {
-        src.gather_map_into::<N>(fortran, out, item!((sswap, dswap)))?;
+    if src.geom().itemsize == std::mem::size_of::<S>() && src.walks_packed(fortran) {
+        src.gather_runs_into(fortran, out, N, run_converter::<S, D>((sswap, dswap)))?;
         return Ok(());
     }
-    match (sswap, dswap) {
-        (false, false) => src.gather_runs_into::<M, N>(fortran, out, item!((false, false))),
-        (false, true) => src.gather_runs_into::<M, N>(fortran, out, item!((false, true))),
-        (true, false) => src.gather_runs_into::<M, N>(fortran, out, item!((true, false))),
-        (true, true) => src.gather_runs_into::<M, N>(fortran, out, item!((true, true))),
-    }?;
+    src.gather_map_into::<N>(fortran, out, |s| {
+        let mut bytes = [0u8; N];
+        convert_item::<S, D>(s, &mut bytes, (sswap, dswap));
+        bytes
+    })?;
     Ok(())
 }
 
@@ -702,7 +688,7 @@ fn gather_converted(
     let format = dst_format.as_str();
     with_element_type!(ss, S => {
         with_element_type!(ds, D => {
-            Some(gather_loop::<S, D, { std::mem::size_of::<S>() }, { std::mem::size_of::<D>() }>(
+            Some(gather_loop::<S, D, { std::mem::size_of::<D>() }>(
                 src, fortran, swaps, check, format, out,
             ))
         }, else None)

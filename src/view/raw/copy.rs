@@ -1012,10 +1012,14 @@ const STAGE: usize = if cfg!(miri) { 256 } else { 8 << 10 };
 /// with AVX-512, ~0.6 µs). Staging buffers of 8 KiB, aligned to cache lines, measured best
 /// (4 KiB and 16 KiB slower; unaligned, whose blocks split lines, 3.5 µs).
 ///
+/// With `fresh`, the destination's bytes may be uninitialised (a `Vec`'s spare capacity):
+/// they are then only written, every run converted into the stage and copied from there,
+/// never lent to `convert` as a slice.
+///
 /// # Safety
 /// As for [`copy_strided`], with `dst_size` and `src_size` bytes per item on each side, both
-/// at most [`STAGE`] / 4 bytes: every item position is valid for its side, and no source
-/// item overlaps a destination item.
+/// at most [`STAGE`] / 4 bytes: every item position is valid for its side (for writes only,
+/// with `fresh`; else for reads and writes), and no source item overlaps a destination item.
 #[allow(clippy::too_many_arguments)]
 unsafe fn convert_strided(
     dst: *mut u8,
@@ -1026,6 +1030,7 @@ unsafe fn convert_strided(
     src_size: usize,
     shape: &[usize],
     convert: &mut dyn FnMut(&mut [u8], &[u8]),
+    fresh: bool,
 ) {
     if shape.contains(&0) {
         return;
@@ -1047,7 +1052,11 @@ unsafe fn convert_strided(
             break;
         }
     }
-    if run > 1 || axes.is_empty() {
+    if (run > 1 || axes.is_empty()) && fresh {
+        // Runs packed on both sides, which may not be lent to `convert`: through the stage,
+        // as an innermost axis of `run` packed items.
+        axes.push((run, dst_size as isize, src_size as isize));
+    } else if run > 1 || axes.is_empty() {
         // SAFETY: every position `each_block` passes starts `run` items laid end to end on
         // both sides (the merged axes), the caller's items; the slices cover exactly them and
         // live for one call of `convert`; no source item overlaps a destination item.
@@ -1067,6 +1076,8 @@ unsafe fn convert_strided(
     let (rows, blocks) = last_outer(outer);
     let packed_src = s1 == src_size as isize;
     let packed_dst = d1 == dst_size as isize;
+    // Converted into the stage, then moved to the destination.
+    let staged = !packed_dst || fresh;
     // Fits: a row is at most the items of the source's view.
     let adjacent_src = packed_src
         && outer
@@ -1097,14 +1108,15 @@ unsafe fn convert_strided(
     let mut stage_out = Stage([MaybeUninit::uninit(); STAGE]);
     let stage_in = stage_in.0.as_mut_ptr().cast::<u8>();
     let stage_out = stage_out.0.as_mut_ptr().cast::<u8>();
-    if !packed_dst {
+    if staged {
         // SAFETY: `group * piece` items of either side fit in a stage (`per`).
         unsafe { ptr::write_bytes(stage_out, 0, group * piece * dst_size) };
     }
     // SAFETY: every row start `each_block` and the loops below reach is one of the caller's
     // (the rows of the last outer axis `dr`/`sr` apart, pieces of `piece` items along the
-    // row); each slice made covers the items of one piece of one side, or a part of a staging
-    // buffer (locals, which overlap neither side); the copies move whole items between a
+    // row); each slice made covers the items of one piece of one side (never the
+    // destination's with `fresh`: `staged` then), or a part of a staging buffer (locals,
+    // which overlap neither side); the copies move whole items between a
     // staging buffer and the caller's items.
     unsafe {
         each_block(dst, src, blocks, 0, |d, s| {
@@ -1124,7 +1136,7 @@ unsafe fn convert_strided(
                     );
                     // Whole rows from a source whose rows lie end to end, into the stage:
                     // one run for all of them.
-                    let (runs, m_run) = if adjacent_src && m == n1 && !packed_dst {
+                    let (runs, m_run) = if adjacent_src && m == n1 && staged {
                         (1, count * m)
                     } else {
                         (count, m)
@@ -1141,16 +1153,26 @@ unsafe fn convert_strided(
                             copy_row_sized(stage_in, sk, &into_stage, m, src_size);
                             std::slice::from_raw_parts(stage_in, m * src_size)
                         };
-                        let out = if packed_dst {
-                            dk
-                        } else {
+                        let out = if staged {
                             stage_out.add(k * m * dst_size)
+                        } else {
+                            dk
                         };
                         convert(std::slice::from_raw_parts_mut(out, m * dst_size), inp);
                     }
-                    if !packed_dst {
+                    if staged {
                         let staged = stage_out.cast_const();
                         match spread {
+                            // Packed rows (only with `fresh`): one copy each.
+                            _ if packed_dst => {
+                                for k in 0..count {
+                                    ptr::copy_nonoverlapping(
+                                        staged.add(k * m * dst_size),
+                                        d.wrapping_offset(dr.wrapping_mul(k as isize)),
+                                        m * dst_size,
+                                    );
+                                }
+                            }
                             Some(spread) => {
                                 spread.copy(d, staged, (count, dr, (m * dst_size) as isize), m)
                             }
@@ -1368,123 +1390,61 @@ impl<S: Storage> RawView<S> {
         g.indirect.is_none() && inner.is_none_or(|(_, &s)| s == g.itemsize as isize)
     }
 
-    /// The runs form of [`gather_map_into`](Self::gather_map_into), for a view whose items
-    /// are `M` bytes: append `f(item)` for every item in C order (F with `fortran`), `N` bytes
-    /// each, walking the source in runs of items laid end to end (the innermost axes that a
-    /// walk reads end to end, merged) and writing straight into `out`'s spare capacity: one
-    /// loop per run over arrays of known size, which the compiler vectorises (with the
-    /// running CPU's widest vectors: [`cpu::with_wide_vectors`]), with no staging copy and no
-    /// zero-filled output. Every byte written is one of `f`'s results, written here, so the
-    /// output is whole whatever `f` does. Falls back to [`gather_map_into`](Self::gather_map_into)
-    /// for indirect views and items of another size than `M`.
-    ///
-    /// Measured on AMD Zen 5 (`to_bytes_as("<d")` of a contiguous `<i` matrix, against the
-    /// previous way, converted into a stage in L1 and then copied out): 256² 1.85 → 1.17 µs
-    /// (a same-size `memcpy` 1.04 µs), 1024² 34.2 → 29.8 µs, 4096² 2.03 → 1.96 ms.
+    /// The runs form of [`gather_map_into`](Self::gather_map_into): append every item, in C
+    /// order (F with `fortran`), converted to `dst_size` bytes by `convert(out, inp)`, which
+    /// turns `inp` (items laid end to end) into as many items laid end to end in `out` — called
+    /// on runs of up to a few thousand items ([`convert_strided`], through its staging
+    /// buffers, with no zero-filled output); one item at a time for indirect views and items
+    /// over a quarter of a stage.
     ///
     /// # Errors
-    /// [`ViewError::SizeOverflow`] when `N` bytes per item do not fit in `isize`.
-    pub(crate) fn gather_runs_into<const M: usize, const N: usize>(
+    /// [`ViewError::SizeOverflow`] when `dst_size` bytes per item do not fit in `isize`.
+    pub(crate) fn gather_runs_into(
         &self,
         fortran: bool,
         out: &mut Vec<u8>,
-        f: impl FnMut(&[u8]) -> [u8; N],
+        dst_size: usize,
+        mut convert: impl FnMut(&mut [u8], &[u8]),
     ) -> Result<(), ViewError> {
         let g = &self.geom;
-        let n = self.bytes_as(N)?;
-        if g.indirect.is_some() || g.itemsize != M || M == 0 || N == 0 || n == 0 {
-            return self.gather_map_into::<N>(fortran, out, f);
+        let n = self.bytes_as(dst_size)?;
+        if g.indirect.is_some() || dst_size.max(g.itemsize) > STAGE / 4 {
+            self.shared().items(fortran).for_each(|item| {
+                let at = out.len();
+                out.resize(at + dst_size, 0);
+                convert(&mut out[at..], item);
+            });
+            return Ok(());
         }
         reserve_output(out, n);
         let len = out.len();
         let (shape, strides) = walk_axes(g, fortran);
-        // The source's axes (destination step unused), the innermost packed ones merged
-        // into runs of `run` items.
-        let mut axes: Axes<Axis> = shape
-            .iter()
-            .zip(&strides)
-            .filter(|&(&k, _)| k != 1)
-            .map(|(&k, &s)| (k, 0, s))
-            .collect();
-        let mut run = 1usize;
-        while let Some(&(k, _, s)) = axes.last() {
-            // Fits: a run is at most the view's items.
-            if s == (run * M) as isize {
-                run *= k;
-                axes.pop();
-            } else {
-                break;
-            }
-        }
-        let spare = &mut out.spare_capacity_mut()[..n];
-        let whole = cpu::with_wide_vectors(MapRuns::<_, M, N> {
-            runs: spare.chunks_exact_mut(run * N),
-            src: self.base().wrapping_add(g.offset),
-            axes: &axes,
-            f,
-        });
-        // `each_block` visits one position per run, `n / (run * N)` of them (the product of
-        // the unmerged axes' lengths times `run` is the view's `n / N` items): checked, as
-        // the length set below rests on it.
-        assert!(whole, "a run for every chunk of the output");
-        // SAFETY: `MapRuns` wrote every chunk of the `n` bytes after `len` (`whole`), inside
-        // the capacity reserved above, each run's chunk item by item, whole.
-        unsafe { out.set_len(len + n) };
-        Ok(())
-    }
-}
-
-/// The loop of [`RawView::gather_runs_into`]: for each position of `axes` from `src` (each the
-/// first of a run of items laid end to end, `M` bytes each), the next chunk of `runs` gets
-/// `f` of each of the run's items, written whole (`M` known to the compiler, so that the
-/// loop over a run vectorises). It gives whether every chunk was written: as many positions
-/// as chunks.
-struct MapRuns<'a, F, const M: usize, const N: usize> {
-    /// The output, uninitialised, in chunks of one run's items.
-    runs: std::slice::ChunksExactMut<'a, MaybeUninit<u8>>,
-    /// The view's first item.
-    src: *const u8,
-    /// The axes that are not merged into the runs (length, unused, source step).
-    axes: &'a [Axis],
-    /// The conversion of one item.
-    f: F,
-}
-
-impl<F: FnMut(&[u8]) -> [u8; N], const M: usize, const N: usize> cpu::Kernel
-    for MapRuns<'_, F, M, N>
-{
-    type Output = bool;
-
-    #[inline(always)]
-    fn run(self, _: Option<cpu::Shuffles>) -> bool {
-        let MapRuns {
-            mut runs,
-            src,
-            axes,
-            mut f,
-        } = self;
-        let mut whole = true;
-        // SAFETY: `each_block` hands the closure only the positions of `axes` from `src`:
-        // each the first of `run` items laid end to end in this validated direct view (5, 8:
-        // borrowed for reads), `run * M` bytes — `out.len() / N * M` for a chunk of `run * N`;
-        // the destination positions it computes from a null base are never used.
+        let Some(dst_strides) = Geometry::c_strides(&shape, dst_size) else {
+            return Ok(());
+        };
+        // SAFETY: the source items are the reached elements of this validated direct view (5,
+        // 8: borrowed for reads, `itemsize` bytes each); the destination is the C-contiguous
+        // layout of `n` bytes at the end of `out`, inside the capacity reserved above
+        // (`c_strides` of a shape whose `n` fits isize cannot fail), valid for writes, and
+        // `fresh` (it is uninitialised); a `Vec`'s spare capacity overlaps no other
+        // allocation; both item sizes are within a quarter of a stage (checked above).
         unsafe {
-            each_block(ptr::null_mut(), src, axes, 0, |_, s| {
-                let Some(out) = runs.next() else {
-                    whole = false;
-                    return;
-                };
-                let inp = std::slice::from_raw_parts(s, out.len() / N * M);
-                let (outs, _) = out.as_chunks_mut::<N>();
-                let (inps, _) = inp.as_chunks::<M>();
-                for (o, i) in outs.iter_mut().zip(inps) {
-                    for (d, b) in o.iter_mut().zip(f(i.as_slice())) {
-                        d.write(b);
-                    }
-                }
-            })
+            convert_strided(
+                out.as_mut_ptr().add(len),
+                &dst_strides,
+                dst_size,
+                self.base().wrapping_add(g.offset),
+                &strides,
+                g.itemsize,
+                &shape,
+                &mut convert,
+                true,
+            );
+            // SAFETY: the copy wrote `dst_size` bytes at every one of the items' positions,
+            // which tile `len .. len + n` exactly, within the capacity.
+            out.set_len(len + n);
         }
-        whole && runs.next().is_none()
+        Ok(())
     }
 }
 
@@ -1682,6 +1642,7 @@ impl RawView<Exclusive<'_>> {
                     src_size,
                     &shape,
                     &mut f,
+                    false,
                 );
             } else {
                 zip_strided(
