@@ -71,6 +71,7 @@ tests_full=(hostile properties fuzz_regressions suboffsets ndarray_interop view_
 # the bool-validity pass (the NumPy fixture sweep takes minutes under Miri: full mode only).
 tests_ci=(hostile properties ndarray_interop:interleaved ndarray_interop:from_array
           convert:broadcast_strided convert:to_bytes_as_matches convert:byte_order
+          convert:to_bytes_as_in_runs
           records:arrays_of_records records:record_views
           records:zero_copy_checks)
 # A second pass under tree borrows (host only, CI and full mode): the spans of borrowed views,
@@ -82,10 +83,12 @@ tests_tree=(ndarray_interop:interleaved ndarray_interop:from_array properties:bo
 # The SIMD pass (host, x86-64): the strided/transposed gathers (32-byte moves of 17- to
 # 31-byte items), the masked-store scatters and fills (AVX-512), the CPU-feature helpers,
 # byte-order-changing copies (two doubles per shuffle, rows swapped in place) and
-# byte-swapped sums (32-byte lanes), converting runs (AVX-512 conversion loops).
+# byte-swapped sums (32-byte lanes), converting runs (AVX-512 conversion loops, in place
+# and straight into a fresh output).
 lib_filters_simd=(view::copy::tests::strided view::copy::tests::converting view::raw::cpu
                   view::raw::masked)
-tests_simd=(convert:byte_order convert:broadcast_strided ndarray_interop:swapped_sums)
+tests_simd=(convert:byte_order convert:broadcast_strided convert:to_bytes_as_in_runs
+            ndarray_interop:swapped_sums)
 
 if [ "$mode" = ci ]; then
   lib_filters=("${lib_filters_ci[@]}")

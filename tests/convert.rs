@@ -409,3 +409,66 @@ fn byte_order_changes_reverse_every_item() {
     assert_eq!(v.to_bytes_as("<i", Order::C).unwrap(), v.to_bytes(Order::C));
     assert_eq!(v.to_bytes_as("<l", Order::F).unwrap(), v.to_bytes(Order::F));
 }
+
+/// `to_bytes_as` in runs (the source's items read end to end in the walk's order, converted
+/// straight into the output), at the edges of the runs: a 0-d view, empty shapes, axes of
+/// length 1, blocks of merged axes with gaps between them, an F-order walk of a transposed
+/// view, a misaligned source, and every byte-order pair. Each answer is the item-by-item one: each item of the source in
+/// the walk's order unpacked and packed again in the destination's format.
+#[test]
+fn to_bytes_as_in_runs_at_the_edges() {
+    use memview::pack::Struct;
+    let data: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 23) as u8).collect();
+    // (source format, destination format): the values (bytes below 23) fit every pair.
+    let pairs = [
+        ("<i", "<d"),
+        ("<i", ">d"),
+        (">H", "<I"),
+        (">H", ">q"),
+        ("<h", ">f"),
+        ("B", "<f"),
+    ];
+    // (shape, strides or None for C-contiguous, offset, order, selection or "")
+    type Case = (
+        &'static [usize],
+        Option<&'static [isize]>,
+        usize,
+        Order,
+        &'static str,
+    );
+    let cases: &[Case] = &[
+        (&[], None, 0, Order::C, ""),
+        (&[0, 5], None, 0, Order::C, ""),
+        (&[3, 0], None, 0, Order::F, ""),
+        (&[1, 7, 1], None, 0, Order::C, ""),
+        (&[4, 3, 5], None, 0, Order::C, "::2"),
+        (&[4, 3, 5], None, 0, Order::C, "1:, :2"),
+        (&[6, 9], None, 1, Order::C, ""),
+        (&[6, 9], None, 3, Order::F, "T"),
+        (&[6, 9], None, 0, Order::A, "T"),
+        (&[5, 4], None, 2, Order::F, ""),
+    ];
+    for (sf, df) in pairs {
+        let (s, d) = (Struct::new(sf).unwrap(), Struct::new(df).unwrap());
+        for &(shape, strides, offset, order, sel) in cases {
+            let n: usize = shape.iter().product();
+            let bytes = &data[..offset + n * s.size()];
+            let whole = MemoryView::from_parts(bytes, sf, shape, strides, offset).unwrap();
+            let v = match sel {
+                "" => whole,
+                "T" => whole.transpose(),
+                sel => whole.select(sel).unwrap(),
+            };
+            let want: Vec<u8> = v
+                .to_bytes(order)
+                .chunks(s.size())
+                .flat_map(|item| d.pack(&s.unpack(item).unwrap()).unwrap())
+                .collect();
+            let got = v.to_bytes_as(df, order).unwrap();
+            assert_eq!(
+                got, want,
+                "{sf} to {df}, {shape:?} +{offset} [{sel}] {order:?}"
+            );
+        }
+    }
+}

@@ -6,7 +6,8 @@ use crate::format::{Format, Scalar, ScalarKind};
 use crate::value::Value;
 use std::marker::PhantomData;
 
-use crate::view::raw::{cpu, Derivation, Exclusive, RawView, Shared, Storage};
+use crate::view::raw::copy::{ItemMap, RunMap};
+use crate::view::raw::{Derivation, Exclusive, RawView, Shared, Storage};
 use crate::view::{MemoryViewMut, Order, ViewBase, ViewError};
 
 use super::sealed::Sealed;
@@ -271,106 +272,85 @@ fn value_error(
     }
 }
 
-/// One converting copy from `S` to `D` (both plain element types), `src` already broadcast
-/// to `dst`'s shape. When the pair can fail, every value is checked first, so that a refused
-/// value leaves the destination unchanged.
-fn convert_loop<S: Element, D: Element>(
+/// One converting copy from `S` to `D` (both plain element types, `M` and `N` bytes), `src`
+/// already broadcast to `dst`'s shape. When the pair can fail, every value is checked first,
+/// so that a refused value leaves the destination unchanged.
+fn convert_loop<S: Element, D: Element, const M: usize, const N: usize>(
     dst: &mut RawView<Exclusive<'_>>,
     src: &RawView<Shared<'_>>,
-    (sswap, dswap): (bool, bool),
+    swaps: (bool, bool),
     check: bool,
     format: &str,
 ) -> Result<(), ElementError> {
     if check {
-        check_values::<S, D>(src, sswap, format)?;
+        check_values::<S, D>(src, swaps.0, format)?;
     }
-    let (ds, ss) = (std::mem::size_of::<D>(), std::mem::size_of::<S>());
-    if (dst.geom().itemsize, src.geom().itemsize) != (ds, ss) {
+    if (dst.geom().itemsize, src.geom().itemsize) != (N, M) {
         // Items with padding after the scalar: one at a time.
-        dst.zip_with(src, |d, s| convert_item::<S, D>(s, d, (sswap, dswap)))?;
+        dst.zip_with(src, |d, s| convert_item::<S, D>(s, d, swaps))?;
         return Ok(());
     }
-    dst.zip_runs_with(src, run_converter::<S, D>((sswap, dswap)))?;
+    dst.zip_runs_with(src, run_map::<S, D, M, N>(swaps))?;
     Ok(())
 }
 
-/// The conversion of runs of packed `S` items (in `inp`) into packed `D` items (in `out`), in
-/// the byte orders `swaps` says: one loop per byte-order pair so that each is a plain
-/// conversion loop, compiled for the running CPU's vector width.
-fn run_converter<S: Element, D: Element>(
+/// The conversion of runs of packed `S` items (`M` bytes) into packed `D` items (`N` bytes),
+/// in the byte orders `swaps` says: one loop per byte-order pair, so that each is a plain
+/// conversion loop, compiled for the running CPU's vector width ([`RunMap`]). The same four
+/// loops serve `copy_from_converted` and `to_bytes_as`.
+fn run_map<S: Element, D: Element, const M: usize, const N: usize>(
     (sswap, dswap): (bool, bool),
-) -> impl FnMut(&mut [u8], &[u8]) {
-    move |out, inp| {
-        macro_rules! run {
-            ($ss:literal, $ds:literal) => {
-                cpu::with_wide_vectors(Run::<S, D, $ss, $ds> {
-                    out,
-                    inp,
-                    types: PhantomData,
-                })
-            };
-        }
-        match (sswap, dswap) {
-            (false, false) => run!(false, false),
-            (false, true) => run!(false, true),
-            (true, false) => run!(true, false),
-            (true, true) => run!(true, true),
-        }
+) -> RunMap {
+    match (sswap, dswap) {
+        (false, false) => RunMap::new::<Conv<S, D, false, false>, M, N>(),
+        (false, true) => RunMap::new::<Conv<S, D, false, true>, M, N>(),
+        (true, false) => RunMap::new::<Conv<S, D, true, false>, M, N>(),
+        (true, true) => RunMap::new::<Conv<S, D, true, true>, M, N>(),
     }
 }
 
-/// The `S` items laid end to end in `inp` to convert into the `D` items of `out`, stored in
-/// the other byte order where `SSWAP` / `DSWAP`: a [`Kernel`](cpu::Kernel), so that the loop is
-/// compiled with the vector instructions the running CPU has.
-struct Run<'a, S, D, const SSWAP: bool, const DSWAP: bool> {
-    out: &'a mut [u8],
-    inp: &'a [u8],
-    types: PhantomData<(S, D)>,
-}
+/// The conversion of one `S` item into a `D` item, each stored in the other byte order where
+/// `SSWAP` / `DSWAP`: the [`ItemMap`] of a [`RunMap`].
+struct Conv<S, D, const SSWAP: bool, const DSWAP: bool>(PhantomData<(S, D)>);
 
-impl<S: Element, D: Element, const SSWAP: bool, const DSWAP: bool> cpu::Kernel
-    for Run<'_, S, D, SSWAP, DSWAP>
+impl<S: Element, D: Element, const SSWAP: bool, const DSWAP: bool> ItemMap
+    for Conv<S, D, SSWAP, DSWAP>
 {
-    type Output = ();
-
     #[inline(always)]
-    fn run(self, _: Option<cpu::Shuffles>) {
-        let items = self
-            .out
-            .chunks_exact_mut(std::mem::size_of::<D>())
-            .zip(self.inp.chunks_exact(std::mem::size_of::<S>()));
-        for (o, i) in items {
-            convert_item::<S, D>(i, o, (SSWAP, DSWAP));
-        }
+    fn map<const N: usize>(item: &[u8]) -> [u8; N] {
+        let mut bytes = [0u8; N];
+        convert_item::<S, D>(item, &mut bytes, (SSWAP, DSWAP));
+        bytes
     }
 }
 
-/// `to_bytes_as` between element types: the values checked (when `check`), then converted
-/// into `out`'s spare capacity, `N = size_of::<D>()` bytes each, in C order (F with
-/// `fortran`). In runs ([`RawView::gather_runs_into`]) when the source's items are its scalars
-/// and the walk reads them end to end; else item by item, which is faster from a strided
-/// source (the run path gathers it into a stage first). Measured on AMD Zen 5 (`benches/sweep.rs`,
-/// `<i` to `<d`): a contiguous 128², 512², 2048² and 4096×2048 source 3.6 µs, 63 µs, 2.5 ms,
-/// 5.3 ms item by item, 1.9 µs, 34 µs, 2.0 ms, 4.1 ms in runs; the `[::2, ::2]` of 256²,
-/// 1024², 4096² sources 3.9 µs, 65 µs, 4.4 ms item by item, 6.0 µs, 93 µs, 5.1 ms in runs.
-fn gather_loop<S: Element, D: Element, const N: usize>(
+/// `to_bytes_as` between element types (`M` and `N` bytes): the values checked (when
+/// `check`), then converted into `out`'s spare capacity, in C order (F with `fortran`). In
+/// runs ([`RawView::gather_runs_into`]: straight into the output, one pass) when the walk
+/// reads the source's items end to end; else item by item, which is faster from a strided
+/// source (the runs path gathers it into a stage first). Measured on AMD Zen 5
+/// (`benches/sweep.rs`, `<i` to `<d`): a contiguous 256², 1024² source 1.17 µs, 29.8 µs in
+/// runs (a same-size `memcpy` 1.04 µs, 37 µs); item by item, 128², 512², 4096×2048 took
+/// 3.6 µs, 63 µs, 5.3 ms. The `[::2, ::2]` of 256², 1024², 4096² sources 3.9 µs, 65 µs,
+/// 4.4 ms item by item, 6.0 µs, 93 µs, 5.1 ms through a stage in runs.
+fn gather_loop<S: Element, D: Element, const M: usize, const N: usize>(
     src: &RawView<Shared<'_>>,
     fortran: bool,
-    (sswap, dswap): (bool, bool),
+    swaps: (bool, bool),
     check: bool,
     format: &str,
     out: &mut Vec<u8>,
 ) -> Result<(), ElementError> {
     if check {
-        check_values::<S, D>(src, sswap, format)?;
+        check_values::<S, D>(src, swaps.0, format)?;
     }
-    if src.geom().itemsize == std::mem::size_of::<S>() && src.walks_packed(fortran) {
-        src.gather_runs_into(fortran, out, N, run_converter::<S, D>((sswap, dswap)))?;
+    if src.geom().itemsize == M && src.walks_packed(fortran) {
+        src.gather_runs_into(fortran, out, run_map::<S, D, M, N>(swaps))?;
         return Ok(());
     }
     src.gather_map_into::<N>(fortran, out, |s| {
         let mut bytes = [0u8; N];
-        convert_item::<S, D>(s, &mut bytes, (sswap, dswap));
+        convert_item::<S, D>(s, &mut bytes, swaps);
         bytes
     })?;
     Ok(())
@@ -688,7 +668,7 @@ fn gather_converted(
     let format = dst_format.as_str();
     with_element_type!(ss, S => {
         with_element_type!(ds, D => {
-            Some(gather_loop::<S, D, { std::mem::size_of::<D>() }>(
+            Some(gather_loop::<S, D, { std::mem::size_of::<S>() }, { std::mem::size_of::<D>() }>(
                 src, fortran, swaps, check, format, out,
             ))
         }, else None)
@@ -730,7 +710,9 @@ fn convert_into(
     let raw = dst.raw_mut();
     with_element_type!(ss, S => {
         with_element_type!(ds, D => {
-            convert_loop::<S, D>(raw, src, swaps, check, &dst_format)
+            convert_loop::<S, D, { std::mem::size_of::<S>() }, { std::mem::size_of::<D>() }>(
+                raw, src, swaps, check, &dst_format,
+            )
         }, else convert_slow(raw, src, (&ss, &ds), &dst_format))
     }, else convert_slow(raw, src, (&ss, &ds), &dst_format))
 }
