@@ -413,8 +413,9 @@ fn byte_order_changes_reverse_every_item() {
 /// `to_bytes_as` in runs (the source's items read end to end in the walk's order, converted
 /// straight into the output), at the edges of the runs: a 0-d view, empty shapes, axes of
 /// length 1, blocks of merged axes with gaps between them, an F-order walk of a transposed
-/// view, a misaligned source, and every byte-order pair. Each answer is the item-by-item one: each item of the source in
-/// the walk's order unpacked and packed again in the destination's format.
+/// view, a misaligned source, and every byte-order pair. Each answer is the item-by-item one:
+/// each item of the source in the walk's order unpacked and packed again in the destination's
+/// format.
 #[test]
 fn to_bytes_as_in_runs_at_the_edges() {
     use memview::pack::Struct;
