@@ -329,10 +329,11 @@ impl<S: Element, D: Element, const SSWAP: bool, const DSWAP: bool> ItemMap
 /// runs ([`RawView::gather_runs_into`]: straight into the output, one pass) when the walk
 /// reads the source's items end to end; else item by item, which is faster from a strided
 /// source (the runs path gathers it into a stage first). Measured on AMD Zen 5
-/// (`benches/sweep.rs`, `<i` to `<d`): a contiguous 256², 1024² source 1.17 µs, 29.8 µs in
-/// runs (a same-size `memcpy` 1.04 µs, 37 µs); item by item, 128², 512², 4096×2048 took
-/// 3.6 µs, 63 µs, 5.3 ms. The `[::2, ::2]` of 256², 1024², 4096² sources 3.9 µs, 65 µs,
-/// 4.4 ms item by item, 6.0 µs, 93 µs, 5.1 ms through a stage in runs.
+/// (`benches/sweep.rs`, `<i` to `<d`): a contiguous 128², 512² source 2.64 µs, 97 µs in runs
+/// (`to_bytes` of a `<d` matrix of the output's size 2.71 µs, 143 µs). In an earlier session,
+/// when runs still went through a stage: a contiguous 128², 512² source 3.6 µs, 63 µs item by
+/// item against 1.8 µs, 34 µs in runs; the `[::2, ::2]` of 256², 1024², 4096² sources
+/// 3.9 µs, 65 µs, 4.4 ms item by item against 6.0 µs, 93 µs, 5.1 ms in runs.
 fn gather_loop<S: Element, D: Element, const M: usize, const N: usize>(
     src: &RawView<Shared<'_>>,
     fortran: bool,
