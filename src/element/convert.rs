@@ -318,10 +318,16 @@ impl<S: Element, D: Element, const SSWAP: bool, const DSWAP: bool> ItemMap
 {
     #[inline(always)]
     fn map<const N: usize>(item: &[u8]) -> [u8; N] {
-        let mut bytes = [0u8; N];
-        convert_item::<S, D>(item, &mut bytes, (SSWAP, DSWAP));
-        bytes
+        convert_to::<S, D, N>(item, (SSWAP, DSWAP))
     }
+}
+
+/// [`convert_item`] into a new array of the `N` bytes of a `D`.
+#[inline(always)]
+fn convert_to<S: Element, D: Element, const N: usize>(item: &[u8], swaps: (bool, bool)) -> [u8; N] {
+    let mut bytes = [0u8; N];
+    convert_item::<S, D>(item, &mut bytes, swaps);
+    bytes
 }
 
 /// `to_bytes_as` between element types (`M` and `N` bytes): the values checked (when
@@ -349,11 +355,7 @@ fn gather_loop<S: Element, D: Element, const M: usize, const N: usize>(
         src.gather_runs_into(fortran, out, run_map::<S, D, M, N>(swaps))?;
         return Ok(());
     }
-    src.gather_map_into::<N>(fortran, out, |s| {
-        let mut bytes = [0u8; N];
-        convert_item::<S, D>(s, &mut bytes, swaps);
-        bytes
-    })?;
+    src.gather_map_into::<N>(fortran, out, |s| convert_to::<S, D, N>(s, swaps))?;
     Ok(())
 }
 
