@@ -221,8 +221,13 @@ pub(crate) unsafe fn copy_strided(
     // (reversing items' bytes in the same permutation), for destinations within the caches
     // (beyond them the plain loop with prefetches is faster: see `masked`) or with items close
     // enough that one store per item is the limit (`spread_pays`).
-    let spread = if !tiled && (s1 == 0 || s1 == size as isize) && spread_pays(dst_span, d1) {
+    // Gathers from rows with small gaps into packed rows: masked loads, a block at a time.
+    let spread = if tiled {
+        None
+    } else if (s1 == 0 || s1 == size as isize) && spread_pays(dst_span, d1) {
         Spread::new(size, d1, swap)
+    } else if d1 == size as isize {
+        Spread::gather(size, s1, swap)
     } else {
         None
     };
@@ -235,7 +240,8 @@ pub(crate) unsafe fn copy_strided(
         let (rows, blocks) = last_outer(&axes[..outer]);
         // SAFETY: as for `copy_strided`: every row start is one of the caller's, each row
         // `n1` items `d1` apart in the destination and laid end to end (`s1 == size`) or one
-        // item (`s1 == 0`) in the source.
+        // item (`s1 == 0`) in the source, or (a gather) `s1` apart in the source and laid end
+        // to end in the destination (`d1 == size`).
         unsafe {
             each_block(dst, src, blocks, 0, |d, s| match &block {
                 Some(block) => spread.fill(d, block, rows, n1),
