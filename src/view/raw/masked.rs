@@ -29,7 +29,7 @@
 //! items (the gaps are not read), one permutation that packs them, one masked store. Measured
 //! on an Intel Xeon (`[::2, ::2]` `to_bytes`, against the item-by-item loop): 1-byte items
 //! 0.21x the time at 256² and 0.47x at 8192×4096, 2-byte 0.31x and 0.79x, 4-byte 0.54x at 256²
-//! and 0.86x at 4096², 8-byte 0.90–1.0x (memory-bound from 1024² on).
+//! and 0.86x at 4096², 8-byte 0.90–1.02x (memory-bound from 1024² on).
 //!
 //! Under Miri, which has masked loads and stores but not `vpermb`, the permutation is done
 //! on arrays (the same bytes); the memory accesses — what Miri checks — are the same.
