@@ -23,6 +23,17 @@ const TILE_STRIDE: usize = 256;
 /// Items per side of a transpose tile: 32 source lines of 64 bytes stay in L1 while 32 output
 /// rows are written.
 const TILE: usize = 32;
+/// Items per side of a transpose tile of items over 16 bytes moved 32 bytes at a time (`Wide`)
+/// when a tile row reads at most [`SMALL_TILE_MAX_ROWS`] source rows: the tile's lines of both
+/// sides (16 × 16 × 29 bytes each) then stay in L1, where 32-item tiles overflow it.
+const SMALL_TILE: usize = 16;
+/// The most source rows (items along the inner axis) for which a `Wide` transpose takes
+/// [`SMALL_TILE`]s: with more, half-width bands each walk twice as many pages of the source.
+/// Measured on an Intel Xeon (AVX-512; 16-item tiles with the destination prefetched a tile
+/// ahead, against 32-item tiles without): 29-byte items 0.83x the time at 256², 0.90x at
+/// 512², 0.96x at 1024², 0.88x at 256×8192 (256 source rows); 17- and 31-byte items
+/// 0.60-0.92x there; with 2048 or more source rows 16-item tiles took up to 1.15x longer.
+const SMALL_TILE_MAX_ROWS: usize = 1024;
 
 /// The most items along the inner axis of a transpose of items over 16 bytes that are copied
 /// without tiles (one row's far lines: 2048 × 64 bytes = 128 KiB, and as many pages).
@@ -93,7 +104,7 @@ fn reserve_output(out: &mut Vec<u8>, n: usize) {
 ///
 /// Runs that are contiguous on both sides are merged into one `memcpy` each; otherwise items
 /// of 1, 2, 4, 8 and 16 bytes are moved as fixed-size values along the innermost axis, in
-/// [`TILE`]² tiles when one side steps a long way along it (a transpose), and other sizes as
+/// tiles when one side steps a long way along it (a transpose, [`copy_tiles`]), and other sizes as
 /// `size`-byte copies.
 ///
 /// Items of 17 to 31 bytes copied into rows laid end to end move 32 bytes at a time where
@@ -192,6 +203,17 @@ pub(crate) unsafe fn copy_strided(
         let s0 = axes[nd - 2].2;
         s0 > 0 && s0 < MAX_GAP as isize
     };
+    // 32-byte moves of items laid end to end (`d1 == size > 0`) in tiles: smaller tiles for
+    // few source rows, and the destination prefetched a tile ahead.
+    let tiles = Tiles {
+        side: if moves_wide && n1 <= SMALL_TILE_MAX_ROWS {
+            SMALL_TILE
+        } else {
+            TILE
+        },
+        src_ahead: next_tile,
+        dst_ahead: moves_wide && dst_span >= TILE_WRITE_AHEAD_SPAN,
+    };
     let steps = Steps::new(d1, s1);
     // Rows that walk a large side with small gaps: prefetched (a fill or a scatter from a
     // contiguous row writes the destination's; a gather into contiguous rows reads the
@@ -275,14 +297,9 @@ pub(crate) unsafe fn copy_strided(
                 each_block(dst, src, &axes[..outer], 0, |d, s| {
                     if tiled {
                         // SAFETY: items `(i, j0..j0 + cols)` of the block.
-                        copy_tiles(
-                            d,
-                            s,
-                            axes[nd - 2],
-                            (n1, d1, s1),
-                            next_tile,
-                            |dr, sr, cols| copy_row_with::<$n, $swap>(by, dr, sr, &steps, cols),
-                        );
+                        copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), tiles, |dr, sr, cols| {
+                            copy_row_with::<$n, $swap>(by, dr, sr, &steps, cols)
+                        });
                     } else {
                         pieces(ahead, d, s, (d1, s1), n1, |d, s, count| {
                             copy_row_with::<$n, $swap>(by, d, s, &steps, count)
@@ -317,14 +334,9 @@ pub(crate) unsafe fn copy_strided(
                 each_block(dst, src, &axes[..outer], 0, |d, s| {
                     if tiled {
                         // SAFETY: items `(i, j0..j0 + cols)` of the block.
-                        copy_tiles(
-                            d,
-                            s,
-                            axes[nd - 2],
-                            (n1, d1, s1),
-                            next_tile,
-                            |dr, sr, cols| wide.row(dr, sr, s1, cols, size, src_end),
-                        );
+                        copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), tiles, |dr, sr, cols| {
+                            wide.row(dr, sr, s1, cols, size, src_end)
+                        });
                     } else {
                         wide.row(d, s, s1, n1, size, src_end);
                     }
@@ -337,14 +349,9 @@ pub(crate) unsafe fn copy_strided(
                 each_block(dst, src, &axes[..outer], 0, |d, s| {
                     if tiled {
                         // SAFETY: items `(i, j0..j0 + cols)` of the block.
-                        copy_tiles(
-                            d,
-                            s,
-                            axes[nd - 2],
-                            (n1, d1, s1),
-                            next_tile,
-                            |dr, sr, cols| copy_row_dyn(dr, d1, sr, s1, cols, size),
-                        );
+                        copy_tiles(d, s, axes[nd - 2], (n1, d1, s1), tiles, |dr, sr, cols| {
+                            copy_row_dyn(dr, d1, sr, s1, cols, size)
+                        });
                     } else {
                         pieces(ahead, d, s, (d1, s1), n1, |d, s, count| {
                             copy_row_dyn(d, d1, s, s1, count, size)
@@ -432,6 +439,14 @@ fn spread_pays(span: usize, stride: isize) -> bool {
 /// 0.96x the time, 2048² 0.93x; 8-byte items at 2048² 0.81x; at 256² (2 MiB, within L3) up to
 /// 1.16x slower, so not there. Under Miri, 256 bytes.
 const TILE_PREFETCH_SPAN: usize = if cfg!(miri) { 256 } else { 4 << 20 };
+/// A `Wide` transpose's destination (items over 16 bytes, moved 32 bytes at a time) at least
+/// this large has its next tile's lines prefetched while a tile is copied: its masked stores
+/// then find their lines in cache rather than wait for them. Measured on an Intel Xeon
+/// (2 MiB L2), against no prefetch, in the tiles chosen by [`SMALL_TILE_MAX_ROWS`]: 29-byte
+/// items 0.83x the time at 256² (a 1.8 MiB destination), 0.94x at 4096², 0.93x at 8192×256;
+/// 17-byte items at 256² (1.1 MiB, within L2 with the source) 1.06x slower, so not there.
+/// Under Miri, 256 bytes.
+const TILE_WRITE_AHEAD_SPAN: usize = if cfg!(miri) { 256 } else { 3 << 19 };
 /// How far beyond the items being copied the prefetches run (bytes).
 const AHEAD: usize = 4096;
 /// Bytes of the prefetched side per piece of a row copied item by item.
@@ -926,12 +941,23 @@ impl Wide {
     }
 }
 
-/// A 2-D block (`outer` rows of `inner` items) in [`TILE`]×[`TILE`] tiles, so that the lines
-/// one side reads or writes across stay in cache: `row(dst, src, count)` copies one row piece
-/// (the inner stride is `inner`'s). With `next_tile` (only for a source whose `outer` stride
-/// is positive and below [`MAX_GAP`]), each tile first prefetches the source lines of the next
-/// one: a tile's rows of the source are far apart, so the CPU's prefetcher, which follows a
-/// few streams, does not see them coming.
+/// How [`copy_tiles`] walks a block.
+#[derive(Clone, Copy)]
+struct Tiles {
+    /// Items per side of a tile.
+    side: usize,
+    /// Each tile first prefetches the source lines of the next one (only for a source whose
+    /// `outer` stride is positive and below [`MAX_GAP`]): a tile's rows of the source are far
+    /// apart, so the CPU's prefetcher, which follows a few streams, does not see them coming.
+    src_ahead: bool,
+    /// Each tile first prefetches the destination lines of the next one (only for a
+    /// destination whose `inner` stride is positive).
+    dst_ahead: bool,
+}
+
+/// A 2-D block (`outer` rows of `inner` items) in square tiles of `tiles.side` items, so that
+/// the lines one side reads or writes across stay in cache: `row(dst, src, count)` copies one
+/// row piece (the inner stride is `inner`'s).
 ///
 /// # Safety
 /// As for [`copy_row`], over the whole block, for `row`.
@@ -941,21 +967,35 @@ unsafe fn copy_tiles(
     s: *const u8,
     outer: Axis,
     inner: Axis,
-    next_tile: bool,
+    tiles: Tiles,
     mut row: impl FnMut(*mut u8, *const u8, usize),
 ) {
     let ((n0, d0, s0), (n1, d1, s1)) = (outer, inner);
-    for i0 in (0..n0).step_by(TILE) {
-        let rows = (n0 - i0).min(TILE);
-        for j0 in (0..n1).step_by(TILE) {
-            let cols = (n1 - j0).min(TILE);
-            if next_tile {
+    let side = tiles.side;
+    for i0 in (0..n0).step_by(side) {
+        let rows = (n0 - i0).min(side);
+        for j0 in (0..n1).step_by(side) {
+            let cols = (n1 - j0).min(side);
+            // The next tile's items along the inner axis.
+            let next = (j0 + side).min(n1)..(j0 + 2 * side).min(n1);
+            if tiles.src_ahead {
                 // The next tile's source: for each of its `j`, the items `i0..i0 + rows`,
                 // `s0` (0 < s0 < MAX_GAP) apart.
                 let seg = rows * s0 as usize;
-                for j in (j0 + TILE).min(n1)..(j0 + 2 * TILE).min(n1) {
+                for j in next.clone() {
                     let first = s.wrapping_offset(s0 * i0 as isize + s1 * j as isize);
                     for at in (0..seg + 64).step_by(64) {
+                        prefetch(first.wrapping_add(at));
+                    }
+                }
+            }
+            if tiles.dst_ahead && !next.is_empty() {
+                // The next tile's destination: for each of its rows `i`, the items
+                // `next`, `d1` (> 0) apart.
+                let seg = next.len() * d1 as usize;
+                for i in i0..i0 + rows {
+                    let first = d.wrapping_offset(d0 * i as isize + d1 * next.start as isize);
+                    for at in (0..seg + 63).step_by(64) {
                         prefetch(first.wrapping_add(at));
                     }
                 }
