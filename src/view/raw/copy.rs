@@ -30,9 +30,10 @@ const SMALL_TILE: usize = 16;
 /// The most source rows (items along the inner axis) for which a `Wide` transpose takes
 /// [`SMALL_TILE`]s: with more, half-width bands each walk twice as many pages of the source.
 /// Measured on an Intel Xeon (AVX-512; 16-item tiles with the destination prefetched a tile
-/// ahead, against 32-item tiles without): 29-byte items 0.83x the time at 256², 0.90x at
-/// 512², 0.96x at 1024², 0.88x at 256×8192 (256 source rows); 17- and 31-byte items
-/// 0.60-0.92x there; with 2048 or more source rows 16-item tiles took up to 1.15x longer.
+/// ahead, against 32-item tiles without either): 29-byte items 0.83x the time at 256², 0.90x
+/// at 512², 0.96x at 1024², 0.88x at 256×8192 (256 source rows); 17- and 31-byte items
+/// 0.60-0.92x there (17 bytes at 256², within L2 and without the prefetch, 1.01-1.02x); with
+/// 2048 or more source rows 16-item tiles took up to 1.15x longer.
 const SMALL_TILE_MAX_ROWS: usize = 1024;
 
 /// The most items along the inner axis of a transpose of items over 16 bytes that are copied
@@ -203,8 +204,9 @@ pub(crate) unsafe fn copy_strided(
         let s0 = axes[nd - 2].2;
         s0 > 0 && s0 < MAX_GAP as isize
     };
-    // 32-byte moves of items laid end to end (`d1 == size > 0`) in tiles: smaller tiles for
-    // few source rows, and the destination prefetched a tile ahead.
+    // Tiles of a transposed source gathered into packed rows (`d1 == size`): the
+    // destination prefetched a tile ahead when large; 32-byte moves of items over 16 bytes in
+    // smaller tiles when there are few source rows.
     let tiles = Tiles {
         side: if moves_wide && n1 <= SMALL_TILE_MAX_ROWS {
             SMALL_TILE
@@ -212,7 +214,7 @@ pub(crate) unsafe fn copy_strided(
             TILE
         },
         src_ahead: next_tile,
-        dst_ahead: moves_wide && dst_span >= TILE_WRITE_AHEAD_SPAN,
+        dst_ahead: d1 == size as isize && dst_span >= TILE_WRITE_AHEAD_SPAN,
     };
     let steps = Steps::new(d1, s1);
     // Rows that walk a large side with small gaps: prefetched (a fill or a scatter from a
@@ -439,13 +441,14 @@ fn spread_pays(span: usize, stride: isize) -> bool {
 /// 0.96x the time, 2048² 0.93x; 8-byte items at 2048² 0.81x; at 256² (2 MiB, within L3) up to
 /// 1.16x slower, so not there. Under Miri, 256 bytes.
 const TILE_PREFETCH_SPAN: usize = if cfg!(miri) { 256 } else { 4 << 20 };
-/// A `Wide` transpose's destination (items over 16 bytes, moved 32 bytes at a time) at least
-/// this large has its next tile's lines prefetched while a tile is copied: its masked stores
-/// then find their lines in cache rather than wait for them. Measured on an Intel Xeon
-/// (2 MiB L2), against no prefetch, in the tiles chosen by [`SMALL_TILE_MAX_ROWS`]: 29-byte
-/// items 0.83x the time at 256² (a 1.8 MiB destination), 0.94x at 4096², 0.93x at 8192×256;
-/// 17-byte items at 256² (1.1 MiB, within L2 with the source) 1.06x slower, so not there.
-/// Under Miri, 256 bytes.
+/// A transpose's destination of packed rows at least this large has its next tile's lines
+/// prefetched while a tile is copied ([`copy_tiles`]): the tile's stores, 32 rows apart, then
+/// find their lines in cache rather than wait for them. Measured on an Intel Xeon (2 MiB L2),
+/// `a.T` to C-order bytes, against no prefetch in the same tiles: 29-byte items 0.94x the
+/// time at 256² (a 1.8 MiB destination), 0.94x at 4096², 0.90x at 8192×256; 1- to 8-byte
+/// items 0.57-0.86x at 4096², 0.72-0.79x at 8192×4096, 0.78-0.97x at 1024² (2- and 4-byte
+/// items at 2048² 0.93-1.05x); 17-byte items at 256² (1.1 MiB, within L2 with the source)
+/// 1.04-1.16x slower, so not there. Under Miri, 256 bytes.
 const TILE_WRITE_AHEAD_SPAN: usize = if cfg!(miri) { 256 } else { 3 << 19 };
 /// How far beyond the items being copied the prefetches run (bytes).
 const AHEAD: usize = 4096;
@@ -951,7 +954,7 @@ struct Tiles {
     /// apart, so the CPU's prefetcher, which follows a few streams, does not see them coming.
     src_ahead: bool,
     /// Each tile first prefetches the destination lines of the next one (only for a
-    /// destination whose `inner` stride is positive).
+    /// destination whose `inner` stride is its item size: packed rows).
     dst_ahead: bool,
 }
 
