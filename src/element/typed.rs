@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use ndarray::ArrayViewD;
 
 use crate::view::raw::array::Refusal;
-use crate::view::raw::cpu::{with_byte_shuffles, Kernel, Shuffles};
+use crate::view::raw::cpu::{prefetch, with_byte_shuffles, Kernel, Shuffles, SUM_AHEAD};
 use crate::view::raw::{Exclusive, Lend, RawView, RowItems, Rows, Shared, Storage};
 use crate::view::ViewBase;
 
@@ -350,9 +350,17 @@ where
             + match row.contiguous().filter(|_| packed) {
                 Some(bytes) => unrolled_sum::<T, SWAP>(bytes, shuffles),
                 None => match shuffles.filter(|_| SWAP) {
-                    Some(sh) => row
-                        .items()
-                        .fold(T::zero(), |a, x| a + T::load_swapped(x, sh)),
+                    Some(sh) => {
+                        // About `SUM_AHEAD` bytes on along the row, at least the next item.
+                        let stride = row.stride();
+                        let ahead = stride.wrapping_mul(
+                            (SUM_AHEAD / stride.unsigned_abs().max(1)).max(1) as isize,
+                        );
+                        row.items().fold(T::zero(), |a, x| {
+                            prefetch(x.as_ptr().wrapping_offset(ahead));
+                            a + T::load_swapped(x, sh)
+                        })
+                    }
                     None => row.items().fold(T::zero(), |a, x| a + T::load(x, SWAP)),
                 },
             };

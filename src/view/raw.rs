@@ -996,6 +996,11 @@ impl<'a> Row<'a> {
         self.itemsize
     }
 
+    /// Bytes from one element of the row to the next.
+    pub(crate) fn stride(&self) -> isize {
+        self.stride
+    }
+
     /// The elements as one slice, when they lie end to end (`stride == itemsize`, or a
     /// single element).
     #[inline]

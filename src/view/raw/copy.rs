@@ -12,8 +12,9 @@
 use std::mem::MaybeUninit;
 use std::ptr;
 
+use super::cpu::{self, prefetch};
 use super::masked::{Masked, Spread};
-use super::{cpu, Axes, Exclusive, Geometry, RawView, Storage};
+use super::{Axes, Exclusive, Geometry, RawView, Storage};
 use crate::view::error::ViewError;
 
 /// Below this many bytes of inner-axis stride an item-by-item copy walks memory forwards well
@@ -513,19 +514,6 @@ fn pieces(
         row(d.wrapping_offset(k * ds), s.wrapping_offset(k * ss), count);
         i += count;
     }
-}
-
-/// Ask the CPU to bring the line holding `p` into its caches (nothing off x86-64).
-#[inline(always)]
-fn prefetch(p: *const u8) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint: it accesses no memory the program can observe and never
-    // faults, whatever the address.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast())
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 /// One, two, three and four inner strides of each side, for [`copy_row`]'s unrolled loop.

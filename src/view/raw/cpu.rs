@@ -101,7 +101,29 @@ impl Shuffles {
 /// LLVM vectorises the same loop with SSE registers, two lanes each: with the shuffles, 1.1-1.25x
 /// the native sum's time (AMD Zen 5) though both wait on the same chains of adds; a 32-byte
 /// shuffle and add per four lanes halves the instructions around those chains. Each lane adds
-/// the same values in the same order either way, so the bits are the same.
+/// the same values in the same order either way, so the bits are the same. Each block first
+/// prefetches the line [`SUM_AHEAD`] bytes on.
+/// How far ahead of the block being added [`Shuffles::swapped_f64_lanes`] prefetches (bytes).
+/// Measured on an Intel Xeon, the byte-swapped sum of a contiguous `f64` view against none
+/// (criterion, two runs each): 0.95x the time at 256² doubles, 0.94-0.99x at 2048² (32 MiB;
+/// then 0.98-1.00x the native sum's time, where it had been 1.04x), 0.84-0.86x at 8192×4096;
+/// 512 bytes gained less, 4096 bytes nothing beyond the caches.
+pub(crate) const SUM_AHEAD: usize = 2048;
+
+/// Ask the CPU to bring the line holding `p` into its caches (nothing off x86-64): a hint for
+/// a loop that will read there soon.
+#[inline(always)]
+pub(crate) fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint: it accesses no memory the program can observe and never
+    // faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast())
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 macro_rules! swapped_lanes {
     ($name:ident, $t:ty, $n:literal, $setzero:ident, $add:ident, $cast:ident, $store:ident) => {
         #[doc = concat!("Partial sums of `", stringify!($t), "`s; see `swapped_lanes`.")]
@@ -122,6 +144,7 @@ macro_rules! swapped_lanes {
                     unsafe {
                         let order = _mm256_loadu_si256(order.as_ptr().cast());
                         for block in bytes.as_chunks::<{ 8 * $n }>().0 {
+                            prefetch(block.as_ptr().wrapping_add(SUM_AHEAD));
                             for (a, part) in acc.iter_mut().zip(block.as_chunks::<32>().0) {
                                 let v = _mm256_loadu_si256(part.as_ptr().cast());
                                 *a = $add(*a, $cast(_mm256_shuffle_epi8(v, order)));
