@@ -94,20 +94,13 @@ impl Shuffles {
     }
 }
 
-/// The eight partial sums of `ndarray`'s unrolled sum (lane `k` adds elements `k`, `k + 8`,
-/// ... in order, from zero) over the whole 8-element blocks of `bytes`, elements stored in the
-/// other byte order, with four doubles or eight floats per AVX2 add; `None` without AVX2.
-///
-/// LLVM vectorises the same loop with SSE registers, two lanes each: with the shuffles, 1.1-1.25x
-/// the native sum's time (AMD Zen 5) though both wait on the same chains of adds; a 32-byte
-/// shuffle and add per four lanes halves the instructions around those chains. Each lane adds
-/// the same values in the same order either way, so the bits are the same. Each block first
-/// prefetches the line [`SUM_AHEAD`] bytes on.
-/// How far ahead of the block being added [`Shuffles::swapped_f64_lanes`] prefetches (bytes).
-/// Measured on an Intel Xeon, the byte-swapped sum of a contiguous `f64` view against none
-/// (criterion, two runs each): 0.95x the time at 256² doubles, 0.94-0.99x at 2048² (32 MiB;
-/// then 0.98-1.00x the native sum's time, where it had been 1.04x), 0.84-0.86x at 8192×4096;
-/// 512 bytes gained less, 4096 bytes nothing beyond the caches.
+/// How far ahead of the block being added [`Shuffles::swapped_f64_lanes`] prefetches (bytes),
+/// and about how far along its row the byte-swapped sum of a strided row does. Measured on an
+/// Intel Xeon, byte-swapped sums of `f64` views against no prefetch (criterion, old and new
+/// builds interleaved, two runs each): contiguous 0.92-0.96x the time at 256² doubles,
+/// 0.94-0.99x at 2048² (32 MiB; then 0.98-1.00x the native sum's time, where it had been
+/// 1.04-1.11x), 0.84-0.86x at 8192×4096; `::2` 0.98x at 1024², 0.69-0.75x at 4096²,
+/// 0.91-0.92x at 8192×4096. 512 bytes gained less, 4096 bytes nothing beyond the caches.
 pub(crate) const SUM_AHEAD: usize = 2048;
 
 /// Ask the CPU to bring the line holding `p` into its caches (nothing off x86-64): a hint for
@@ -124,6 +117,15 @@ pub(crate) fn prefetch(p: *const u8) {
     let _ = p;
 }
 
+/// The eight partial sums of `ndarray`'s unrolled sum (lane `k` adds elements `k`, `k + 8`,
+/// ... in order, from zero) over the whole 8-element blocks of `bytes`, elements stored in the
+/// other byte order, with four doubles or eight floats per AVX2 add; `None` without AVX2.
+///
+/// LLVM vectorises the same loop with SSE registers, two lanes each: with the shuffles, 1.1-1.25x
+/// the native sum's time (AMD Zen 5) though both wait on the same chains of adds; a 32-byte
+/// shuffle and add per four lanes halves the instructions around those chains. Each lane adds
+/// the same values in the same order either way, so the bits are the same. Each block first
+/// prefetches the line [`SUM_AHEAD`] bytes on.
 macro_rules! swapped_lanes {
     ($name:ident, $t:ty, $n:literal, $setzero:ident, $add:ident, $cast:ident, $store:ident) => {
         #[doc = concat!("Partial sums of `", stringify!($t), "`s; see `swapped_lanes`.")]
