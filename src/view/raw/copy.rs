@@ -443,8 +443,8 @@ fn spread_pays(span: usize, stride: isize) -> bool {
 /// 1.16x slower, so not there. Under Miri, 256 bytes.
 const TILE_PREFETCH_SPAN: usize = if cfg!(miri) { 256 } else { 4 << 20 };
 /// A transpose's destination of packed rows at least this large has its next tile's lines
-/// prefetched while a tile is copied ([`copy_tiles`]): the tile's stores, 32 rows apart, then
-/// find their lines in cache rather than wait for them. Measured on an Intel Xeon (2 MiB L2),
+/// prefetched while a tile is copied ([`copy_tiles`]): the tile's stores, one run in each of
+/// its destination rows, then find their lines in cache rather than wait for them. Measured on an Intel Xeon (2 MiB L2),
 /// `a.T` to C-order bytes, against no prefetch in the same tiles: 29-byte items 0.94x the
 /// time at 256² (a 1.8 MiB destination), 0.94x at 4096², 0.90x at 8192×256; 1- to 8-byte
 /// items 0.57-0.86x at 4096², 0.72-0.79x at 8192×4096, 0.78-0.97x at 1024² (2- and 4-byte

@@ -100,7 +100,8 @@ impl Shuffles {
 /// builds interleaved, two runs each): contiguous 0.92-0.96x the time at 256² doubles,
 /// 0.94-0.99x at 2048² (32 MiB; then 0.98-1.00x the native sum's time, where it had been
 /// 1.04-1.11x), 0.84-0.86x at 8192×4096; `::2` 0.98x at 1024², 0.69-0.75x at 4096²,
-/// 0.91-0.92x at 8192×4096. 512 bytes gained less, 4096 bytes nothing beyond the caches.
+/// 0.91-0.92x at 8192×4096. 512 bytes gained less, 4096 bytes nothing at 8192×4096. (`f32`
+/// sums take the same prefetches, not measured separately.)
 pub(crate) const SUM_AHEAD: usize = 2048;
 
 /// Ask the CPU to bring the line holding `p` into its caches (nothing off x86-64): a hint for
