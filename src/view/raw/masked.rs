@@ -621,7 +621,11 @@ mod tests {
                     // Whole blocks one, two and three (pairs and a single block after
                     // them), each with and without a partial block.
                     let per = spread.per;
-                    let counts = [0, 1, 2, per, per + 1, 2 * per, 2 * per + 1, 3 * per, 67];
+                    let counts: &[usize] = if cfg!(miri) {
+                        &[0, per + 1, 2 * per + 1, 3 * per]
+                    } else {
+                        &[0, 1, 2, per, per + 1, 2 * per, 2 * per + 1, 3 * per, 67]
+                    };
                     for (&at, &n) in starts
                         .iter()
                         .flat_map(|at| counts.iter().map(move |n| (at, n)))
