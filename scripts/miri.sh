@@ -7,6 +7,8 @@
 #   scripts/miri.sh --ci       sampled run for CI (a few minutes): fewer tests, proptest
 #                              cases cut to a handful (tests check cfg!(miri))
 #   scripts/miri.sh --host     only the host target (also: --s390x for only the big-endian one)
+#   --no-simd / --simd-only    on the host, leave out the SIMD pass / run only it (CI runs the
+#                              SIMD pass and s390x in a second lane, beside the host passes)
 #
 # Needs a nightly toolchain; installs the miri and rust-src components when missing, and skips
 # (exit 0, with a message) when nightly itself is not available. Exits non-zero on any Miri
@@ -16,12 +18,15 @@ cd "$(dirname "$0")/.."
 
 mode=full
 targets=(host s390x-unknown-linux-gnu)
+simd=yes
 for arg in "$@"; do
   case "$arg" in
     --ci) mode=ci ;;
     --host) targets=(host) ;;
     --s390x) targets=(s390x-unknown-linux-gnu) ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --no-simd) simd=no ;;
+    --simd-only) simd=only; targets=(host) ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "miri.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -147,19 +152,24 @@ for target in "${targets[@]}"; do
       export "$cc_var=${CC:-cc}" "$ar_var=${AR:-ar}"
     fi
   fi
-  echo "=== miri on $label, $mode mode"
   start=$SECONDS
-  # The library package only: the CLI (its own package) has no unsafe of ours worth Miri's time.
-  if ! run cargo +nightly miri test -p memview "${target_args[@]}" --lib -- \
-      "${filters[@]}"; then
-    status=1
+  if [ "$simd" != only ]; then
+    echo "=== miri on $label, $mode mode"
+    # The library package only: the CLI (its own package) has no unsafe of ours worth Miri's
+    # time.
+    if ! run cargo +nightly miri test -p memview "${target_args[@]}" --lib -- \
+        "${filters[@]}"; then
+      status=1
+    fi
+    run_tests "${target_args[@]}" -- "${tests[@]}" || status=1
   fi
-  run_tests "${target_args[@]}" -- "${tests[@]}" || status=1
-  if [ "$target" = host ]; then
+  if [ "$target" = host ] && [ "$simd" != only ]; then
     echo "=== tree borrows on $label"
     MIRIFLAGS="$MIRIFLAGS -Zmiri-tree-borrows" run cargo +nightly miri test -p memview --lib \
       -- "${lib_filters_tree[@]}" || status=1
     MIRIFLAGS="$MIRIFLAGS -Zmiri-tree-borrows" run_tests -- "${tests_tree[@]}" || status=1
+  fi
+  if [ "$target" = host ] && [ "$simd" != no ]; then
     # Under Miri, run-time CPU detection reports only compile-time features, so the SSSE3,
     # AVX, AVX2, MOVBE and AVX-512 kernels (byte-swapping gathers and sums, 32-byte moves,
     # masked stores) run only when compiled in: a pass with them enabled, in its own target
@@ -167,13 +177,13 @@ for target in "${targets[@]}"; do
     # AVX-512's masked loads and stores but not its byte permutation, which the masked
     # kernel does on arrays under Miri.)
     if [ "$(uname -m)" = x86_64 ]; then
-      simd="+ssse3,+avx,+avx2,+movbe,+avx512f,+avx512bw,+avx512vl,+avx512vbmi,+avx512dq"
-      echo "=== SIMD kernels on $label ($simd compiled in)"
+      features="+ssse3,+avx,+avx2,+movbe,+avx512f,+avx512bw,+avx512vl,+avx512vbmi,+avx512dq"
+      echo "=== SIMD kernels on $label ($features compiled in)"
       CARGO_TARGET_DIR="$CARGO_TARGET_DIR-simd" \
-        RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=$simd" \
+        RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=$features" \
         run cargo +nightly miri test -p memview --lib -- "${lib_filters_simd[@]}" || status=1
       CARGO_TARGET_DIR="$CARGO_TARGET_DIR-simd" \
-        RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=$simd" \
+        RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=$features" \
         run_tests -- "${tests_simd[@]}" || status=1
     fi
   fi
