@@ -223,17 +223,16 @@ pub(crate) unsafe fn copy_strided(
     // source's), past each row's end into the next row's start. Not the 32-byte moves of
     // `Wide`, which gather as fast without (29-byte items from a 116 MiB source: 0.83x
     // ndarray's time without, 0.93x with).
-    let gaps = |stride: isize| stride > size as isize && stride <= MAX_GAP as isize;
     let next_row = |side: fn(&Axis) -> isize| outer.checked_sub(1).map_or(0, |k| side(&axes[k]));
     let ahead = if tiled {
         None
-    } else if (s1 == 0 || s1 == size as isize) && gaps(d1) && dst_span > PREFETCH_SPAN {
+    } else if (s1 == 0 || s1 == size as isize) && walks_ahead(d1, size, dst_span) {
         Some(Ahead {
             dst: true,
             stride: d1 as usize,
             next_row: next_row(|&(_, d, _)| d),
         })
-    } else if d1 == size as isize && gaps(s1) && src_span > PREFETCH_SPAN && !moves_wide {
+    } else if d1 == size as isize && walks_ahead(s1, size, src_span) && !moves_wide {
         Some(Ahead {
             dst: false,
             stride: s1 as usize,
@@ -458,6 +457,13 @@ const PIECE: usize = 256;
 /// The largest gap between items of a prefetched side: farther apart, each item is a line
 /// of its own, and the prefetcher of the CPU follows.
 const MAX_GAP: usize = 256;
+
+/// Whether a side `span` bytes large whose `size`-byte items lie `stride` bytes apart is
+/// walked with software prefetches ([`pieces`]): beyond the caches ([`PREFETCH_SPAN`]), with
+/// gaps between its items, at most [`MAX_GAP`] bytes apart.
+fn walks_ahead(stride: isize, size: usize, span: usize) -> bool {
+    stride > size as isize && stride <= MAX_GAP as isize && span > PREFETCH_SPAN
+}
 
 /// The side of each row that [`pieces`] prefetches.
 #[derive(Clone, Copy)]
@@ -1238,10 +1244,7 @@ unsafe fn convert_strided(
     // interleaved: 4096² 8.0 ms without, 3.9-4.2 ms with, the same-format copy 5.0-5.3 ms;
     // 8192×4096 18.8 ms against 15.9-16.7 ms, the same-format copy 14.9-15.7 ms. Prefetching
     // a strided source into the stage, as `to_bytes_as` gathers one, measured within noise.)
-    let dst_ahead = spread.is_none()
-        && d1 > dst_size as isize
-        && d1 <= MAX_GAP as isize
-        && dst_span > PREFETCH_SPAN;
+    let dst_ahead = spread.is_none() && walks_ahead(d1, dst_size, dst_span);
     let (from_stage, into_stage) = (
         Steps::new(d1, dst_size as isize),
         Steps::new(src_size as isize, s1),
