@@ -218,42 +218,36 @@ pub(crate) unsafe fn copy_strided(
         dst_ahead: d1 == size as isize && dst_span >= TILE_WRITE_AHEAD_SPAN,
     };
     let steps = Steps::new(d1, s1);
-    // Rows that walk a large side with small gaps: prefetched (a fill or a scatter from a
-    // contiguous row writes the destination's; a gather into contiguous rows reads the
-    // source's), past each row's end into the next row's start. Not the 32-byte moves of
-    // `Wide`, which gather as fast without (29-byte items from a 116 MiB source: 0.83x
-    // ndarray's time without, 0.93x with).
+    // Fills, and scatters from a contiguous row, into rows with gaps: as `Scatter::plan`
+    // decides (masked stores, or the items one by one, the destination prefetched beyond the
+    // caches). Gathers from rows with small gaps into packed rows: masked loads, a block at a
+    // time, or the items one by one, the source prefetched when `walks_ahead` says so (but
+    // not for the 32-byte moves of `Wide`, which gather as fast without: 29-byte items from a
+    // 116 MiB source, 0.83x ndarray's time without, 0.93x with). The prefetches run past each
+    // row's end into the next row's start.
     let next_row = |side: fn(&Axis) -> isize| outer.checked_sub(1).map_or(0, |k| side(&axes[k]));
-    let ahead = if tiled {
-        None
-    } else if (s1 == 0 || s1 == size as isize) && walks_ahead(d1, size, dst_span) {
-        Some(Ahead {
-            dst: true,
-            stride: d1 as usize,
-            next_row: next_row(|&(_, d, _)| d),
-        })
-    } else if d1 == size as isize && walks_ahead(s1, size, src_span) && !moves_wide {
-        Some(Ahead {
-            dst: false,
-            stride: s1 as usize,
-            next_row: next_row(|&(_, _, s)| s),
-        })
-    } else {
-        None
-    };
-    // Fills, and scatters from a contiguous row, into rows with gaps: AVX-512 masked stores
-    // (reversing items' bytes in the same permutation), for destinations within the caches
-    // (beyond them the plain loop with prefetches is faster: see `masked`) or with items close
-    // enough that one store per item is the limit (`spread_pays`).
-    // Gathers from rows with small gaps into packed rows: masked loads, a block at a time.
-    let spread = if tiled {
-        None
-    } else if (s1 == 0 || s1 == size as isize) && spread_pays(dst_span, d1) {
-        Spread::new(size, d1, swap)
-    } else if d1 == size as isize {
-        Spread::gather(size, s1, swap)
-    } else {
-        None
+    let scatter = (!tiled && (s1 == 0 || s1 == size as isize))
+        .then(|| Scatter::plan(size, d1, dst_span, swap));
+    let (spread, ahead) = match scatter {
+        Some(Scatter::Masked(spread)) => (Some(spread), None),
+        Some(Scatter::Ahead) => (
+            None,
+            Some(Ahead {
+                dst: true,
+                stride: d1 as usize,
+                next_row: next_row(|&(_, d, _)| d),
+            }),
+        ),
+        Some(Scatter::Plain) => (None, None),
+        None if !tiled && d1 == size as isize => (
+            Spread::gather(size, s1, swap),
+            (walks_ahead(s1, size, src_span) && !moves_wide).then(|| Ahead {
+                dst: false,
+                stride: s1 as usize,
+                next_row: next_row(|&(_, _, s)| s),
+            }),
+        ),
+        None => (None, None),
     };
     if let Some(spread) = spread {
         // A fill's one source item, read once.
@@ -430,12 +424,40 @@ const PREFETCH_SPAN: usize = if cfg!(miri) { 256 } else { 32 << 20 };
 /// them: 4 bytes 1.08x the time, 8 bytes 1.22x, 29 bytes 1.20x).
 const SPREAD_ANY_SPAN_STRIDE: usize = 4;
 
-/// Whether a destination of `span` bytes whose items are `stride` bytes apart is written with
-/// masked stores (when [`Spread`] serves it at all): within the caches, or at any size when
-/// its items are close (see [`SPREAD_ANY_SPAN_STRIDE`]).
-fn spread_pays(span: usize, stride: isize) -> bool {
-    span <= PREFETCH_SPAN || stride.unsigned_abs() <= SPREAD_ANY_SPAN_STRIDE
+/// How packed items (a contiguous row, or a fill's one item) are written into destination
+/// rows whose items lie apart: the one choice of [`copy_strided`]'s scatters and fills and of
+/// [`convert_strided`]'s scatter out of its stage.
+#[derive(Clone, Copy, Debug)]
+enum Scatter {
+    /// AVX-512 masked stores, a block of items at a time (reversing items' bytes in the same
+    /// permutation where asked).
+    Masked(Spread),
+    /// Item by item, the destination prefetched ahead ([`pieces`]).
+    Ahead,
+    /// Item by item.
+    Plain,
 }
+
+impl Scatter {
+    /// The scatter of `size`-byte items into a destination of `span` bytes whose items are
+    /// `stride` bytes apart (`reverse`: each item's bytes reversed): masked stores where
+    /// [`Spread`] serves the row and the destination is within the caches or its items are
+    /// close enough that one store per item is the limit ([`SPREAD_ANY_SPAN_STRIDE`]; beyond
+    /// the caches the item-by-item loop with prefetches is faster, see `masked`); else item by
+    /// item, with prefetches where [`walks_ahead`] says so.
+    fn plan(size: usize, stride: isize, span: usize, reverse: bool) -> Scatter {
+        let spread_pays = span <= PREFETCH_SPAN || stride.unsigned_abs() <= SPREAD_ANY_SPAN_STRIDE;
+        match spread_pays
+            .then(|| Spread::new(size, stride, reverse))
+            .flatten()
+        {
+            Some(spread) => Scatter::Masked(spread),
+            None if walks_ahead(stride, size, span) => Scatter::Ahead,
+            None => Scatter::Plain,
+        }
+    }
+}
+
 /// A transposed source at least this large is prefetched a tile ahead ([`copy_tiles`]).
 /// Measured on AMD Zen 5, against no prefetch: 29-byte items at 1024² (a 29 MiB source)
 /// 0.96x the time, 2048² 0.93x; 8-byte items at 2048² 0.81x; at 256² (2 MiB, within L3) up to
@@ -443,12 +465,12 @@ fn spread_pays(span: usize, stride: isize) -> bool {
 const TILE_PREFETCH_SPAN: usize = if cfg!(miri) { 256 } else { 4 << 20 };
 /// A transpose's destination of packed rows at least this large has its next tile's lines
 /// prefetched while a tile is copied ([`copy_tiles`]): the tile's stores, one run in each of
-/// its destination rows, then find their lines in cache rather than wait for them. Measured on an Intel Xeon (2 MiB L2),
-/// `a.T` to C-order bytes, against no prefetch in the same tiles: 29-byte items 0.94x the
-/// time at 256² (a 1.8 MiB destination), 0.94x at 4096², 0.90x at 8192×256; 1- to 8-byte
-/// items 0.57-0.86x at 4096², 0.72-0.79x at 8192×4096, 0.78-0.97x at 1024² (2- and 4-byte
-/// items at 2048² 0.93-1.05x); 17-byte items at 256² (1.1 MiB, within L2 with the source)
-/// 1.04-1.16x slower, so not there. Under Miri, 256 bytes.
+/// its destination rows, then find their lines in cache rather than wait for them. Measured
+/// on an Intel Xeon (2 MiB L2), `a.T` to C-order bytes, against no prefetch in the same
+/// tiles: 29-byte items 0.94x the time at 256² (a 1.8 MiB destination), 0.94x at 4096², 0.90x
+/// at 8192×256; 1- to 8-byte items 0.57-0.86x at 4096², 0.72-0.79x at 8192×4096, 0.78-0.97x
+/// at 1024² (2- and 4-byte items at 2048² 0.93-1.05x); 17-byte items at 256² (1.1 MiB, within
+/// L2 with the source) 1.04-1.16x slower, so not there. Under Miri, 256 bytes.
 const TILE_WRITE_AHEAD_SPAN: usize = if cfg!(miri) { 256 } else { 3 << 19 };
 /// How far beyond the items being copied the prefetches run (bytes).
 const AHEAD: usize = 4096;
@@ -1233,18 +1255,14 @@ unsafe fn convert_strided(
     // Items per staged piece: as many whole rows as fit, or a piece of one long row.
     let per = STAGE / dst_size.max(src_size);
     let dst_span = span(axes.iter().map(|&(n, d, _)| (n, d)), dst_size);
-    let spread = if packed_dst || !spread_pays(dst_span, d1) {
-        None
-    } else {
-        Spread::new(dst_size, d1, false)
-    };
-    // A destination beyond the caches with small gaps, where no masked stores serve: the
-    // stage's items scattered with prefetches, as `copy_strided` scatters a contiguous row.
-    // (`<i` into the `[::2, ::2]` of a `<d` matrix on an Intel Xeon, criterion, two rounds
-    // interleaved: 4096² 8.0 ms without, 3.9-4.2 ms with, the same-format copy 5.0-5.3 ms;
-    // 8192×4096 18.8 ms against 15.9-16.7 ms, the same-format copy 14.9-15.7 ms. Prefetching
-    // a strided source into the stage, as `to_bytes_as` gathers one, measured within noise.)
-    let dst_ahead = spread.is_none() && walks_ahead(d1, dst_size, dst_span);
+    // The stage's rows go out as `copy_strided` scatters a contiguous row, chosen on the span
+    // of the whole destination (a piece's own span would never reach beyond the caches).
+    // With prefetches there, `<i` into the `[::2, ::2]` of a `<d` matrix on an Intel Xeon,
+    // criterion, two rounds interleaved: 4096² 8.0 ms without, 3.9-4.2 ms with, the
+    // same-format copy 5.0-5.3 ms; 8192×4096 18.8 ms against 15.9-16.7 ms, the same-format
+    // copy 14.9-15.7 ms. (Prefetching a strided source into the stage, as `to_bytes_as`
+    // gathers one, measured within noise.)
+    let scatter = (!packed_dst).then(|| Scatter::plan(dst_size, d1, dst_span, false));
     let (from_stage, into_stage) = (
         Steps::new(d1, dst_size as isize),
         Steps::new(src_size as isize, s1),
@@ -1316,14 +1334,14 @@ unsafe fn convert_strided(
                             inp,
                         );
                     }
-                    if !packed_dst {
+                    if let Some(scatter) = scatter {
                         let staged = stage_out.cast_const();
-                        match spread {
-                            Some(spread) => {
+                        match scatter {
+                            Scatter::Masked(spread) => {
                                 spread.copy(d, staged, (count, dr, (m * dst_size) as isize), m)
                             }
-                            None => {
-                                let ahead = dst_ahead.then(|| Ahead {
+                            Scatter::Ahead | Scatter::Plain => {
+                                let ahead = matches!(scatter, Scatter::Ahead).then(|| Ahead {
                                     dst: true,
                                     stride: d1 as usize,
                                     next_row: next_start(dr, d1, (j, m, n1)),

@@ -467,19 +467,16 @@ fn permute(
     {
         std::arch::x86_64::_mm512_permutexvar_epi8(order, v)
     }
+    // Under Miri: `vpermt2b` with `v` as both tables picks byte `order[j] % 64` of `v`.
     #[cfg(miri)]
     {
-        // SAFETY: 64-byte vectors and arrays of 64 bytes have the same size, and any bytes are
-        // a value of either.
-        unsafe {
-            let (o, b): ([u8; 64], [u8; 64]) = (std::mem::transmute(order), std::mem::transmute(v));
-            std::mem::transmute(std::array::from_fn::<u8, 64, _>(|j| b[o[j] as usize % 64]))
-        }
+        permute2(v, order, v)
     }
 }
 
 /// `vpermt2b`: byte `j` of the result is byte `order[j] % 64` of `a` if `order[j] % 128 <
-/// 64`, else of `b`. Under Miri, which does not have the instruction, the same on arrays.
+/// 64`, else of `b`. Under Miri, which does not have the instruction (nor `vpermb`, which
+/// [`permute`] then asks of this), the same on arrays.
 #[cfg(target_arch = "x86_64")]
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
@@ -494,7 +491,8 @@ fn permute2(
     }
     #[cfg(miri)]
     {
-        // SAFETY: as in `permute`.
+        // SAFETY: 64-byte vectors and arrays of 64 bytes have the same size, and any bytes are
+        // a value of either.
         unsafe {
             let (a, o, b): ([u8; 64], [u8; 64], [u8; 64]) = (
                 std::mem::transmute(a),
