@@ -53,10 +53,10 @@
 //! # Crate features
 //!
 //! * `derive` (default): `#[derive(Record)]`, from the workspace's proc-macro crate
-//!   `memview-derive` (see [`record`](mod@record)). Without it the library depends on
-//!   `ndarray`, `half`, `num-traits`, `num-complex` and `bytemuck` only. The `memview` command-line tool is a separate package
-//!   of the workspace (`cli/`, `cargo install --path cli`; `cargo run --release` at the root
-//!   runs its tour).
+//!   `memview-derive` (see [`record`](mod@record)). Without it the library depends on `ndarray`,
+//!   `half`, `num-traits`, `num-complex` and `bytemuck` only. The `memview` command-line tool is a
+//!   separate package of the workspace (`cli/`, `cargo install --path cli`; `cargo run --release`
+//!   at the root runs its tour).
 //! * `python`: the Python bridge, module `python` (pyo3): import any Python buffer exporter as
 //!   a view without copying, and export Rust-owned buffers and `ndarray` arrays to
 //!   `memoryview`, NumPy and `struct`. The raw `Py_buffer` interface ([`ffi`]) is always

@@ -58,8 +58,8 @@
 //! ```
 //!
 //! A field of a record array is a strided view of its own
-//! ([`field`](crate::view::ViewBase::field)); the example program `examples/npy_to_ndarray.rs` turns a
-//! `.npy` file into an `ArrayViewD<f64>` without copying.
+//! ([`field`](crate::view::ViewBase::field)); the example program `examples/npy_to_ndarray.rs`
+//! turns a `.npy` file into an `ArrayViewD<f64>` without copying.
 //!
 //! ## To NumPy (from ndarray)
 //!

@@ -76,14 +76,14 @@
 //!
 //! # Writing
 //!
-//! [`write`](write()) and [`save`] write any view whose format has a NumPy dtype, as `np.save` writes
-//! the array `np.asarray` makes of the same buffer: the header text, its padding to a
-//! multiple of 64 bytes, the spare spaces for the growth axis and the version (1.0; 2.0 when
-//! the header exceeds 64 KiB; 3.0 when a field name is not Latin-1) are NumPy's, byte for
-//! byte (checked against files `np.save` wrote, `tests/fixtures/npy_write`). The data is
-//! written as it is when the view is C-contiguous, or Fortran-contiguous (then
-//! `'fortran_order': True`, as for a transposed array); other views (strided, reversed,
-//! broadcast, indirect) are copied in C order, a piece at a time.
+//! [`write`](write()) and [`save`] write any view whose format has a NumPy dtype, as `np.save`
+//! writes the array `np.asarray` makes of the same buffer: the header text, its padding to a
+//! multiple of 64 bytes, the spare spaces for the growth axis and the version (1.0; 2.0 when the
+//! header exceeds 64 KiB; 3.0 when a field name is not Latin-1) are NumPy's, byte for byte (checked
+//! against files `np.save` wrote, `tests/fixtures/npy_write`). The data is written as it is when
+//! the view is C-contiguous, or Fortran-contiguous (then `'fortran_order': True`, as for a
+//! transposed array); other views (strided, reversed, broadcast, indirect) are copied in C order, a
+//! piece at a time.
 //!
 //! The dtype follows NumPy's importer (table below, [`format_to_descr`]): byte order is kept
 //! (`'>f8'`); a struct becomes a list of `(name, typestr[, shape])` fields with its padding
@@ -174,8 +174,8 @@
 //!
 //! # From a format to `descr`
 //!
-//! What [`write`](write()) puts in the header ([`format_to_descr`]; native order is spelled `<` or `>`
-//! as the host is, as NumPy spells it):
+//! What [`write`](write()) puts in the header ([`format_to_descr`]; native order is spelled `<` or
+//! `>` as the host is, as NumPy spells it):
 //!
 //! | format | descr |
 //! |---|---|

@@ -1,6 +1,6 @@
-//! Indirect (suboffset) views over Rust-owned pointer tables, PIL-style: every test here also
-//! runs under Miri (`cargo +nightly miri test --lib ffi::indirect_tests`), which checks that following the
-//! pointers stays inside the rows and that writes go through pointers allowed to write.
+//! Indirect (suboffset) views over Rust-owned pointer tables, PIL-style: every test here also runs
+//! under Miri (`cargo +nightly miri test --lib ffi::indirect_tests`), which checks that following
+//! the pointers stays inside the rows and that writes go through pointers allowed to write.
 
 use std::mem::size_of;
 use std::ptr;

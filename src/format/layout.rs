@@ -62,7 +62,8 @@ pub enum ScalarKind {
 /// One scalar item: its type code, kind, size in bytes and byte order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Scalar {
-    /// The canonical type code as written without prefix or count (`"i"`, `"Zd"`, `"s"`, `"&"`, `"X{}"`).
+    /// The canonical type code as written without prefix or count (`"i"`, `"Zd"`, `"s"`, `"&"`,
+    /// `"X{}"`).
     pub code: &'static str,
     /// The kind of value.
     pub kind: ScalarKind,
@@ -100,7 +101,8 @@ pub struct Field {
     pub name: Option<String>,
     /// Byte offset from the start of the enclosing struct.
     pub offset: usize,
-    /// Sub-array shape (from `(2,3)` and, inside `T{}`, from a repeat count); empty for one element.
+    /// Sub-array shape (from `(2,3)` and, inside `T{}`, from a repeat count); empty for one
+    /// element.
     pub shape: Vec<usize>,
     /// The element type; elements of a sub-array are packed at `ty.size()` apart, C order.
     pub ty: FieldType,

@@ -17,13 +17,13 @@ use super::{Dialect, Format};
 /// refused. [`Format::portable`] gives a text that both read with the same layout:
 ///
 /// 1. **Kept** when it already works: the format's own text is returned unchanged when
-///    NumPy's importer (modelled by [`Dialect::NumPy`], plus the codes and spellings NumPy
-///    refuses) lays it out exactly as memview does — every element format NumPy knows (`i`,
-///    `<d`, `Zf`, `3s`, `n`), and structs such as `T{ib}`, `bd` or `T{=i:a:b:b:}`. A format
-///    laid out in NumPy's dialect is kept only if the struct dialect (what memview's importers
-///    read) lays its text out the same way too: NumPy's 8-byte `ix` is exported as `=i4x`. A text not
-///    in canonical form (whitespace, `<>i`, `<(3)i`, `(2)(3)i`) is given in its canonical form
-///    (see [`crate::format::ast`]), which NumPy's stricter grammar accepts.
+///    NumPy's importer (modelled by [`Dialect::NumPy`], plus the codes and spellings NumPy refuses)
+///    lays it out exactly as memview does — every element format NumPy knows (`i`, `<d`, `Zf`,
+///    `3s`, `n`), and structs such as `T{ib}`, `bd` or `T{=i:a:b:b:}`. A format laid out in NumPy's
+///    dialect is kept only if the struct dialect (what memview's importers read) lays its text out
+///    the same way too: NumPy's 8-byte `ix` is exported as `=i4x`. A text not in canonical form
+///    (whitespace, `<>i`, `<(3)i`, `(2)(3)i`) is given in its canonical form (see
+///    [`crate::format::ast`]), which NumPy's stricter grammar accepts.
 /// 2. **Rewritten** otherwise, from memview's [`Layout`] (offsets are never derived from
 ///    characters written):
 ///    * every field at its exact offset, with explicit `x` padding before it (`3x`: both

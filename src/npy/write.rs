@@ -1,5 +1,6 @@
 //! Writing `.npy` files: the NumPy dtype of a view's format ([`format_to_descr`]), the header
-//! exactly as `np.save` writes it, and the data in C or Fortran order ([`write`](write()), [`save`]).
+//! exactly as `np.save` writes it, and the data in C or Fortran order ([`write`](write()),
+//! [`save`]).
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -434,8 +435,8 @@ fn write_in<W: Write + ?Sized>(
     out.write_all(&bytes).map_err(|e| NpyError::io(None, &e))
 }
 
-/// [`write`](write()) to a new file at `path` (created, or truncated if it exists): `np.save(path, a)`,
-/// except that no `.npy` suffix is added.
+/// [`write`](write()) to a new file at `path` (created, or truncated if it exists):
+/// `np.save(path, a)`, except that no `.npy` suffix is added.
 ///
 /// ```
 /// use memview::{npy, MemoryView};

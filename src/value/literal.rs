@@ -44,7 +44,8 @@ pub(crate) enum Lit {
 /// Text that is not a Python literal, or a literal that has no [`Value`] (`None`, a dict):
 /// what went wrong, and where when the text itself is at fault.
 ///
-/// Returned by `str::parse::<Value>()` (and inside [`NpyError::HeaderNotLiteral`](crate::npy::NpyError::HeaderNotLiteral)).
+/// Returned by `str::parse::<Value>()` (and inside
+/// [`NpyError::HeaderNotLiteral`](crate::npy::NpyError::HeaderNotLiteral)).
 ///
 /// ```
 /// use memview::Value;

@@ -20,8 +20,9 @@
 //!    `lo = offset + Σ_{stride[k] < 0} (shape[k] - 1) * stride[k]` and
 //!    `hi = offset + Σ_{stride[k] > 0} (shape[k] - 1) * stride[k]`, and every partial sum on the
 //!    way, are computed without overflow in `isize`, and `0 <= lo` and `hi + itemsize <= len`.
-//!    Every reachable element starts at `p = offset + Σ i[k] * stride[k]` with `0 <= i[k] < shape[k]`,
-//!    and `lo <= p <= hi`, so its byte range `p .. p + itemsize` lies inside `buf .. buf + len`.
+//!    Every reachable element starts at `p = offset + Σ i[k] * stride[k]` with
+//!    `0 <= i[k] < shape[k]`, and `lo <= p <= hi`, so its byte range `p .. p + itemsize` lies
+//!    inside `buf .. buf + len`.
 //!    More: any partial sum `offset + Σ_{k in S} i[k] * stride[k]` over a subset `S` of the
 //!    axes also lies in `lo ..= hi`, so walking the indices one axis at a time never leaves
 //!    that range.
@@ -95,8 +96,9 @@
 //! # What relies on it
 //!
 //! The walkers below ([`RawView::items`], [`RawView::rows`] for the typed path,
-//! [`RawView::for_each_item_mut`]) and the copy kernels compute positions with plain arithmetic and make slices of the
-//! reached bytes with `from_raw_parts`; points 5 and 8 are what make that sound. For indirect
+//! [`RawView::for_each_item_mut`]) and the copy kernels compute positions with plain
+//! arithmetic and make slices of the reached bytes with `from_raw_parts`; points 5 and 8 are
+//! what make that sound. For indirect
 //! views they follow the pointers (point 7) and build each element's slice from the pointer.
 //! Everything outside this module is safe code that can only build a direct `RawView` through
 //! the checked [`RawView::new`]; indirect ones come only from the `unsafe`

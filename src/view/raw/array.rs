@@ -258,7 +258,8 @@ pub(crate) fn view_span_mut<'a, A: Reinterpret, D: Dimension>(
     } else {
         // SAFETY: as in `view_span`: one allocation (B2), and the reached bytes are the
         // elements, valid for reads and writes and accessed by no one else for `'a` (B1); the
-        // pointer comes from `as_mut_ptr`, so it permits writes; `A` has neither padding nor invalid bytes (`assert_writable`).
+        // pointer comes from `as_mut_ptr`, so it permits writes; `A` has neither padding nor
+        // invalid bytes (`assert_writable`).
         unsafe { Exclusive::from_span(NonNull::new(start)?, len) }
     };
     Some(ArraySpan {
@@ -355,7 +356,8 @@ unsafe fn whole_span_mut<'b, A: Reinterpret>(
     } else {
         // SAFETY: as in `whole_span` (O1, O2); `start` keeps `first`'s provenance, which came
         // from `as_mut_ptr` and so permits writes; nothing else reads or writes these bytes
-        // for `'b` (O4), and any bytes written form valid `A` values (`A` has neither padding nor invalid bytes: `assert_writable`).
+        // for `'b` (O4), and any bytes written form valid `A` values (`A` has neither padding
+        // nor invalid bytes: `assert_writable`).
         Exclusive::from_slice(unsafe { std::slice::from_raw_parts_mut(start.cast_mut(), len) })
     };
     Some(ArraySpan {
@@ -571,10 +573,10 @@ impl<S: super::Storage> RawView<S> {
         // SAFETY: `from_shape_ptr`'s contract: the elements seen from `low` along the
         // non-negative strides are exactly this view's reached elements (the strides are
         // theirs divided by `size_of::<T>()`, taken absolute from the lowest corner), which
-        // are shared for `'l` (`S: Lend<'s, 'l>`) and not mutated meanwhile (invariant 8), and each is a valid `T` (checked in
-        // `zero_copy_plan`); `low` is aligned and non-null, and every pointer moved along the
-        // axes stays inside the storage's one allocation (5, 8) whose span fits `isize`; the
-        // element count fits `isize` (3).
+        // are shared for `'l` (`S: Lend<'s, 'l>`) and not mutated meanwhile (invariant 8), and
+        // each is a valid `T` (checked in `zero_copy_plan`); `low` is aligned and non-null,
+        // and every pointer moved along the axes stays inside the storage's one allocation
+        // (5, 8) whose span fits `isize`; the element count fits `isize` (3).
         let mut a = unsafe { ArrayView::from_shape_ptr(shape, plan.low.cast::<T>()) };
         for k in plan.inverted() {
             a.invert_axis(Axis(k));
