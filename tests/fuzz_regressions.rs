@@ -101,8 +101,9 @@ fn harness_smoke() {
 }
 
 /// Not the fuzzer, but a cheap stand-in where `cargo fuzz` is not installed: every target over
-/// pseudo-random inputs (xorshift; the seed and a reproduction are printed on failure) for
-/// `MEMVIEW_FUZZ_SECONDS` seconds each (default 5).
+/// pseudo-random inputs (xorshift; the failing input is written to a file) for
+/// `MEMVIEW_FUZZ_SECONDS` seconds each (default 5), from the seed `MEMVIEW_FUZZ_SEED` (default
+/// a fixed one; another seed explores other inputs).
 /// `MEMVIEW_FUZZ_SECONDS=60 cargo test --release --test fuzz_regressions -- --ignored`.
 #[test]
 #[ignore = "minutes of random inputs; run by hand"]
@@ -111,6 +112,10 @@ fn random_inputs() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(5);
+    let seed: u64 = std::env::var("MEMVIEW_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
     type Target = (&'static str, fn(&[u8]));
     let targets: [Target; 4] = [
         ("view_ops", harness::view_ops),
@@ -120,7 +125,8 @@ fn random_inputs() {
     ];
     for (name, f) in targets {
         let start = std::time::Instant::now();
-        let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ name.len() as u64;
+        // Never zero, where xorshift would stay.
+        let mut state = (seed ^ name.len() as u64).max(1);
         let mut runs = 0u64;
         while start.elapsed().as_secs() < secs {
             let mut next = || {
@@ -141,6 +147,6 @@ fn random_inputs() {
             }
             runs += 1;
         }
-        eprintln!("{name}: {runs} random inputs");
+        eprintln!("{name}: {runs} random inputs from seed {seed}");
     }
 }
