@@ -394,8 +394,12 @@ class Results:
         ts = [r[bench_id] for r in self.rounds if bench_id in r]
         return statistics.median(ts) if ts else None
 
+    def round_ratios(self, a_id, b_id):
+        """The same-round ratios, round by round (rounds missing either id left out)."""
+        return [r[a_id] / r[b_id] for r in self.rounds if a_id in r and b_id in r and r[b_id] > 0]
+
     def ratio(self, a_id, b_id):
-        rs = [r[a_id] / r[b_id] for r in self.rounds if a_id in r and b_id in r and r[b_id] > 0]
+        rs = self.round_ratios(a_id, b_id)
         return statistics.median(rs) if rs else None
 
 
@@ -595,6 +599,32 @@ def main():
     print(render(run))
 
 
+def misses_table(shapes, res):
+    """Every cell of an item table against a Rust baseline that misses its target, round by
+    round, beside the line-touch reference of its group where there is one (`lines`):
+    memview ÷ baseline / memview ÷ lines / baseline ÷ lines. A miss where both sides take
+    about the lines' time is the memory's, not the loop's."""
+    out = []
+    for _, group, fn, base, target, _ in ITEM_TABLES:
+        if target is None or not base.startswith("rust:"):
+            continue
+        for rows, cols in shapes:
+            for k in ITEMS:
+                p = case(rows, cols, k)
+                m, b, lines = (res.cell_id(group, f, p) for f in (fn, base, "rust:lines"))
+                r = res.ratio(m, b)
+                if r is None or r <= target:
+                    continue
+                parts = (res.round_ratios(m, b), res.round_ratios(m, lines),
+                         res.round_ratios(b, lines))
+                text = " / ".join(", ".join(f"{x:.2f}" for x in xs) or "–" for xs in parts)
+                out.append(f"- {group} {shape_label(rows, cols)}, {k} B ({r:.2f}): {text}")
+    if not out:
+        return []
+    return ["### missed cells, round by round (memview ÷ baseline / memview ÷ lines / "
+            "baseline ÷ lines)", ""] + out + [""]
+
+
 def times_table(shapes, res):
     """The times (medians over rounds) of each Rust pair of the item tables, 8- and 29-byte
     items, for scale."""
@@ -631,6 +661,7 @@ def render(run):
     if "fixed" in groups:
         out += fixed_table(res)
     if any(t[1] in groups for t in ITEM_TABLES):
+        out += misses_table(shapes, res)
         out += times_table(shapes, res)
     out.append("Cells: memview time / baseline time (below 1: memview faster); bold: the "
                "issue-14 target missed.")
