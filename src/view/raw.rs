@@ -98,13 +98,12 @@
 //! The walkers below ([`RawView::items`], [`RawView::rows`] for the typed path,
 //! [`RawView::for_each_item_mut`]) and the copy kernels compute positions with plain
 //! arithmetic and make slices of the reached bytes with `from_raw_parts`; points 5 and 8 are
-//! what make that sound. For indirect
-//! views they follow the pointers (point 7) and build each element's slice from the pointer.
-//! Everything outside this module is safe code that can only build a direct `RawView` through
-//! the checked [`RawView::new`]; indirect ones come only from the `unsafe`
-//! [`RawView::new_indirect`] and from selections of existing views, span storage only from the
-//! `unsafe` [`Shared::from_span`] / [`Exclusive::from_span`] and the `ndarray` spans of
-//! [`array`](self::array).
+//! what make that sound. For indirect views they follow the pointers (point 7) and build each
+//! element's slice from the pointer. Everything outside this module is safe code that can
+//! only build a direct `RawView` through the checked [`RawView::new`]; indirect ones come only
+//! from the `unsafe` [`RawView::new_indirect`] and from selections of existing views, span
+//! storage only from the `unsafe` [`Shared::from_span`] / [`Exclusive::from_span`] and the
+//! `ndarray` spans of [`array`](self::array).
 
 /// Whether the running CPU has the x86 feature `$name` (`false` on other architectures).
 /// (Defined before the submodules, so that the copy kernels and the masked ones share it.)
